@@ -1,0 +1,35 @@
+/*
+ * tc_fc.h - fully connected kernels.
+ */
+#ifndef TC_FC_H
+#define TC_FC_H
+
+#include "tc_types.h"
+
+/**
+ * @brief int8 fully connected with per-channel requantization (TFLite reference arithmetic).
+ *
+ * out[b][o] = clamp(out_offset + requant(sum_k (in[b][k] + input_offset) * (w[o][k] + filter_offset) + bias[o]))
+ *
+ * @param[in]  params      offsets and activation range
+ * @param[in]  quant       per-output-channel multiplier/shift, length out_ch
+ * @param[in]  batches     number of rows of the input
+ * @param[in]  in_ch       K, the reduction length
+ * @param[in]  out_ch      number of outputs per row
+ * @param[in]  input       int8, Format: [batches, in_ch]
+ * @param[in]  filter      int8, Format: [out_ch, in_ch]
+ * @param[in]  bias        int32, Format: [out_ch]; may be NULL
+ * @param[out] output      int8, Format: [batches, out_ch]
+ * @return TC_OK
+ */
+tc_status tc_fully_connected_s8(const tc_fc_params *params,
+                                const tc_per_channel_quant *quant,
+                                int32_t batches,
+                                int32_t in_ch,
+                                int32_t out_ch,
+                                const int8_t *input,
+                                const int8_t *filter,
+                                const int32_t *bias,
+                                int8_t *output);
+
+#endif /* TC_FC_H */

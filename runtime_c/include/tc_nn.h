@@ -1,0 +1,11 @@
+/*
+ * tc_nn.h - the tinyc runtime: every kernel's prototype, one header per family.
+ */
+#ifndef TC_NN_H
+#define TC_NN_H
+
+#include "tc_types.h"
+#include "tc_fixedpoint.h"
+#include "tc_fc.h"
+
+#endif /* TC_NN_H */

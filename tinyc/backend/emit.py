@@ -1,0 +1,100 @@
+"""Emission: a Program -> a self-contained C project directory, through Jinja2 templates.
+
+The directory is written to a temporary sibling and renamed into place at the
+end, so an error or Ctrl-C never leaves a half-written OUTDIR.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import jinja2
+import numpy as np
+
+from tinyc import __version__
+from tinyc.backend.lower import Program
+from tinyc.errors import TinycError
+from tinyc.paths import BOARDS, RUNTIME_C, TEMPLATES
+
+
+def cval(v, ctype: str) -> str:
+    """A C literal for one constant value (floats as exact hex literals)."""
+    if ctype == "float":
+        f = float(np.float32(v))
+        if math.isnan(f) or math.isinf(f):
+            raise ValueError("non-finite constant")
+        return f"{f.hex()}f"
+    if ctype == "int32_t" and v == -(1 << 31):
+        return "INT32_MIN"
+    if ctype == "int64_t":
+        return f"INT64_C({int(v)})"
+    return str(int(v))
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["cval"] = cval
+    env.filters["cfloat"] = lambda v: cval(v, "float")
+    return env
+
+
+def runtime_sources() -> list[str]:
+    """Every runtime_c source, as paths relative to OUTDIR (sorted: reproducible)."""
+    return sorted(f"runtime/src/{p.relative_to(RUNTIME_C / 'src').as_posix()}"
+                  for p in (RUNTIME_C / "src").rglob("*.c"))
+
+
+def render_project(prog: Program, board: dict, source: str, extra_cflags=()) -> dict[str, str]:
+    """All generated text files of the project, by relative path."""
+    env = environment()
+    ctx = dict(prog=prog, refs=prog.refs, version=__version__, source=Path(source).name)
+    files = {
+        f"{prog.name}.h": env.get_template("model.h.j2").render(**ctx),
+        f"{prog.name}.c": env.get_template("model.c.j2").render(**ctx),
+        "main.c": env.get_template("main.c.j2").render(**ctx),
+    }
+    sources = [f"{prog.name}.c", "main.c", *runtime_sources()]
+    files["Makefile"] = env.get_template("Makefile.j2").render(
+        model=prog.name, sources=sources, board=board, extra_cflags=list(extra_cflags))
+    return files
+
+
+def write_project(outdir: Path, files: dict[str, str], board_name: str, report: dict) -> None:
+    """Write the project to a temp dir next to outdir, then swap it into place."""
+    outdir = Path(outdir).resolve()
+    parent = outdir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp", dir=parent))
+    except OSError as e:
+        raise TinycError(f"cannot create output directory: {e.strerror}", str(outdir)) from None
+    try:
+        for rel, text in files.items():
+            (tmp / rel).write_text(text)
+        shutil.copytree(RUNTIME_C / "include", tmp / "runtime" / "include")
+        shutil.copytree(RUNTIME_C / "src", tmp / "runtime" / "src")
+        shutil.copytree(BOARDS / board_name, tmp / "board")
+        common = BOARDS / "common"
+        if common.is_dir() and board_name != "host":
+            shutil.copytree(common, tmp / "board" / "common")
+        (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
+        if outdir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old", dir=parent))
+            os.rename(outdir, old / "x")
+            os.rename(tmp, outdir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, outdir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

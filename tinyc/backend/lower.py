@@ -1,0 +1,130 @@
+"""Lowering: a quantized Graph + a memory plan -> a Program (pure data for the templates).
+
+After `lower`, every number the C needs is computed: kernel parameters,
+multipliers, arena offsets and constant arrays. The templates only format it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tinyc.ir import Graph
+from tinyc.ops import op_module
+from tinyc.ops.common import Call
+
+CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
+          "int64": "int64_t", "float32": "float"}
+
+
+@dataclass
+class Ref:
+    """Where a tensor lives, for a template: a const array, an arena slot, or the caller's buffer."""
+
+    kind: str  # "const" | "arena" | "extern"
+    ctype: str
+    symbol: str = ""
+    offset: int = 0
+    shape: tuple = ()
+
+
+@dataclass
+class ConstArray:
+    symbol: str
+    ctype: str
+    values: list
+    comment: str = ""
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.values) * np.dtype(_np_of(self.ctype)).itemsize
+
+
+@dataclass
+class Port:
+    """A model input or output as the C API sees it."""
+
+    name: str
+    ctype: str
+    size: int  # elements
+    shape: tuple
+    ref: Ref  # arena slot (copied in/out) or extern (read/written in place)
+
+
+@dataclass
+class Program:
+    name: str
+    calls: list[Call]
+    refs: dict[str, Ref]
+    consts: list[ConstArray]
+    inputs: list[Port]
+    outputs: list[Port]
+    arena_bytes: int
+    plan: object = None  # tinyc.memory Plan, for reports
+    extra: dict = field(default_factory=dict)
+
+
+def _np_of(ctype: str) -> str:
+    return {v: k for k, v in CTYPES.items()}[ctype]
+
+
+def c_ident(s: str) -> str:
+    """A C identifier from a model or tensor name."""
+    s = re.sub(r"[^0-9A-Za-z_]", "_", s)
+    return s if s and not s[0].isdigit() else "m_" + s
+
+
+def is_extern(g: Graph, name: str) -> bool:
+    """Float interface tensors never live in the arena: kernels read/write the caller's buffer."""
+    return (name in g.inputs or name in g.outputs) and g.tensors[name].dtype == "float32"
+
+
+def lower_calls(g: Graph) -> list[Call]:
+    return [op_module(n.op).lower(n, g) for n in g.nodes]
+
+
+def build_program(g: Graph, calls: list[Call], offsets: dict[str, int], arena_bytes: int, plan=None) -> Program:
+    """Attach storage to every tensor the calls touch and collect the constant arrays."""
+    model = c_ident(g.name)
+    refs: dict[str, Ref] = {}
+    consts: list[ConstArray] = []
+    for i, (name, t) in enumerate(g.tensors.items()):
+        ctype = CTYPES[t.dtype]
+        if t.is_const:
+            sym = f"{model}_t{i}"
+            refs[name] = Ref("const", ctype, symbol=sym, shape=t.shape)
+            consts.append(ConstArray(sym, ctype, _values(t.data), comment=_comment(name)))
+        elif is_extern(g, name):
+            sym = f"in{g.inputs.index(name)}" if name in g.inputs else f"out{g.outputs.index(name)}"
+            refs[name] = Ref("extern", ctype, symbol=sym, shape=t.shape)
+        elif name in offsets:
+            refs[name] = Ref("arena", ctype, offset=offsets[name], shape=t.shape)
+    for k, call in enumerate(calls):
+        call.params.setdefault("index", k)
+        for key, arr in sorted(call.arrays.items()):
+            arr = np.asarray(arr)
+            sym = f"{model}_n{k}_{key}"
+            consts.append(ConstArray(sym, CTYPES[str(arr.dtype)], _values(arr), comment=_comment(call.node)))
+            call.params[f"{key}_sym"] = sym
+        if call.scratch:
+            call.params["scratch_offset"] = offsets[f"{call.node}.scratch"]
+    ports_in = [_port(g, n, refs) for n in g.inputs]
+    ports_out = [_port(g, n, refs) for n in g.outputs]
+    return Program(model, calls, refs, consts, ports_in, ports_out, arena_bytes, plan)
+
+
+def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:
+    t = g.tensors[name]
+    return Port(name, CTYPES[t.dtype], t.size, t.shape, refs[name])
+
+
+def _values(a: np.ndarray) -> list:
+    a = np.asarray(a).reshape(-1)
+    if a.dtype.kind == "f":
+        return [float(np.float32(v)) for v in a]
+    return [int(v) for v in a]
+
+
+def _comment(name: str) -> str:
+    return name.replace("*/", "*_/")

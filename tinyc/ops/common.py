@@ -1,0 +1,53 @@
+"""Shared math of the int8 ops: multipliers, activation ranges, the lowering record."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tinyc.ir import Graph, Node, Tensor
+from tinyc.quant.fixedpoint import activation_range, quantize_multipliers
+
+
+@dataclass
+class Call:
+    """One kernel call, as data: what templates/ops/<template> renders.
+
+    inputs/outputs are tensor names (activations resolve to arena offsets,
+    constants to const arrays). params are template scalars; arrays are extra
+    constant arrays (multipliers, shifts, tables) the emitter declares.
+    """
+
+    template: str
+    node: str
+    inputs: list[str]
+    outputs: list[str]
+    params: dict = field(default_factory=dict)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    scratch: int = 0
+
+
+def inputs_of(node: Node, g: Graph) -> list[Tensor | None]:
+    return [g.tensors[x] if x else None for x in node.inputs]
+
+
+def output_of(node: Node, g: Graph, i: int = 0) -> Tensor:
+    return g.tensors[node.outputs[i]]
+
+
+def channel_multipliers(x: Tensor, w: Tensor, y: Tensor, channels: int):
+    """Per-channel (M0, shift) for s_x * s_w[c] / s_y, computed as TFLite does (float64 of float32 scales)."""
+    s_w = np.broadcast_to(w.q.scale.astype(np.float64).reshape(-1), (channels,))
+    real = np.float64(x.q.s()) * s_w / np.float64(y.q.s())
+    return quantize_multipliers(real)
+
+
+def act_range(node: Node, y: Tensor) -> tuple[int, int]:
+    """The fused activation's clamp range in y's int8 domain."""
+    return activation_range(node.attrs.get("act"), y.q.s(), y.q.zp())
+
+
+def dims4(shape) -> tuple[int, int, int, int]:
+    """Shape padded to rank 4 at the front (n, h, w, c)."""
+    s = (1,) * (4 - len(shape)) + tuple(shape)
+    return tuple(int(d) for d in s)

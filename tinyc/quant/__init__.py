@@ -1,0 +1,1 @@
+"""Quantization: fixed-point math, observers, calibration, float -> int8 IR."""
