@@ -24,7 +24,8 @@ class Call:
     outputs: list[str]
     params: dict = field(default_factory=dict)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    scratch: int = 0
+    scratch: int = 0  # bytes of kernel scratch (the kernel's _get_buffer_size)
+    inplace: tuple[str, str] | None = None  # (input, output) the kernel may run in place
 
 
 def inputs_of(node: Node, g: Graph) -> list[Tensor | None]:

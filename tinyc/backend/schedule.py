@@ -1,0 +1,55 @@
+"""Schedule -> memory plan: turn the kernel calls into Steps and place every buffer.
+
+Afterwards every activation tensor held in the arena and every kernel scratch
+buffer has an offset, and the plan has passed the independent checker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tinyc.ir import Graph
+from tinyc.backend.lower import is_extern
+from tinyc.memory import Step, check, lifetimes, live_bytes, lower_bound, plan, tensor_offsets
+from tinyc.ops.common import Call
+
+ALIGN = 4
+
+
+@dataclass
+class MemoryPlan:
+    offsets: dict[str, int]  # tensor (and "<node>.scratch") -> arena offset
+    arena_bytes: int
+    strategy: str
+    tried: dict[str, int]
+    lower_bound: int
+    live: list[int]  # bytes live at each step
+    buffers: list  # tinyc.memory Buffers, for reports and plots
+
+
+def arena_tensors(g: Graph) -> set[str]:
+    """Tensors that live in the arena: non-constant and not a float interface tensor."""
+    return {t.name for t in g.activations() if not is_extern(g, t.name)}
+
+
+def steps_of(g: Graph, calls: list[Call], in_arena: set[str]) -> list[Step]:
+    steps = []
+    for c in calls:
+        reads = [x for x in c.inputs if x in in_arena]
+        writes = [y for y in c.outputs if y in in_arena]
+        inplace = c.inplace if c.inplace and set(c.inplace) <= in_arena else None
+        steps.append(Step(c.node, reads, writes, c.scratch, inplace))
+    return steps
+
+
+def plan_memory(g: Graph, calls: list[Call], time_limit_s: float = 2.0) -> MemoryPlan:
+    in_arena = arena_tensors(g)
+    steps = steps_of(g, calls, in_arena)
+    sizes = {n: g.tensors[n].nbytes for n in in_arena}
+    ins = [n for n in g.inputs if n in in_arena]
+    outs = [n for n in g.outputs if n in in_arena]
+    bufs = lifetimes(steps, sizes, ins, outs, align=ALIGN)
+    p = plan(bufs, time_limit_s=time_limit_s, align=ALIGN)
+    check(bufs, p.offsets, p.arena_bytes)
+    offsets = tensor_offsets(bufs, p)
+    return MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
+                      live_bytes(bufs, len(steps)), bufs)

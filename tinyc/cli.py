@@ -1,0 +1,124 @@
+"""The tinyc command line: compile, run, inspect, boards (contract in ../shared/design.md)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from tinyc.errors import TinycError
+from tinyc.pipeline import Options
+
+
+def compile_options(f):
+    """Options shared by compile, run and inspect."""
+    opts = [
+        click.option("--board", default="host", show_default=True, help="target board (see `tinyc boards`)"),
+        click.option("--calib", type=click.Path(), default=None, help="calibration data X.npy, shape (N, *input shape without batch)"),
+        click.option("--observer", type=click.Choice(["minmax", "percentile"]), default="minmax", show_default=True,
+                     help="calibration range observer"),
+        click.option("--patch", default="off", show_default=True, help="patch-based inference: off | auto | S:N"),
+        click.option("--sram-budget", type=int, default=None, help="SRAM budget in bytes"),
+        click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def make_options(board, calib, observer, patch, sram_budget, precision) -> Options:
+    if patch != "off":
+        raise TinycError(f"--patch {patch} is not implemented yet (only 'off')")
+    if precision != "int8":
+        raise TinycError(f"--precision {precision} is not implemented yet (only 'int8')")
+    return Options(board=board, calib=calib, observer=observer, patch=patch,
+                   sram_budget=sram_budget, precision=precision)
+
+
+@click.group()
+@click.version_option(package_name="tinyc")
+def cli():
+    """tinyc: compile ONNX / TFLite models into C for Cortex-M microcontrollers."""
+
+
+@cli.command("compile")
+@click.argument("model", type=click.Path())
+@click.option("-o", "--outdir", required=True, type=click.Path(), help="output C project directory")
+@compile_options
+def compile_cmd(model, outdir, **kw):
+    """Compile MODEL into a self-contained C project in OUTDIR."""
+    from tinyc.pipeline import compile_model
+    from tinyc.inspect_view import print_summary
+    c = compile_model(model, outdir, make_options(**kw))
+    print_summary(c.report, outdir)
+
+
+@cli.command("run")
+@click.argument("model", type=click.Path())
+@click.option("--input", "input_path", required=True, type=click.Path(), help="X.npy, shape (N, *input shape without batch)")
+@click.option("--output", "output_path", required=True, type=click.Path(), help="Y.npy (or .npz for several outputs)")
+@click.option("--stats", "stats_path", type=click.Path(), default=None, help="write S.json with instructions, flash, RAM, stack")
+@click.option("-o", "--outdir", type=click.Path(), default=None, help="keep the generated project here")
+@compile_options
+def run_cmd(model, input_path, output_path, stats_path, outdir, **kw):
+    """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
+    from tinyc.runner import run_model
+    opts = make_options(**kw)
+    if outdir is None:
+        with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
+            run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
+    else:
+        run_model(model, input_path, output_path, stats_path, Path(outdir), opts)
+
+
+@cli.command("inspect")
+@click.argument("model", type=click.Path())
+@click.option("--plot", type=click.Path(), default=None, help="write a PNG of live memory per layer")
+@compile_options
+def inspect_cmd(model, plot, **kw):
+    """Show per-layer ops, shapes, MACs and live memory, with the peak marked."""
+    from tinyc.pipeline import compile_model
+    from tinyc.inspect_view import print_layers, plot_memory
+    c = compile_model(model, None, make_options(**kw))
+    print_layers(c)
+    if plot:
+        plot_memory(c, plot)
+
+
+@cli.command("boards")
+def boards_cmd():
+    """List the supported boards."""
+    from rich.console import Console
+    from tinyc.boards import boards_table
+    Console().print(boards_table())
+
+
+def main(argv=None) -> int:
+    try:
+        cli.main(args=argv, prog_name="tinyc", standalone_mode=False)
+    except TinycError as e:
+        print(f"tinyc: error: {e}", file=sys.stderr)
+        return 2
+    except click.exceptions.Abort:
+        print("tinyc: error: interrupted", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("tinyc: error: interrupted", file=sys.stderr)
+        return 2
+    except click.ClickException as e:
+        print(f"tinyc: error: {' '.join(e.format_message().split())}", file=sys.stderr)
+        return 2
+    except Exception as e:  # a compiler bug: still one line, the traceback only on request
+        if os.environ.get("TINYC_DEBUG"):
+            raise
+        msg = " ".join(str(e).split())
+        print(f"tinyc: internal error: {type(e).__name__}: {msg} (set TINYC_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

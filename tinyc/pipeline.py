@@ -1,0 +1,140 @@
+"""The whole compiler, in order, on one screen.
+
+    load -> float passes -> quantize -> lower -> plan memory -> program -> emit
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tinyc.backend.emit import render_project, write_project
+from tinyc.backend.lower import Program, build_program, lower_calls
+from tinyc.backend.schedule import MemoryPlan, plan_memory
+from tinyc.datafiles import generated_samples, load_samples
+from tinyc.errors import TinycError
+from tinyc.ir import Graph, verify
+from tinyc.ops import OPS
+from tinyc.report import build_report
+
+
+@dataclass
+class Options:
+    board: str = "host"
+    calib: str | None = None
+    observer: str = "minmax"
+    patch: str = "off"
+    sram_budget: int | None = None
+    precision: str = "int8"
+    extra_cflags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Compiled:
+    graph: Graph  # the quantized graph (what the C implements)
+    program: Program
+    memory: MemoryPlan
+    report: dict
+    files: dict[str, str]
+
+
+def is_tflite(path: Path) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(8)
+    return len(head) == 8 and head[4:8] == b"TFL3"
+
+
+def load_model(path: str | Path) -> Graph:
+    """Frontend + float passes: any supported model file -> IR (float or already int8)."""
+    p = Path(path)
+    if not p.exists():
+        raise TinycError("model file not found", str(p))
+    if p.is_dir():
+        raise TinycError("model path is a directory, expected an .onnx or .tflite file", str(p))
+    try:
+        if p.stat().st_size == 0:
+            raise TinycError("model file is empty", str(p))
+        tflite = is_tflite(p)
+    except OSError as e:
+        raise TinycError(f"cannot read model file: {e.strerror}", str(p)) from None
+    if tflite:
+        from tinyc.frontend.tflite_loader import load_tflite
+        return verify(load_tflite(p))
+    if p.suffix.lower() == ".tflite":
+        raise TinycError("not a TFLite flatbuffer (no 'TFL3' identifier)", str(p))
+    from tinyc.frontend.onnx_loader import load_onnx
+    from tinyc.passes import run_passes
+    return run_passes(load_onnx(p))
+
+
+def is_quantized(g: Graph) -> bool:
+    return all(t.dtype != "float32" for t in g.activations()
+               if t.name not in g.inputs and t.name not in g.outputs)
+
+
+def calibration_samples(g: Graph, calib: str | None) -> list[dict[str, np.ndarray]]:
+    if len(g.inputs) != 1:
+        raise TinycError(f"calibration supports single-input models, this one has {len(g.inputs)}", g.source)
+    t = g.tensors[g.inputs[0]]
+    shape = t.shape[1:]
+    if calib is None:
+        print(f"tinyc: warning: no --calib given; calibrating on {len(generated_samples(shape, t.dtype))} "
+              "generated N(0,1) samples: accuracy will suffer, pass real data with --calib X.npy", file=sys.stderr)
+        x = generated_samples(shape, t.dtype)
+    else:
+        x = load_samples(calib, shape, t.dtype, "calibration")
+    return [{t.name: xi.reshape(t.shape)} for xi in x]
+
+
+def quantize(g: Graph, opts: Options) -> Graph:
+    """Float IR -> int8 IR. Already-quantized graphs (TFLite) pass through unchanged."""
+    if is_quantized(g):
+        return g
+    from tinyc.quant.quantize import calibrate, quantize_graph
+    needs = [t for t in g.activations() if t.q is None]
+    ranges = calibrate(g, calibration_samples(g, opts.calib), opts.observer) if needs else {}
+    return verify(quantize_graph(g, ranges))
+
+
+def check_supported(g: Graph) -> None:
+    for n in g.nodes:
+        if n.op not in OPS:
+            raise TinycError(f"op '{n.op}' has no int8 kernel yet (have: {', '.join(sorted(OPS))})",
+                             f"{g.source}: node '{n.name}'")
+
+
+def compile_graph(q: Graph, opts: Options) -> Compiled:
+    """int8 IR -> lowered program, memory plan, report and the project's text files."""
+    from tinyc.boards import get_board
+    board = get_board(opts.board)
+    check_supported(q)
+    calls = lower_calls(q)
+    mem = plan_memory(q, calls)
+    prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
+    report = build_report(q, prog, mem, board.name)
+    _check_fit(board, prog, report)
+    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    return Compiled(q, prog, mem, report, files)
+
+
+def compile_model(path: str | Path, outdir: str | Path | None, opts: Options) -> Compiled:
+    """The whole pipeline. Writes outdir atomically when given."""
+    q = quantize(load_model(path), opts)
+    c = compile_graph(q, opts)
+    if outdir is not None:
+        write_project(Path(outdir), c.files, opts.board, c.report)
+    return c
+
+
+def _board_dict(board) -> dict:
+    from dataclasses import asdict
+    return asdict(board)
+
+
+def _check_fit(board, prog: Program, report: dict) -> None:
+    from tinyc.boards import check_fit
+    io = sum(p.size * np.dtype({"float": "float32"}.get(p.ctype, p.ctype.replace("_t", ""))).itemsize
+             for p in prog.inputs + prog.outputs)
+    check_fit(board, flash_needed=report["weights_bytes"], sram_needed=prog.arena_bytes + io, what=prog.name)

@@ -1,0 +1,134 @@
+"""Post-training quantization: float IR -> int8 IR, to the TFLite spec.
+
+Afterwards: activations are int8 with per-tensor asymmetric QParams, conv /
+depthwise / fc weights int8 symmetric per channel, biases int32 with scale
+s_in * s_w[c], and the float interface is kept through a `quantize` node at
+each input and a `dequantize` node at each output. QParams already present
+(from QDQ models) are kept exactly; calibration only fills the rest.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.errors import TinycError, where
+from tinyc.ir import Graph, Node, QParams, Tensor
+from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
+from tinyc.quant.fixedpoint import round_half_away
+
+WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3}
+SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest"}
+FIXED_OUTPUT = {  # TFLite's required output params for int8
+    "softmax": (1.0 / 256, -128),
+    "logistic": (1.0 / 256, -128),
+    "tanh": (1.0 / 128, 0),
+    "log_softmax": (16.0 / 256, 127),
+}
+
+
+def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "minmax") -> dict[str, tuple[float, float]]:
+    """Run the float reference on every sample and return each activation's (min, max)."""
+    from tinyc.float_ref import run_float
+
+    obs: dict[str, object] = {}
+    for s in samples:
+        env = run_float(g, s, return_all=True)
+        for t in g.activations():
+            if t.name in env:
+                obs.setdefault(t.name, make_observer(observer)).update(env[t.name])
+    return {k: o.range() for k, o in obs.items()}
+
+
+def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
+    """QParams of every float activation, in graph order so constraints propagate."""
+    q: dict[str, QParams] = {}
+    for name in g.inputs:
+        q[name] = g.tensors[name].q or QParams(*asymmetric_qparams(*ranges[name]))
+    for n in g.nodes:
+        for y in n.outputs:
+            t = g.tensors[y]
+            if t.q is not None:
+                q[y] = t.q
+            elif n.op in FIXED_OUTPUT:
+                q[y] = QParams(*FIXED_OUTPUT[n.op])
+            elif n.op in SAME_AS_INPUT and n.inputs[0] in q:
+                q[y] = q[n.inputs[0]]
+            else:
+                if y not in ranges:
+                    raise TinycError("no calibration range for tensor", where(g.source, n.name, n.op))
+                q[y] = QParams(*asymmetric_qparams(*ranges[y]))
+    return q
+
+
+def _quantize_weight(t: Tensor, axis: int) -> Tensor:
+    if t.dtype == "int8" and t.q is not None:  # already quantized (QDQ / TFLite)
+        return t
+    s = symmetric_scales(t.data, axis)
+    shape = [1] * t.data.ndim
+    shape[axis] = -1
+    qv = np.clip(round_half_away(t.data / s.reshape(shape).astype(np.float64)), -127, 127).astype(np.int8)
+    return Tensor(t.name, t.shape, "int8", qv, QParams(s, np.zeros_like(s, dtype=np.int64), axis=axis))
+
+
+def _quantize_bias(t: Tensor, s_in: float, s_w: np.ndarray) -> Tensor:
+    if t.dtype == "int32" and t.q is not None:
+        return t
+    s = (np.float64(s_in) * s_w.astype(np.float64)).astype(np.float32)
+    qv = round_half_away(t.data.astype(np.float64) / s.astype(np.float64))
+    qv = np.clip(qv, -(2**31), 2**31 - 1).astype(np.int32)
+    return Tensor(t.name, t.shape, "int32", qv, QParams(s, np.zeros_like(s, dtype=np.int64), axis=0))
+
+
+def _quantize_const_act(t: Tensor) -> Tensor:
+    """A constant operand of add/mul: per-tensor asymmetric int8 from its own range."""
+    if t.q is not None and t.dtype != "float32":
+        return t
+    scale, zp = asymmetric_qparams(float(t.data.min()), float(t.data.max()))
+    qv = np.clip(round_half_away(t.data / np.float64(scale)) + zp, -128, 127).astype(np.int8)
+    return Tensor(t.name, t.shape, "int8", qv, QParams(scale, zp))
+
+
+def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
+    """Turn a float graph into an int8 graph (see the module docstring)."""
+    g = g.copy()
+    float_in = [n for n in g.inputs if g.tensors[n].dtype == "float32"]
+    float_out = [n for n in g.outputs if g.tensors[n].dtype == "float32"]
+    act_q = _act_qparams(g, ranges)
+    for n in g.nodes:
+        if n.op in WEIGHT_AXIS:
+            w = g.tensors[n.inputs[1]] = _quantize_weight(g.tensors[n.inputs[1]], WEIGHT_AXIS[n.op])
+            if len(n.inputs) > 2 and n.inputs[2]:
+                s_in = act_q[n.inputs[0]].s()
+                g.tensors[n.inputs[2]] = _quantize_bias(g.tensors[n.inputs[2]], s_in, w.q.scale)
+        else:
+            for x in n.inputs:
+                if x and g.tensors[x].is_const and g.tensors[x].dtype == "float32":
+                    g.tensors[x] = _quantize_const_act(g.tensors[x])
+    for name, q in act_q.items():
+        t = g.tensors[name]
+        g.tensors[name] = Tensor(name, t.shape, "int8", None, q)
+    _float_interface(g, float_in, float_out)
+    return g
+
+
+def _float_interface(g: Graph, float_in: list[str], float_out: list[str]) -> None:
+    """Keep the model's float32 interface: quantize at each float input, dequantize at each float output."""
+    pre, post = [], []
+    for i, name in enumerate(float_in):
+        t = g.tensors[name]
+        qn = g.unique_name(name + "_int8")
+        g.add_tensor(Tensor(qn, t.shape, "int8", None, t.q))
+        for n in g.nodes:
+            n.inputs = [qn if x == name else x for x in n.inputs]
+        g.outputs = [qn if o == name else o for o in g.outputs]
+        g.tensors[name] = Tensor(name, t.shape, "float32")
+        pre.append(Node("quantize", f"quantize_input{i}", [name], [qn]))
+    for i, name in enumerate(float_out):
+        t = g.tensors[name]
+        qn = g.unique_name(name + "_int8")
+        g.add_tensor(Tensor(qn, t.shape, "int8", None, t.q))
+        for n in g.nodes:
+            n.outputs = [qn if y == name else y for y in n.outputs]
+            n.inputs = [qn if x == name else x for x in n.inputs]
+        g.tensors[name] = Tensor(name, t.shape, "float32")
+        post.append(Node("dequantize", f"dequantize_output{i}", [qn], [name]))
+    g.nodes = pre + g.nodes + post

@@ -1,0 +1,48 @@
+"""`tinyc run`: compile, build for the board, run every sample, write Y.npy and stats."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from tinyc.backend.build import make, run_project
+from tinyc.datafiles import load_samples, save_outputs
+from tinyc.errors import TinycError
+from tinyc.pipeline import Options, compile_model
+
+
+def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options) -> dict:
+    c = compile_model(model, outdir, opts)
+    g, prog = c.graph, c.program
+    if len(prog.inputs) != 1:
+        raise TinycError(f"tinyc run supports single-input models, this one has {len(prog.inputs)}", str(model))
+    port = prog.inputs[0]
+    x = load_samples(input_path, port.shape[1:], g.tensors[port.name].dtype, "input")
+    samples = [[xi.reshape(port.shape)] for xi in x]
+    out_dt = [g.tensors[p.name].dtype for p in prog.outputs]
+    res = run_project(outdir, samples, [g.tensors[port.name].dtype], [p.shape for p in prog.outputs], out_dt)
+    ys = [np.stack([s[i].reshape(p.shape[1:] if len(p.shape) > 1 else p.shape) for s in res.outputs])
+          for i, p in enumerate(prog.outputs)]
+    save_outputs(output_path, [p.name for p in prog.outputs], ys)
+    stats = {"board": opts.board, "samples": len(samples),
+             "instructions": int(res.instructions[0]) if res.instructions else 0,
+             "instructions_per_sample": [int(v) for v in res.instructions],
+             "stack_bytes": int(res.stack_bytes), **size_of(outdir, opts.board),
+             "arena_bytes": c.report["arena_bytes"], "macs": c.report["macs"]}
+    if stats_path:
+        Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
+    return stats
+
+
+def size_of(outdir: Path, board: str) -> dict:
+    """flash and static RAM of the built image, from `make size` (Berkeley format: text data bss)."""
+    if board == "host":
+        return {"flash_bytes": 0, "ram_bytes": 0}
+    out = make(outdir, "size")
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
+            text, data, bss = map(int, parts[:3])
+            return {"flash_bytes": text + data, "ram_bytes": data + bss}
+    raise TinycError("could not read 'make size' output", str(outdir))
