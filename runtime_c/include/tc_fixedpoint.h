@@ -2,9 +2,11 @@
  * tc_fixedpoint.h - TFLite-exact fixed-point requantization helpers.
  *
  * A real multiplier M is carried as (int32 mult, int32 shift) with
- * M = mult * 2^(shift - 31). tc_requantize() applies it the way TFLite's
- * reference kernels do: saturating rounding doubling high multiply, then a
- * rounding (half away from zero) right shift.
+ * M = mult * 2^(shift - 31), shift in [-31, 30]. tc_requantize() applies it
+ * the way LiteRT's reference kernels do (TFLite's single-rounding build):
+ * one 64-bit multiply, add half, arithmetic shift right. The double-rounding
+ * helpers (tc_sat_rdhm, tc_rdbpot) remain for ops whose TFLite arithmetic uses
+ * them explicitly (softmax, logistic, ...).
  */
 #ifndef TC_FIXEDPOINT_H
 #define TC_FIXEDPOINT_H
@@ -31,13 +33,12 @@ static inline int32_t tc_rdbpot(int32_t x, int32_t exponent)
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-/** MultiplyByQuantizedMultiplier(x, mult, shift). */
+/** MultiplyByQuantizedMultiplier(x, mult, shift), single rounding. */
 static inline int32_t tc_requantize(int32_t x, int32_t mult, int32_t shift)
 {
-    const int32_t left = shift > 0 ? shift : 0;
-    const int32_t right = shift > 0 ? 0 : -shift;
-    const int32_t xl = (int32_t)((uint32_t)x << left);
-    return tc_rdbpot(tc_sat_rdhm(xl, mult), right);
+    const int32_t total_shift = 31 - shift;
+    const int64_t round = (int64_t)1 << (total_shift - 1);
+    return (int32_t)(((int64_t)x * (int64_t)mult + round) >> total_shift);
 }
 
 static inline int32_t tc_clamp_i32(int32_t x, int32_t lo, int32_t hi)
