@@ -1,0 +1,331 @@
+"""One converter per TFLite builtin op, named like the op: TFLite operator -> tinyc IR Node.
+
+Each converter takes the operator's context `cx` (tflite_loader.OpContext),
+reads its inputs, options and parameter tensors through it, and returns the
+IR Node with the attributes docs/ops.md defines. Anything tinyc cannot
+express raises TinycError through `cx.fail`. `OPS` maps each supported op
+name to (converter, options table class name, option fields to read).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tinyc.errors import TinycError, where
+from tinyc.ir import Node
+
+INF = math.inf
+SAME, VALID = 0, 1  # tflite.Padding
+_ACT = {0: (-INF, INF), 1: (0.0, INF), 2: (-1.0, 1.0), 3: (0.0, 6.0)}
+_ACT_NAMES = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH", 5: "SIGN_BIT"}
+
+
+# -- helpers ------------------------------------------------------------------
+def fused_act(cx) -> tuple[float, float]:
+    """The fused activation as a real-valued clamp (lo, hi)."""
+    code = cx.opts.get("FusedActivationFunction", 0)
+    if code not in _ACT:
+        name = _ACT_NAMES.get(code, str(code))
+        cx.fail(f"fused activation {name} is not supported (supported: NONE, RELU, RELU6, RELU_N1_TO_1)")
+    return _ACT[code]
+
+
+def compute_padding(padding: int, in_size: int, k: int, stride: int, dilation: int) -> tuple[int, int, int]:
+    """TFLite ComputePaddingHeightWidth for one axis: (pad_before, pad_after, out_size).
+
+    SAME puts the odd extra pixel after (bottom / right), as TFLite does.
+    """
+    eff = (k - 1) * dilation + 1
+    if padding == SAME:
+        out = (in_size + stride - 1) // stride
+    else:
+        out = (in_size + stride - eff) // stride
+    total = max(0, (out - 1) * stride + eff - in_size)
+    return total // 2, total // 2 + total % 2, out
+
+
+def window_attrs(cx, k_hw, dil_hw=(1, 1)) -> dict:
+    """strides, dilations and explicit pads for a 2D window op on NHWC input 0 -> output 0."""
+    padding = cx.opts.get("Padding", SAME)
+    if padding not in (SAME, VALID):
+        cx.fail(f"padding type {padding} is not supported (supported: SAME, VALID)")
+    strides = (cx.opts.get("StrideH", 1), cx.opts.get("StrideW", 1))
+    if min(*strides, *dil_hw, *k_hw) < 1:
+        cx.fail(f"strides {strides}, dilations {dil_hw} and kernel {tuple(k_hw)} must all be >= 1")
+    x, y = cx.in_shape(0), cx.out_shape(0)
+    top, bottom, oh = compute_padding(padding, x[1], k_hw[0], strides[0], dil_hw[0])
+    left, right, ow = compute_padding(padding, x[2], k_hw[1], strides[1], dil_hw[1])
+    if (oh, ow) != tuple(y[1:3]) or oh < 1 or ow < 1:
+        cx.fail(f"output shape {list(y)} does not match the computed spatial size ({oh}, {ow})")
+    return {"strides": strides, "dilations": tuple(dil_hw), "pads": (top, left, bottom, right)}
+
+
+def _axis(cx, axis: int, rank: int) -> int:
+    if not -rank <= axis < rank:
+        cx.fail(f"axis {axis} is out of range for rank {rank}")
+    return axis % rank
+
+
+def _unary(op: str):
+    def convert(cx) -> Node:
+        return cx.node(op, [cx.x(0)])
+    return convert
+
+
+def _clamp(lo: float, hi: float):
+    def convert(cx) -> Node:
+        return cx.node("clamp", [cx.x(0)], act=(lo, hi))
+    return convert
+
+
+class OpContext:
+    """One TFLite operator being converted: checked access to its inputs, options and outputs.
+
+    `b` is the loader's graph builder; IR tensors are added to its graph on first use.
+    """
+
+    def __init__(self, b, op):
+        self.b, self.op = b, op
+        self.node_name = f"{op.opname.lower()}_{op.index}"
+        self.loc = where(b.file, node=self.node_name, op=op.opname)
+        self.opts = op.opts or {}
+
+    def convert(self) -> Node:
+        """The IR Node for this operator, or TinycError if tinyc cannot express it."""
+        op = self.op
+        for i in (*op.inputs, *op.outputs):
+            if i >= 0:
+                self.b.check_storage(i, self.loc)
+        if op.opname not in OPS:
+            name = f"CUSTOM '{op.custom_code}'" if op.opname == "CUSTOM" else op.opname
+            self.fail(f"unsupported op {name}; supported ops: {', '.join(sorted(OPS))}")
+        if op.opts is None:
+            self.fail(f"its options table has the wrong type ({op.opts_type})")
+        if not op.outputs or min(op.outputs) < 0:
+            self.fail("the operator has no (or a missing) output")
+        return OPS[op.opname][0](self)
+
+    def fail(self, what: str):
+        raise TinycError(what, self.loc)
+
+    # -- inputs ---------------------------------------------------------------
+    def n_inputs(self) -> int:
+        return len(self.op.inputs)
+
+    def _index(self, i: int) -> int:
+        if i >= self.n_inputs() or self.op.inputs[i] < 0:
+            self.fail(f"input {i} is missing")
+        return self.op.inputs[i]
+
+    def in_shape(self, i: int) -> tuple[int, ...]:
+        return self.b.shape(self._index(i), self.loc)
+
+    def out_shape(self, k: int) -> tuple[int, ...]:
+        return self.b.shape(self.op.outputs[k], self.loc)
+
+    def need_rank(self, i: int, rank: int) -> tuple[int, ...]:
+        shape = self.in_shape(i)
+        if len(shape) != rank:
+            self.fail(f"input {i} has shape {list(shape)}, expected rank {rank}")
+        return shape
+
+    def x(self, i: int) -> str:
+        """The IR name of input i (an activation or a constant)."""
+        return self.b.ir_tensor(self._index(i), self.loc)
+
+    def weight(self, i: int, axis: int) -> str:
+        """Input i as constant weights: int8 symmetric (per-channel along `axis`) or float32."""
+        if not self.b.is_const(self._index(i), self.loc):
+            self.fail(f"input {i} (weights) is not a constant; tinyc needs constant weights")
+        w = self.b.g.tensors[self.x(i)]
+        x = self.b.g.tensors[self.x(0)]
+        if w.dtype != x.dtype:
+            self.fail(f"weights '{w.name}' are {w.dtype} but the input is {x.dtype}; hybrid / mixed "
+                      "models are not supported")
+        if w.q is not None and w.dtype == "int8":
+            if w.q.per_channel and w.q.axis != axis:
+                self.fail(f"weights '{w.name}' are quantized along axis {w.q.axis}, expected {axis}")
+            if (w.q.zero_point != 0).any():
+                self.fail(f"weights '{w.name}' have non-zero zero points; int8 weights must be symmetric")
+        return w.name
+
+    def bias(self, i: int) -> str:
+        """Input i as a constant bias, or "" when it is absent."""
+        if i >= self.n_inputs() or self.op.inputs[i] < 0:
+            return ""
+        if not self.b.is_const(self._index(i), self.loc):
+            self.fail(f"input {i} (bias) is not a constant")
+        return self.x(i)
+
+    def param(self, i: int) -> np.ndarray:
+        """Constant integer parameter input i (axes, paddings, perm, size) as int64."""
+        return self.b.param_array(self._index(i), self.loc)
+
+    def real_scalar(self, i: int) -> float:
+        """A constant one-element input as a real number (dequantized if int8)."""
+        idx = self._index(i)
+        if not self.b.is_const(idx, self.loc):
+            self.fail(f"input {i} must be a constant")
+        t = self.b.g.tensors[self.x(i)]
+        if t.size != 1:
+            self.fail(f"input {i} must hold one value, it has shape {list(t.shape)}")
+        v = t.data.reshape(-1)[0]
+        if t.q is None:
+            return float(v)
+        return float(np.float64(t.q.s()) * (int(v) - t.q.zp()))
+
+    # -- output ---------------------------------------------------------------
+    def node(self, op: str, inputs: list[str], **attrs) -> Node:
+        """The IR Node producing all of this operator's outputs (which must not be constants)."""
+        for o in self.op.outputs:
+            if self.b.is_const(o, self.loc):
+                self.fail(f"output tensor '{self.b.tensor(o, self.loc).name}' is a constant")
+        outputs = [self.b.ir_tensor(o, self.loc) for o in self.op.outputs]
+        return Node(op, self.node_name, inputs, outputs, attrs)
+
+
+# -- converters -----------------------------------------------------------------
+def CONV_2D(cx) -> Node:
+    x, w = cx.need_rank(0, 4), cx.need_rank(1, 4)
+    if w[3] < 1 or x[3] % w[3] or w[0] % (x[3] // w[3]):
+        cx.fail(f"input channels {x[3]} and filter shape {list(w)} do not give a whole number of groups")
+    dil = (cx.opts.get("DilationHFactor", 1), cx.opts.get("DilationWFactor", 1))
+    attrs = window_attrs(cx, w[1:3], dil)
+    return cx.node("conv2d", [cx.x(0), cx.weight(1, axis=0), cx.bias(2)],
+                   **attrs, groups=x[3] // w[3], act=fused_act(cx))
+
+
+def DEPTHWISE_CONV_2D(cx) -> Node:
+    x, w = cx.need_rank(0, 4), cx.need_rank(1, 4)
+    if w[0] != 1 or x[3] < 1 or w[3] % x[3]:
+        cx.fail(f"filter shape {list(w)} is not [1, KH, KW, Cin * multiplier] for {x[3]} input channels")
+    dil = (cx.opts.get("DilationHFactor", 1), cx.opts.get("DilationWFactor", 1))
+    attrs = window_attrs(cx, w[1:3], dil)
+    return cx.node("depthwise_conv2d", [cx.x(0), cx.weight(1, axis=3), cx.bias(2)],
+                   **attrs, depth_multiplier=w[3] // x[3], act=fused_act(cx))
+
+
+def FULLY_CONNECTED(cx) -> Node:
+    w = cx.need_rank(1, 2)
+    if cx.opts.get("WeightsFormat", 0) != 0:
+        cx.fail("shuffled weights (SHUFFLED4x16INT8) are not supported")
+    size = int(np.prod(cx.in_shape(0), dtype=np.int64))
+    if w[1] < 1 or size % w[1]:
+        cx.fail(f"input of {size} elements is not a multiple of the weights' K = {w[1]}")
+    return cx.node("fully_connected", [cx.x(0), cx.weight(1, axis=0), cx.bias(2)], act=fused_act(cx))
+
+
+def ADD(cx) -> Node:
+    return cx.node("add", [cx.x(0), cx.x(1)], act=fused_act(cx))
+
+
+def MUL(cx) -> Node:
+    return cx.node("mul", [cx.x(0), cx.x(1)], act=fused_act(cx))
+
+
+def _pool(op: str):
+    def convert(cx) -> Node:
+        cx.need_rank(0, 4)
+        k = (cx.opts.get("FilterHeight", 1), cx.opts.get("FilterWidth", 1))
+        attrs = window_attrs(cx, k)
+        del attrs["dilations"]
+        return cx.node(op, [cx.x(0)], kernel=k, **attrs, act=fused_act(cx))
+    return convert
+
+
+AVERAGE_POOL_2D = _pool("avg_pool2d")
+MAX_POOL_2D = _pool("max_pool2d")
+
+
+def MEAN(cx) -> Node:
+    rank = len(cx.in_shape(0))
+    axes = sorted({_axis(cx, int(a), rank) for a in cx.param(1).reshape(-1)})
+    return cx.node("mean", [cx.x(0)], axes=tuple(axes), keepdims=bool(cx.opts.get("KeepDims", False)))
+
+
+def PAD(cx) -> Node:
+    rank = len(cx.in_shape(0))
+    pads = cx.param(1)
+    if pads.shape != (rank, 2) or (pads < 0).any():
+        cx.fail(f"paddings {pads.tolist()} are not non-negative (before, after) pairs for rank {rank}")
+    value = cx.real_scalar(2) if cx.n_inputs() > 2 else 0.0
+    return cx.node("pad", [cx.x(0)], pads=tuple((int(a), int(b)) for a, b in pads), value=value)
+
+
+PADV2 = PAD
+
+
+def RESHAPE(cx) -> Node:
+    return cx.node("reshape", [cx.x(0)])
+
+
+SQUEEZE = RESHAPE
+
+
+def CONCATENATION(cx) -> Node:
+    if cx.opts.get("FusedActivationFunction", 0) != 0:
+        cx.fail("a fused activation on CONCATENATION is not supported")
+    axis = _axis(cx, cx.opts.get("Axis", 0), len(cx.out_shape(0)))
+    return cx.node("concat", [cx.x(i) for i in range(cx.n_inputs())], axis=axis)
+
+
+def TRANSPOSE(cx) -> Node:
+    rank = len(cx.in_shape(0))
+    perm = tuple(_axis(cx, int(p), rank) for p in cx.param(1).reshape(-1))
+    if sorted(perm) != list(range(rank)):
+        cx.fail(f"perm {list(perm)} is not a permutation of {rank} axes")
+    return cx.node("transpose", [cx.x(0)], perm=perm)
+
+
+def RESIZE_NEAREST_NEIGHBOR(cx) -> Node:
+    cx.need_rank(0, 4)
+    size = tuple(int(s) for s in cx.param(1).reshape(-1))
+    if len(size) != 2 or min(size) < 1:
+        cx.fail(f"size {list(size)} is not a positive (height, width)")
+    return cx.node("resize_nearest", [cx.x(0)], size=size,
+                   align_corners=bool(cx.opts.get("AlignCorners", False)),
+                   half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
+
+
+def SOFTMAX(cx) -> Node:
+    return cx.node("softmax", [cx.x(0)], beta=float(cx.opts.get("Beta", 1.0)))
+
+
+def LOG_SOFTMAX(cx) -> Node:
+    return cx.node("log_softmax", [cx.x(0)], beta=1.0)
+
+
+_WINDOW = ("Padding", "StrideW", "StrideH")
+_CONV = (*_WINDOW, "FusedActivationFunction", "DilationWFactor", "DilationHFactor")
+_POOL = (*_WINDOW, "FilterWidth", "FilterHeight", "FusedActivationFunction")
+_FUSED = ("FusedActivationFunction",)
+
+OPS = {
+    "CONV_2D": (CONV_2D, "Conv2DOptions", _CONV),
+    "DEPTHWISE_CONV_2D": (DEPTHWISE_CONV_2D, "DepthwiseConv2DOptions", _CONV),
+    "FULLY_CONNECTED": (FULLY_CONNECTED, "FullyConnectedOptions", (*_FUSED, "WeightsFormat")),
+    "ADD": (ADD, "AddOptions", _FUSED),
+    "MUL": (MUL, "MulOptions", _FUSED),
+    "AVERAGE_POOL_2D": (AVERAGE_POOL_2D, "Pool2DOptions", _POOL),
+    "MAX_POOL_2D": (MAX_POOL_2D, "Pool2DOptions", _POOL),
+    "MEAN": (MEAN, "ReducerOptions", ("KeepDims",)),
+    "PAD": (PAD, None, ()),
+    "PADV2": (PADV2, None, ()),
+    "RESHAPE": (RESHAPE, None, ()),
+    "SQUEEZE": (SQUEEZE, None, ()),
+    "CONCATENATION": (CONCATENATION, "ConcatenationOptions", ("Axis", *_FUSED)),
+    "TRANSPOSE": (TRANSPOSE, None, ()),
+    "RESIZE_NEAREST_NEIGHBOR": (RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions",
+                                ("AlignCorners", "HalfPixelCenters")),
+    "SOFTMAX": (SOFTMAX, "SoftmaxOptions", ("Beta",)),
+    "LOG_SOFTMAX": (LOG_SOFTMAX, None, ()),
+    "LOGISTIC": (_unary("logistic"), None, ()),
+    "TANH": (_unary("tanh"), None, ()),
+    "HARD_SWISH": (_unary("hard_swish"), None, ()),
+    "RELU": (_clamp(0.0, INF), None, ()),
+    "RELU6": (_clamp(0.0, 6.0), None, ()),
+    "RELU_N1_TO_1": (_clamp(-1.0, 1.0), None, ()),
+    "QUANTIZE": (_unary("quantize"), None, ()),
+    "DEQUANTIZE": (_unary("dequantize"), None, ()),
+}
