@@ -12,7 +12,7 @@ import numpy as np
 
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
-from tinyc.backend.schedule import MemoryPlan, plan_memory
+from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
 from tinyc.datafiles import generated_samples, load_samples
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
@@ -110,7 +110,8 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     from tinyc.boards import get_board
     board = get_board(opts.board)
     check_supported(q)
-    calls = lower_calls(q)
+    q = q.copy()
+    calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
     prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
     report = build_report(q, prog, mem, board.name)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tinyc.ir import Graph
 from tinyc.backend.lower import is_extern
-from tinyc.memory import Step, check, lifetimes, live_bytes, lower_bound, plan, tensor_offsets
+from tinyc.memory import Step, best_order, check, live_bytes, lower_bound, plan_schedule, tensor_offsets
 from tinyc.ops.common import Call
 
 ALIGN = 4
@@ -41,14 +41,28 @@ def steps_of(g: Graph, calls: list[Call], in_arena: set[str]) -> list[Step]:
     return steps
 
 
+def reorder(g: Graph, calls: list[Call]) -> list[Call]:
+    """Pick the operator order with the lowest peak (branches only); g.nodes follows the calls."""
+    in_arena = arena_tensors(g)
+    steps = steps_of(g, calls, in_arena)
+    sizes = {n: g.tensors[n].nbytes for n in in_arena}
+    order = best_order(steps, sizes, [n for n in g.inputs if n in in_arena], [n for n in g.outputs if n in in_arena])
+    index = {c.node: i for i, c in enumerate(calls)}
+    perm = [index[st.name] for st in order]
+    if perm != list(range(len(calls))):
+        g.nodes = [g.nodes[i] for i in perm]
+        calls = [calls[i] for i in perm]
+    return calls
+
+
 def plan_memory(g: Graph, calls: list[Call], time_limit_s: float = 2.0) -> MemoryPlan:
+    """Lifetimes, in-place merging and placement for calls in their given order."""
     in_arena = arena_tensors(g)
     steps = steps_of(g, calls, in_arena)
     sizes = {n: g.tensors[n].nbytes for n in in_arena}
     ins = [n for n in g.inputs if n in in_arena]
     outs = [n for n in g.outputs if n in in_arena]
-    bufs = lifetimes(steps, sizes, ins, outs, align=ALIGN)
-    p = plan(bufs, time_limit_s=time_limit_s, align=ALIGN)
+    bufs, p = plan_schedule(steps, sizes, ins, outs, align=ALIGN, time_limit_s=time_limit_s)
     check(bufs, p.offsets, p.arena_bytes)
     offsets = tensor_offsets(bufs, p)
     return MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),

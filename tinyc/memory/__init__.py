@@ -1,0 +1,37 @@
+"""Memory planning in three pure layers, none of which knows about the IR:
+
+    liveness.lifetimes   schedule (Steps) + sizes -> Buffers with [first, last] steps
+    placement.plan       Buffers -> offsets in one arena (several strategies, smallest kept)
+    checker.check        independent proof that no two live buffers share a byte
+
+order.best_order optionally reorders a branching schedule to lower the peak first.
+"""
+from __future__ import annotations
+
+from tinyc.memory.checker import check
+from tinyc.memory.liveness import Buffer, Step, lifetimes, live_bytes, lower_bound
+from tinyc.memory.order import best_order
+from tinyc.memory.placement import STRATEGIES, Plan, plan
+
+__all__ = ["Buffer", "Plan", "STRATEGIES", "Step", "best_order", "check", "lifetimes",
+           "live_bytes", "lower_bound", "plan", "plan_schedule", "tensor_offsets"]
+
+INPLACE_MODES = ("all", "no_worse", "none")
+
+
+def tensor_offsets(buffers, p: Plan) -> dict[str, int]:
+    """Arena offset of every member tensor (and scratch) of every buffer in the plan."""
+    return {m: p.offsets[b.name] for b in buffers for m in b.members}
+
+
+def plan_schedule(steps, sizes, graph_inputs, graph_outputs, align: int = 4,
+                  time_limit_s: float = 2.0) -> tuple[list[Buffer], Plan]:
+    """Lifetimes + plan for each in-place mode; returns the (buffers, plan) with the smallest
+    arena (ties go to the earlier mode in INPLACE_MODES). The plan has passed check()."""
+    best = None
+    for mode in INPLACE_MODES:
+        bs = lifetimes(steps, sizes, graph_inputs, graph_outputs, align, inplace=mode)
+        p = plan(bs, time_limit_s=time_limit_s, align=align)
+        if best is None or p.arena_bytes < best[1].arena_bytes:
+            best = (bs, p)
+    return best

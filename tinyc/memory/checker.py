@@ -1,0 +1,44 @@
+"""Independent verifier of a memory plan (shares no code with placement.py).
+
+A plan is valid when every buffer has an integer offset, lies inside
+[0, arena_bytes), and no two buffers that are live at a common step share a
+byte. Buffers of size 0 hold no bytes and so overlap nothing. Checking every
+pair is O(n^2), which is fine for a few hundred buffers and easy to trust.
+Failures raise AssertionError explicitly, so `python -O` does not skip them.
+"""
+from __future__ import annotations
+
+import numbers
+
+
+def _require(ok: bool, msg: str) -> None:
+    if not ok:
+        raise AssertionError(msg)
+
+
+def check(buffers, offsets: dict[str, int], arena_bytes: int, align: int = 1) -> None:
+    """Return None if the plan is valid; otherwise raise AssertionError naming the fault."""
+    seen = set()
+    for b in buffers:
+        _require(b.name not in seen, f"buffer '{b.name}' appears twice")
+        seen.add(b.name)
+        _require(b.name in offsets, f"buffer '{b.name}' has no offset")
+        off = offsets[b.name]
+        _require(isinstance(off, numbers.Integral) and not isinstance(off, bool),
+                 f"buffer '{b.name}' offset {off!r} is not an int")
+        _require(b.size >= 0, f"buffer '{b.name}' has negative size {b.size}")
+        _require(b.first <= b.last, f"buffer '{b.name}' lives [{b.first}, {b.last}], first > last")
+        _require(off >= 0, f"buffer '{b.name}' starts at {off} < 0")
+        _require(off + b.size <= arena_bytes,
+                 f"buffer '{b.name}' [{off}, {off + b.size}) ends past the arena of {arena_bytes} bytes")
+        _require(off % align == 0, f"buffer '{b.name}' offset {off} is not a multiple of {align}")
+    for i, a in enumerate(buffers):
+        for b in buffers[i + 1:]:
+            if a.size == 0 or b.size == 0:
+                continue
+            same_time = a.first <= b.last and b.first <= a.last
+            oa, ob = offsets[a.name], offsets[b.name]
+            same_bytes = oa < ob + b.size and ob < oa + a.size
+            _require(not (same_time and same_bytes),
+                     f"buffers '{a.name}' [{oa}, {oa + a.size}) steps [{a.first}, {a.last}] and "
+                     f"'{b.name}' [{ob}, {ob + b.size}) steps [{b.first}, {b.last}] overlap")

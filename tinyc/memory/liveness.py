@@ -1,0 +1,166 @@
+"""Lifetimes: which bytes must exist at which step.
+
+Input is a schedule (a list of Steps, one kernel call each) and a size per
+tensor; output is a list of Buffers, each with a size and an inclusive
+[first, last] step interval. Nothing here knows about the IR, so the planner
+can be tested on hand-written schedules.
+
+Rules:
+- a graph input is live from step 0; a graph output until the last step;
+- any other tensor is live from the step that writes it to the last step that
+  reads it (a tensor that nobody reads lives only during its writing step);
+- a tensor that is read but never written, and is not a graph input, is
+  treated like a graph input (live from step 0);
+- a step's scratch is a buffer `<step>.scratch` live only at that step;
+- in-place: if step i declares inplace (x, y), x is neither a graph input nor
+  a graph output, and step i is x's last reader, then y joins x's buffer
+  (size = max, lifetime = union). Chains merge transitively. Because the
+  merged buffer keeps its largest size for the whole union, merging can also
+  cost bytes; `inplace="no_worse"` keeps only merges that do not raise the
+  lower bound, and `inplace="none"` merges nothing.
+Tensors with size 0 or missing from `sizes` are ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tinyc.errors import TinycError, where
+
+
+@dataclass
+class Step:
+    """One kernel call in execution order."""
+
+    name: str
+    reads: list[str]
+    writes: list[str]
+    scratch: int = 0
+    inplace: tuple[str, str] | None = None  # (input, output) that may share an offset
+
+
+@dataclass
+class Buffer:
+    """A block of the arena: every member tensor starts at the buffer's offset."""
+
+    name: str
+    size: int
+    first: int
+    last: int
+    members: list[str] = field(default_factory=list)
+
+
+def align_up(n: int, align: int) -> int:
+    """The smallest multiple of `align` that is >= n."""
+    return -(-n // align) * align
+
+
+def _intervals(steps, sizes, graph_inputs, graph_outputs) -> dict[str, list[int]]:
+    """tensor -> [first, last] for every tensor with a positive size, before merging."""
+    n = len(steps)
+    iv: dict[str, list[int]] = {}
+    written: set[str] = set()
+    for i, st in enumerate(steps):
+        for t in st.reads:
+            if sizes.get(t, 0) <= 0:
+                continue
+            if t not in iv:
+                iv[t] = [0, i]  # never written before: treated like a graph input
+            iv[t][1] = max(iv[t][1], i)
+        for t in st.writes:
+            if sizes.get(t, 0) <= 0:
+                continue
+            if t in written:
+                raise TinycError(f"tensor '{t}' is written by two steps", where(node=st.name))
+            if t in iv:
+                raise TinycError(f"tensor '{t}' is read before it is written", where(node=st.name))
+            written.add(t)
+            iv[t] = [i, i]
+    for t in graph_inputs:
+        if sizes.get(t, 0) > 0:
+            if t in written:
+                raise TinycError(f"graph input '{t}' is written by a step", where(node=t))
+            iv.setdefault(t, [0, 0])[0] = 0
+    for t in graph_outputs:
+        if sizes.get(t, 0) > 0:
+            if t not in iv:
+                raise TinycError(f"graph output '{t}' is never written", where(node=t))
+            iv[t][1] = max(n - 1, 0)
+    return iv
+
+
+def _last_reader(steps) -> dict[str, int]:
+    """tensor -> index of the last step that reads it."""
+    last: dict[str, int] = {}
+    for i, st in enumerate(steps):
+        for t in st.reads:
+            last[t] = i
+    return last
+
+
+def _build(members, iv, sizes, align) -> list[Buffer]:
+    """One Buffer per merged group: size = max member size, lifetime = union."""
+    buffers = [Buffer(root, align_up(max(sizes[m] for m in ms), align), min(iv[m][0] for m in ms),
+                      max(iv[m][1] for m in ms), list(ms)) for root, ms in members.items()]
+    return sorted(buffers, key=lambda b: (b.first, b.name))
+
+
+def _scratch(steps, align) -> list[Buffer]:
+    return [Buffer(f"{st.name}.scratch", align_up(st.scratch, align), i, i, [f"{st.name}.scratch"])
+            for i, st in enumerate(steps) if st.scratch > 0]
+
+
+def lifetimes(steps, sizes: dict[str, int], graph_inputs, graph_outputs, align: int = 4,
+              inplace: str = "all") -> list[Buffer]:
+    """Buffers for the schedule; afterwards every live tensor is a member of exactly one
+    buffer, buffer sizes are multiples of `align`, and scratch buffers come last.
+
+    inplace: "all" merges every legal in-place pair; "none" merges nothing;
+    "no_worse" (in step order) keeps a merge only if lower_bound does not grow.
+    """
+    if align < 1:
+        raise TinycError(f"alignment must be >= 1, got {align}", "memory planner")
+    if inplace not in ("all", "none", "no_worse"):
+        raise TinycError(f"unknown in-place mode '{inplace}'", "memory planner")
+    iv = _intervals(steps, sizes, graph_inputs, graph_outputs)
+    last_read = _last_reader(steps)
+    fixed = set(graph_inputs) | set(graph_outputs)
+    scratch = _scratch(steps, align)
+    owner = {t: t for t in iv}  # tensor -> root tensor of its buffer
+    members = {t: [t] for t in iv}
+    bound = lower_bound(_build(members, iv, sizes, align) + scratch) if inplace == "no_worse" else 0
+    for i, st in enumerate(steps):
+        if st.inplace is None or inplace == "none":
+            continue
+        x, y = st.inplace
+        if x not in iv or y not in iv or x in fixed or last_read.get(x) != i:
+            continue
+        if y not in st.writes or owner[y] != y or len(members[y]) != 1:
+            continue
+        root = owner[x]
+        members[root].append(y)
+        del members[y]
+        if inplace == "no_worse":
+            new = lower_bound(_build(members, iv, sizes, align) + scratch)
+            if new > bound:
+                members[root].pop()
+                members[y] = [y]
+                continue
+            bound = new
+        owner[y] = root
+    return _build(members, iv, sizes, align) + scratch
+
+
+def live_bytes(buffers, n_steps: int) -> list[int]:
+    """Bytes live at each step 0..n_steps-1 (sum of sizes of buffers live there)."""
+    live = [0] * n_steps
+    for b in buffers:
+        for s in range(max(b.first, 0), min(b.last, n_steps - 1) + 1):
+            live[s] += b.size
+    return live
+
+
+def lower_bound(buffers) -> int:
+    """Max over steps of live bytes: no placement can use a smaller arena."""
+    if not buffers:
+        return 0
+    return max(live_bytes(buffers, max(b.last for b in buffers) + 1))

@@ -1,0 +1,197 @@
+"""Placement: give every buffer an arena offset so that buffers live at the same
+step never share a byte, and keep the arena small.
+
+Every strategy is "visit the buffers in some order; put each at the lowest
+aligned offset where it overlaps no already-placed buffer whose lifetime
+overlaps its own" (TFLM's GreedyMemoryPlanner). Strategies differ only in the
+order: by size, by number of time conflicts, by first step. The exact search
+branches over orders; it is complete because visiting the buffers of any
+plan bottom-up never places one higher than that plan does. `plan` runs them
+all and keeps the smallest arena.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from tinyc.errors import TinycError
+from tinyc.memory.checker import check
+from tinyc.memory.liveness import lower_bound
+
+STRATEGIES = ("greedy_by_size", "greedy_by_conflicts", "first_fit_time", "exact")
+
+
+@dataclass
+class Plan:
+    """The chosen offsets, the arena they need, and every strategy's arena."""
+
+    offsets: dict[str, int]
+    arena_bytes: int
+    strategy: str
+    tried: dict[str, int] = field(default_factory=dict)
+
+
+def _overlap_in_time(a, b) -> bool:
+    return a.first <= b.last and b.first <= a.last
+
+
+def lowest_fit(size: int, obstacles: list[tuple[int, int]], align: int) -> int:
+    """Lowest multiple of `align` where [off, off+size) misses every (start, end) obstacle."""
+    cand = 0
+    for start, end in sorted(obstacles):
+        if start >= cand + size:
+            break
+        if end > cand:
+            cand = -(-end // align) * align
+    return cand
+
+
+def place_in_order(buffers, order, align: int = 4) -> dict[str, int]:
+    """Offsets from placing buffers[i] for i in `order`, each at its lowest fit."""
+    offsets: dict[str, int] = {}
+    placed = []
+    for i in order:
+        b = buffers[i]
+        if b.size <= 0:
+            offsets[b.name] = 0
+            continue
+        obstacles = [(offsets[p.name], offsets[p.name] + p.size) for p in placed if _overlap_in_time(b, p)]
+        offsets[b.name] = lowest_fit(b.size, obstacles, align)
+        placed.append(b)
+    return offsets
+
+
+def arena_of(buffers, offsets) -> int:
+    """Bytes from 0 to the end of the highest buffer."""
+    return max((offsets[b.name] + b.size for b in buffers), default=0)
+
+
+def greedy_by_size(buffers, align: int = 4) -> dict[str, int]:
+    """TFLM's greedy planner: biggest first, ties in input order."""
+    order = sorted(range(len(buffers)), key=lambda i: -buffers[i].size)
+    return place_in_order(buffers, order, align)
+
+
+def greedy_by_conflicts(buffers, align: int = 4) -> dict[str, int]:
+    """Most time-conflicting buffers first, then biggest, then input order."""
+    n_conf = [sum(_overlap_in_time(b, c) for c in buffers if c is not b and c.size > 0) for b in buffers]
+    order = sorted(range(len(buffers)), key=lambda i: (-n_conf[i], -buffers[i].size))
+    return place_in_order(buffers, order, align)
+
+
+def first_fit_time(buffers, align: int = 4) -> dict[str, int]:
+    """In order of first step (longer-lived, then bigger first on ties), like an allocator run."""
+    order = sorted(range(len(buffers)), key=lambda i: (buffers[i].first, -buffers[i].last, -buffers[i].size))
+    return place_in_order(buffers, order, align)
+
+
+class _Stop(Exception):
+    pass
+
+
+class _Search:
+    """Branch and bound over placement orders, each buffer at its lowest fit.
+
+    Only orders whose (offset, index) keys increase are explored: sorting any
+    plan's buffers by offset and re-placing them at their lowest fit never
+    raises an offset, so repeating that reaches a plan in this canonical form
+    that is no larger. Bound: a buffer's lowest fit only grows as others are
+    placed, so max(fit + size) over unplaced buffers bounds the final arena.
+    """
+
+    def __init__(self, items, align, best_arena, deadline, node_limit):
+        self.items, self.align = items, align
+        self.n = len(items)
+        self.size = [b.size for b in items]
+        self.conf = [[j for j in range(self.n) if j != i and _overlap_in_time(items[i], items[j])]
+                     for i in range(self.n)]
+        self.off = [-1] * self.n
+        self.fit = [0] * self.n
+        self.best_arena, self.best_off = best_arena, None
+        self.floor = lower_bound(items)
+        self.deadline, self.node_limit, self.nodes = deadline, node_limit, 0
+
+    def _refit(self, j: int) -> int:
+        obstacles = [(self.off[k], self.off[k] + self.size[k]) for k in self.conf[j] if self.off[k] >= 0]
+        return lowest_fit(self.size[j], obstacles, self.align)
+
+    def _place(self, i: int) -> list[tuple[int, int]]:
+        """Put item i at its fit; returns the (j, old fit) pairs to undo."""
+        o = self.off[i] = self.fit[i]
+        end, undo = o + self.size[i], []
+        for j in self.conf[i]:
+            if self.off[j] < 0 and self.fit[j] < end and o < self.fit[j] + self.size[j]:
+                undo.append((j, self.fit[j]))
+                self.fit[j] = self._refit(j)
+        return undo
+
+    def dfs(self, depth: int, last_key: tuple[int, int], arena: int) -> None:
+        if depth == self.n:
+            if arena < self.best_arena:
+                self.best_arena, self.best_off = arena, list(self.off)
+                if arena <= self.floor:
+                    raise _Stop
+            return
+        self.nodes += 1
+        if self.nodes > self.node_limit or (self.nodes & 255 == 0 and time.monotonic() > self.deadline):
+            raise _Stop
+        free = [i for i in range(self.n) if self.off[i] < 0]
+        if max(arena, max(self.fit[i] + self.size[i] for i in free)) >= self.best_arena:
+            return
+        cands = sorted((i for i in free if (self.fit[i], i) > last_key),
+                       key=lambda i: (self.fit[i], -self.size[i], i))
+        for i in cands:
+            key = (self.fit[i], i)
+            undo = self._place(i)
+            self.dfs(depth + 1, key, max(arena, key[0] + self.size[i]))
+            for j, f in undo:
+                self.fit[j] = f
+            self.off[i] = -1
+
+
+def exact_search(buffers, align: int = 4, time_limit_s: float = 2.0, node_limit: int = 20_000,
+                 incumbent: dict[str, int] | None = None) -> dict[str, int]:
+    """Offsets no larger than the incumbent (greedy by size when not given); optimal
+    when the search finishes within its node and time limits."""
+    start = incumbent if incumbent is not None else greedy_by_size(buffers, align)
+    items = [b for b in buffers if b.size > 0]
+    s = _Search(items, align, arena_of(buffers, start), time.monotonic() + time_limit_s, node_limit)
+    if s.best_arena > s.floor:
+        try:
+            s.dfs(0, (-1, -1), 0)
+        except _Stop:
+            pass
+    if s.best_off is None:
+        return dict(start)
+    offsets = {b.name: 0 for b in buffers}
+    offsets.update({b.name: o for b, o in zip(items, s.best_off)})
+    return offsets
+
+
+def plan(buffers, time_limit_s: float = 2.0, align: int = 4, exact_max_buffers: int = 40,
+         node_limit: int = 20_000) -> Plan:
+    """The smallest plan over all strategies (ties go to the earlier one in STRATEGIES).
+    Afterwards the plan has passed checker.check and every offset is a multiple of align.
+    The exact search runs only for <= exact_max_buffers non-empty buffers; its node limit
+    keeps results reproducible unless the time limit strikes first."""
+    names = [b.name for b in buffers]
+    if len(set(names)) != len(names):
+        raise TinycError("two buffers have the same name", "memory planner")
+    if align < 1:
+        raise TinycError(f"alignment must be >= 1, got {align}", "memory planner")
+    greedy = {"greedy_by_size": greedy_by_size, "greedy_by_conflicts": greedy_by_conflicts,
+              "first_fit_time": first_fit_time}
+    best: Plan | None = None
+    tried: dict[str, int] = {}
+    for name, fn in greedy.items():
+        offs = fn(buffers, align)
+        tried[name] = arena_of(buffers, offs)
+        if best is None or tried[name] < best.arena_bytes:
+            best = Plan(offs, tried[name], name, tried)
+    if sum(b.size > 0 for b in buffers) <= exact_max_buffers:
+        offs = exact_search(buffers, align, time_limit_s, node_limit, incumbent=best.offsets)
+        tried["exact"] = arena_of(buffers, offs)
+        if tried["exact"] < best.arena_bytes:
+            best = Plan(offs, tried["exact"], "exact", tried)
+    check(buffers, best.offsets, best.arena_bytes, align=align)
+    return best
