@@ -2,11 +2,14 @@
  * tc_fixedpoint.h - TFLite-exact fixed-point requantization helpers.
  *
  * A real multiplier M is carried as (int32 mult, int32 shift) with
- * M = mult * 2^(shift - 31), shift in [-31, 30]. tc_requantize() applies it
- * the way LiteRT's reference kernels do (TFLite's single-rounding build):
- * one 64-bit multiply, add half, arithmetic shift right. The double-rounding
- * helpers (tc_sat_rdhm, tc_rdbpot) remain for ops whose TFLite arithmetic uses
- * them explicitly (softmax, logistic, ...).
+ * M = mult * 2^(shift - 31), shift in [-31, 30]. LiteRT's reference kernels
+ * apply it in two ways, and each op uses the one its oracle test pins down:
+ * - tc_requantize(): single rounding (one 64-bit multiply, add half, shift):
+ *   fully connected;
+ * - tc_requantize_dr(): double rounding (saturating rounding doubling high
+ *   multiply, then rounding divide by a power of two): conv, depthwise conv,
+ *   add, mul, relu, mean,
+ *   quantize (requantize).
  */
 #ifndef TC_FIXEDPOINT_H
 #define TC_FIXEDPOINT_H
@@ -39,6 +42,15 @@ static inline int32_t tc_requantize(int32_t x, int32_t mult, int32_t shift)
     const int32_t total_shift = 31 - shift;
     const int64_t round = (int64_t)1 << (total_shift - 1);
     return (int32_t)(((int64_t)x * (int64_t)mult + round) >> total_shift);
+}
+
+/** MultiplyByQuantizedMultiplier(x, mult, shift), double rounding. */
+static inline int32_t tc_requantize_dr(int32_t x, int32_t mult, int32_t shift)
+{
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    const int32_t xl = (int32_t)((uint32_t)x << left);
+    return tc_rdbpot(tc_sat_rdhm(xl, mult), right);
 }
 
 static inline int32_t tc_clamp_i32(int32_t x, int32_t lo, int32_t hi)

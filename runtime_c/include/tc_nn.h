@@ -6,6 +6,12 @@
 
 #include "tc_types.h"
 #include "tc_fixedpoint.h"
+#include "tc_conv.h"
 #include "tc_fc.h"
+#include "tc_pool.h"
+#include "tc_elementwise.h"
+#include "tc_data.h"
+#include "tc_activation.h"
+#include "tc_softmax.h"
 
 #endif /* TC_NN_H */

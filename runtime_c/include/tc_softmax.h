@@ -24,4 +24,33 @@
 tc_status tc_softmax_s8(const int32_t *exp_table, int32_t rows, int32_t depth,
                         const int8_t *input, int8_t *output);
 
+/** Per-node constants of tc_log_softmax_s8 (TFLite's LogSoftmax Prepare). */
+typedef struct {
+    int32_t reverse_mult;  /**< Q5.26 -> input-diff units, as (mult, shift) for tc_requantize */
+    int32_t reverse_shift; /**< <= 0 */
+    int32_t diff_min;      /**< row-max differences below this are skipped (exp ~ 0) */
+} tc_log_softmax_params;
+
+/**
+ * @brief int8 log-softmax of each row, bit-exact with TFLite's reference_integer_ops::LogSoftmax.
+ *
+ * Output scale 16/256, zero point 127 (TFLite requires both). Per row the kernel sums the exps of
+ * the row-max differences d in Q12.19, takes ln of the sum in Q5.26 and outputs d (in Q5.26)
+ * minus that, shifted to Q4.3 and offset by 127; elements too far below the max give -128.
+ * May run in place (output == input).
+ *
+ * @param[in]  params   reverse multiplier and diff_min
+ * @param[in]  diff_q5  int32, Format: [256], entry 255 + d: d * beta * s_in in Q5.26
+ * @param[in]  exp_q12  int32, Format: [256], entry 255 + d: exp(d * beta * s_in) in Q12.19,
+ *                      0 for d < diff_min
+ * @param[in]  rows     number of rows (product of all dims but the last)
+ * @param[in]  depth    row length (the last dim), 1 <= depth < 4096
+ * @param[in]  input    int8, Format: [rows, depth]
+ * @param[out] output   int8, Format: [rows, depth]
+ * @return TC_OK, or TC_ERR_ARG for rows < 0 or depth outside [1, 4095]
+ */
+tc_status tc_log_softmax_s8(const tc_log_softmax_params *params, const int32_t *diff_q5,
+                            const int32_t *exp_q12, int32_t rows, int32_t depth,
+                            const int8_t *input, int8_t *output);
+
 #endif /* TC_SOFTMAX_H */

@@ -8,10 +8,42 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from tinyc.ops import conv2d
+from tinyc.ops import depthwise_conv2d
 from tinyc.ops import fully_connected
+from tinyc.ops import concat
+from tinyc.ops import dequantize
+from tinyc.ops import pad
+from tinyc.ops import quantize
+from tinyc.ops import reshape
+from tinyc.ops import resize_nearest
+from tinyc.ops import transpose
+from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
+from tinyc.ops import hard_swish, logistic, softmax, tanh
+from tinyc.ops import log_softmax
 
 OPS: dict[str, ModuleType] = {
+    "conv2d": conv2d,
+    "depthwise_conv2d": depthwise_conv2d,
     "fully_connected": fully_connected,
+    "concat": concat,
+    "dequantize": dequantize,
+    "pad": pad,
+    "quantize": quantize,
+    "reshape": reshape,
+    "resize_nearest": resize_nearest,
+    "transpose": transpose,
+    "max_pool2d": max_pool2d,
+    "avg_pool2d": avg_pool2d,
+    "mean": mean,
+    "add": add,
+    "mul": mul,
+    "clamp": clamp,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+    "logistic": logistic,
+    "tanh": tanh,
+    "hard_swish": hard_swish,
 }
 
 

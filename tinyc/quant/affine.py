@@ -7,13 +7,15 @@ the results are the exact bytes TFLite produces:
 - quantize:   q = clamp(zp + round_half_away(float32(x) / float32(scale)))
 - dequantize: x = float32(scale) * float32(q - zp)  (one rounding, as TFLite's double product cast to float)
 - rescale:    q' = clamp(round_half_away(q * s + b) + zp_out), s = s_in * (1 / s_out), b = -zp_in * s, all float32
-- requantize: q' = clamp(MBQM(q - zp_in, M0, shift) + zp_out), M = s_in / s_out in float64
+- requantize: q' = clamp(MBQM(q - zp_in, M0, shift) + zp_out), M = s_in / s_out in float64,
+  with DOUBLE rounding (SRDHM then RDBPOT): LiteRT's QUANTIZE kernel rounds twice, unlike
+  its conv / fully connected (single rounding); tests/ops/test_quantize.py checks both facts.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from tinyc.quant.fixedpoint import mbqm, quantize_multiplier
+from tinyc.quant.fixedpoint import mbqm_double, quantize_multiplier
 
 INT_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767), "uint8": (0, 255)}
 
@@ -84,7 +86,7 @@ def requantize_multiplier(s_in: float, s_out: float) -> tuple[int, int]:
 
 
 def requantize(q, s_in: float, zp_in: int, s_out: float, zp_out: int, qmin: int, qmax: int) -> np.ndarray:
-    """TFLite Requantize: clamp(MBQM(q - zp_in) + zp_out) to [qmin, qmax]."""
+    """TFLite Requantize: clamp(MBQM(q - zp_in) + zp_out) to [qmin, qmax], double rounding."""
     m0, shift = requantize_multiplier(s_in, s_out)
-    y = mbqm(np.asarray(q, dtype=np.int64) - zp_in, m0, shift) + zp_out
+    y = mbqm_double(np.asarray(q, dtype=np.int64) - zp_in, m0, shift) + zp_out
     return np.clip(y, qmin, qmax)

@@ -4,10 +4,13 @@ A real multiplier M > 0 is stored as (M0, shift) with M = M0 * 2^(shift - 31)
 and M0 in [2^30, 2^31). TFLite has two ways to apply it:
 - "double rounding" (SaturatingRoundingDoublingHighMul, then RoundingDivideByPOT);
 - "single rounding" (TFLITE_SINGLE_ROUNDING: one 64-bit multiply, add half, shift).
-The oracle, LiteRT with BUILTIN_REF, is built with single rounding: on the
-MLPerf Tiny AD model double rounding differs in ~15% of outputs by one LSB
-and single rounding in none (tests/test_rounding.py keeps checking this).
-So `mbqm` is single rounding; `mbqm_double` stays for the record and the test.
+The oracle, LiteRT with BUILTIN_REF, uses both, per op, and tests pin each:
+- single rounding (`mbqm`) for fully connected: on the
+  MLPerf Tiny AD model double rounding differs in ~15% of outputs by one LSB,
+  single rounding in none (tests/test_rounding.py);
+- double rounding (`mbqm_double`) for conv, depthwise conv, add, mul, relu,
+  mean and requantize (tests/ops/test_conv2d.py, test_mean.py, test_add_mul.py,
+  test_clamp.py, test_quantize.py).
 All functions take and return int64 arrays holding int32 values, so C's int32
 arithmetic is reproduced exactly.
 """
@@ -23,7 +26,7 @@ INT32_MAX = (1 << 31) - 1
 
 def round_half_away(x):
     """C's round()/std::round: halves go away from zero (numpy's np.round goes to even)."""
-    x = np.asarray(x)
+    x = np.asarray(x, dtype=np.float64)  # widen first: +0.5 in float32 would round a second time
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 

@@ -122,3 +122,90 @@ def softmax_rows_s8(q: np.ndarray, table: np.ndarray) -> np.ndarray:
     exponent = (bits_over_unit + 31 - 8)[:, None]  # > 31 when the exp sum >= 512: LiteRT aborts, tinyc gives 0
     y = rdbpot(srdhm(scale[:, None], e), exponent) - 128
     return np.clip(y, -128, 127).astype(np.int8)
+
+
+# --- TFLite int8 log-softmax (reference_integer_ops::LogSoftmax) -----------------------------
+
+_LOG_2 = 1488522236  # F0 constants of TFLite's log_x_for_x_greater_than_or_equal_to_1
+_SQRT_SQRT_HALF = 1805811301
+_SQRT_HALF = 1518500250
+_ALPHA_N, _ALPHA_D, _ALPHA_I, _ALPHA_F = 117049297, 127690142, 1057819769, 638450708
+
+
+def sat_add(a, b) -> np.ndarray:
+    """Saturating int32 a + b."""
+    return np.clip(np.asarray(a, dtype=np.int64) + np.asarray(b, dtype=np.int64), INT32_MIN, INT32_MAX)
+
+
+def sat_mul_pot_param(x, exponent) -> np.ndarray:
+    """SaturatingRoundingMultiplyByPOTParam for exponents >= 0 (array-valued): saturating left shift."""
+    x = np.asarray(x, dtype=np.int64)
+    return np.clip(x << np.asarray(exponent, dtype=np.int64), INT32_MIN, INT32_MAX)
+
+
+def log_x_ge_1(x, input_bits: int, output_bits: int) -> np.ndarray:
+    """TFLite log_x_for_x_greater_than_or_equal_to_1: F<input_bits> raw x >= 1.0 -> F<output_bits> raw of ln(x)."""
+    x = np.asarray(x, dtype=np.int64)
+    accum_bits = output_bits + 1
+    quarter = int(rdbpot(1 << 29, accum_bits))  # 1/4 in F<accum_bits>
+    clz_a = clz32(x)
+    r_a = sat_mul_pot(srdhm(sat_mul_pot_param(x, clz_a - 1), _SQRT_HALF), 1)
+    pow2_a = sat_add(sat_mul_pot_param(input_bits - clz_a, 31 - accum_bits), quarter)
+    headroom_b = clz32(srdhm(x, _SQRT_HALF)) - 1
+    r_b = sat_mul_pot_param(x, headroom_b)
+    pow2_b = np.clip(sat_mul_pot_param(input_bits - headroom_b, 31 - accum_bits) - quarter, INT32_MIN, INT32_MAX)
+    r = np.minimum(r_a, r_b)
+    pow2 = np.maximum(pow2_a, pow2_b)
+    # x = 2^pow2 * r with r near 2^(-1/4); ln(r) by a rational approximation in q = 2(r - 2^(-1/4))
+    p = rounding_half_sum(r, _SQRT_SQRT_HALF)
+    q = wrap32(2 * wrap32(r - _SQRT_SQRT_HALF))
+    sq = srdhm(q, q)
+    num = wrap32(srdhm(q, r) + srdhm(srdhm(q, sq), _ALPHA_N))
+    inner = wrap32(wrap32(_ALPHA_I + q) + srdhm(_ALPHA_D, sq))
+    den_minus_one = wrap32(srdhm(p, inner) + srdhm(_ALPHA_F, q))
+    recip = one_over_one_plus_x(den_minus_one)
+    total = wrap32(srdhm(pow2, _LOG_2) + srdhm(rdbpot(num, accum_bits), recip))
+    return sat_mul_pot(total, accum_bits - output_bits)
+
+
+LOG_OUTPUT_BITS = 4  # output Q4.27 before the final shift to scale 16/256
+
+
+def log_softmax_params(beta: float, s_in: float) -> dict:
+    """PreprocessLogSoftmaxScalingExp + CalculateInputRadius (TFLite single-rounding build).
+
+    Keys: input_mult, input_shift (Q5.26 diff scaling), reverse_mult, reverse_shift (its
+    inverse, as a MultiplyByQuantizedMultiplier shift <= 0) and diff_min.
+    """
+    real = min(float(beta) * float(np.float32(s_in)) * (1 << (31 - SCALED_DIFF_BITS)), float((1 << 30) - 1))
+    if not real > 1.0:
+        raise ValueError("beta * input scale is too small for TFLite's int8 log_softmax")
+    mult, shift = quantize_multiplier(real)
+    reverse = (1 << (31 - shift)) / float(mult)
+    rmult, rshift = quantize_multiplier(reverse)
+    radius = ((1 << SCALED_DIFF_BITS) - 1) * (1 << (31 - SCALED_DIFF_BITS)) / (1 << shift)
+    return dict(input_mult=mult, input_shift=shift, reverse_mult=rmult, reverse_shift=rshift,
+                diff_min=-int(math.floor(radius)))
+
+
+def log_softmax_tables(p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(diff_q5, exp_q12), int32[256] each, indexed by 255 + d for d = x - max(row) in [-255, 0]:
+    d scaled into Q5.26, and exp of it rescaled to Q12.19 (0 where d < diff_min, which TFLite skips)."""
+    diff = np.arange(-255, 1, dtype=np.int64)
+    ok = diff >= p["diff_min"]
+    scaled = mbqm(np.where(ok, diff, 0), p["input_mult"], p["input_shift"])
+    e = rdbpot(exp_on_negative_values(scaled, SCALED_DIFF_BITS), ACCUM_BITS)
+    return scaled.astype(np.int32), np.where(ok, e, 0).astype(np.int32)
+
+
+def log_softmax_rows_s8(q: np.ndarray, p: dict, diff_q5: np.ndarray, exp_q12: np.ndarray) -> np.ndarray:
+    """reference_integer_ops::LogSoftmax (int8 -> int8, output 16/256, 127) of each row of q [rows, depth]."""
+    q = np.asarray(q, dtype=np.int64)
+    diff = q - q.max(axis=1, keepdims=True)
+    total = exp_q12.astype(np.int64)[255 + diff].sum(axis=1)
+    log_sum = log_x_ge_1(total, ACCUM_BITS, SCALED_DIFF_BITS)
+    limit = mbqm(wrap32(log_sum + INT32_MIN), p["reverse_mult"], p["reverse_shift"])
+    adjusted = np.maximum(p["diff_min"] - 1, limit)[:, None]
+    shift = 31 - SCALED_DIFF_BITS - LOG_OUTPUT_BITS
+    y = rdbpot(wrap32(diff_q5.astype(np.int64)[255 + diff] - log_sum[:, None]), shift) + 127
+    return np.where(diff > adjusted, np.clip(y, -128, 127), -128).astype(np.int8)

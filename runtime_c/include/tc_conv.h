@@ -1,0 +1,124 @@
+/*
+ * tc_conv.h - convolution kernels: regular/grouped, pointwise (1x1) and depthwise.
+ *
+ * All follow TFLite's reference_integer_ops arithmetic (ConvPerChannel,
+ * DepthwiseConvPerChannel): acc = bias[oc] + sum (in + input_offset) * filter
+ * over the in-bounds taps (padding contributes nothing), then per-channel
+ * tc_requantize, + output_offset, clamp to the activation range.
+ * Only the top/left padding is passed; bottom/right follow from output_dims.
+ */
+#ifndef TC_CONV_H
+#define TC_CONV_H
+
+#include "tc_types.h"
+
+/**
+ * @brief int8 convolution, regular or grouped, any kernel size, stride, dilation and padding.
+ *
+ * @param[in]  ctx          unused (may be NULL); this kernel needs no scratch
+ * @param[in]  params       offsets, groups, stride, top/left padding, dilation, activation
+ * @param[in]  quant        per-output-channel multiplier/shift, each int32 of length C_OUT
+ * @param[in]  input_dims   Format: [N, H, W, C_IN]; C_IN = groups * filter_dims->c
+ * @param[in]  input        int8, Format: [N, H, W, C_IN]
+ * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN / groups]; C_OUT a multiple of groups
+ * @param[in]  filter       int8, Format: [C_OUT, KH, KW, C_IN / groups]
+ * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
+ * @param[in]  output_dims  Format: [N, OH, OW, C_OUT]
+ * @param[out] output       int8, Format: [N, OH, OW, C_OUT]; must not overlap input
+ * @return TC_OK, or TC_ERR_ARG if the channel counts do not match groups
+ */
+tc_status tc_convolve_s8(const tc_context *ctx,
+                         const tc_conv_params *params,
+                         const tc_per_channel_quant *quant,
+                         const tc_dims *input_dims,
+                         const int8_t *input,
+                         const tc_dims *filter_dims,
+                         const int8_t *filter,
+                         const int32_t *bias,
+                         const tc_dims *output_dims,
+                         int8_t *output);
+
+/**
+ * @brief int8 pointwise convolution: 1x1 kernel, stride 1, no padding, one group.
+ *
+ * Runs pixel by pixel: each output pixel is computed into ctx->buf and then
+ * copied out, walking forward when C_OUT <= C_IN and backward from the last
+ * pixel when C_OUT > C_IN. With a ctx buffer it is therefore correct in place,
+ * with output == input (same start address; the buffer must hold
+ * max(N*H*W*C_IN, N*H*W*C_OUT) bytes). Without one (ctx or ctx->buf NULL)
+ * it writes straight to output, which then must not overlap input.
+ *
+ * @param[in]  ctx          scratch of tc_convolve_1x1_s8_get_buffer_size() bytes, or NULL
+ * @param[in]  params       offsets and activation (groups 1; stride, padding, dilation ignored)
+ * @param[in]  quant        per-output-channel multiplier/shift, each int32 of length C_OUT
+ * @param[in]  input_dims   Format: [N, H, W, C_IN]
+ * @param[in]  input        int8, Format: [N, H, W, C_IN]
+ * @param[in]  filter_dims  Format: [C_OUT, 1, 1, C_IN]
+ * @param[in]  filter       int8, Format: [C_OUT, 1, 1, C_IN]
+ * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
+ * @param[in]  output_dims  Format: [N, H, W, C_OUT]
+ * @param[out] output       int8, Format: [N, H, W, C_OUT]; may equal input (see above)
+ * @return TC_OK, or TC_ERR_ARG if the shapes are not pointwise or the scratch is too small
+ */
+tc_status tc_convolve_1x1_s8(const tc_context *ctx,
+                             const tc_conv_params *params,
+                             const tc_per_channel_quant *quant,
+                             const tc_dims *input_dims,
+                             const int8_t *input,
+                             const tc_dims *filter_dims,
+                             const int8_t *filter,
+                             const int32_t *bias,
+                             const tc_dims *output_dims,
+                             int8_t *output);
+
+/**
+ * @brief Scratch bytes tc_convolve_1x1_s8 needs to run in place: one int8 output pixel.
+ * @param[in] output_dims  Format: [N, H, W, C_OUT]
+ * @return C_OUT
+ */
+int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *output_dims);
+
+/**
+ * @brief int8 depthwise convolution with a depth multiplier, stride, dilation and padding.
+ *
+ * Output channel oc = ic * ch_mult + m reads input channel ic and filter column oc.
+ * When ch_mult == 1 and ctx->buf is given, it runs one channel at a time:
+ * the channel's output plane is computed into ctx->buf (OH*OW bytes) and then
+ * scattered into output channel c. Channel c of the output only overwrites
+ * channel c of the input, which is consumed by then, so this path is correct
+ * in place, with output == input (the buffer must hold
+ * max(N*H*W*C, N*OH*OW*C) bytes). Otherwise (ctx or ctx->buf NULL, or
+ * ch_mult > 1) it writes straight to output, which then must not overlap input.
+ *
+ * @param[in]  ctx          scratch of tc_depthwise_conv_s8_get_buffer_size() bytes, or NULL
+ * @param[in]  params       offsets, ch_mult, stride, top/left padding, dilation, activation
+ * @param[in]  quant        per-output-channel multiplier/shift, each int32 of length C_OUT
+ * @param[in]  input_dims   Format: [N, H, W, C_IN]
+ * @param[in]  input        int8, Format: [N, H, W, C_IN]
+ * @param[in]  filter_dims  Format: [1, KH, KW, C_OUT]; C_OUT = C_IN * ch_mult
+ * @param[in]  filter       int8, Format: [1, KH, KW, C_OUT]
+ * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
+ * @param[in]  output_dims  Format: [N, OH, OW, C_OUT]
+ * @param[out] output       int8, Format: [N, OH, OW, C_OUT]; may equal input (see above)
+ * @return TC_OK, or TC_ERR_ARG if C_OUT != C_IN * ch_mult or the scratch is too small
+ */
+tc_status tc_depthwise_conv_s8(const tc_context *ctx,
+                               const tc_dw_conv_params *params,
+                               const tc_per_channel_quant *quant,
+                               const tc_dims *input_dims,
+                               const int8_t *input,
+                               const tc_dims *filter_dims,
+                               const int8_t *filter,
+                               const int32_t *bias,
+                               const tc_dims *output_dims,
+                               int8_t *output);
+
+/**
+ * @brief Scratch bytes tc_depthwise_conv_s8 needs to run in place: one int8 output plane.
+ * @param[in] output_dims  Format: [N, OH, OW, C_OUT]
+ * @param[in] ch_mult      depth multiplier
+ * @return OH * OW when ch_mult == 1, else 0 (no in-place path)
+ */
+int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t ch_mult);
+
+#endif /* TC_CONV_H */

@@ -1,0 +1,151 @@
+/*
+ * tc_data.h - data movement and (de)quantization kernels: pad, concat,
+ * transpose, resize nearest, quantize, requantize, dequantize.
+ *
+ * Reshape has no kernel: it is an alias, or a memcpy in the generated code.
+ * Tensors of rank < 4 are passed as 4-D with leading dims of 1.
+ */
+#ifndef TC_DATA_H
+#define TC_DATA_H
+
+#include "tc_types.h"
+
+/** Constant padding. before/after hold the pad amount per dim (n, h, w, c). */
+typedef struct {
+    tc_dims input;     /**< input shape */
+    tc_dims before;    /**< elements added before the data, per dim */
+    tc_dims after;     /**< elements added after the data, per dim */
+    int32_t pad_value; /**< fill value, already quantized, in [-128, 127] */
+} tc_pad_params;
+
+/** One input of a concatenation, viewed as [outer, in_inner] inside an output [outer, out_inner]. */
+typedef struct {
+    int32_t outer;    /**< product of the dims before the axis */
+    int32_t in_inner; /**< input dim on the axis times the product of the dims after it */
+    int32_t out_inner;/**< output dim on the axis times the product of the dims after it */
+    int32_t offset;   /**< where this input starts inside each output row, 0 <= offset <= out_inner - in_inner */
+} tc_concat_params;
+
+/** Transpose: output dim i is input dim perm[i]. */
+typedef struct {
+    int32_t in_dims[4]; /**< input shape, outermost first */
+    int32_t perm[4];    /**< a permutation of 0..3 */
+} tc_transpose_params;
+
+/**
+ * @brief int8 constant pad (TFLite PAD / PADV2).
+ *
+ * @param[in]  params  shape, pad amounts and fill value
+ * @param[in]  input   int8, Format: [N, H, W, C]
+ * @param[out] output  int8, Format: [N + bn + an, H + bh + ah, W + bw + aw, C + bc + ac];
+ *                     must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a negative dim or pad
+ */
+tc_status tc_pad_s8(const tc_pad_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * @brief Write one int8 input of a concatenation into its slot of the output.
+ *
+ * Call once per input. For each of params->outer rows, in_inner elements go
+ * to output[row * out_inner + offset ...]. With a table, element q becomes
+ * lut[q + 128] (TFLite ConcatenationWithScaling precomputed); without, it is
+ * copied.
+ *
+ * @param[in]  params  row geometry
+ * @param[in]  lut     int8, Format: [256], indexed by q + 128; NULL to copy
+ * @param[in]  input   int8, Format: [outer, in_inner]
+ * @param[out] output  int8, Format: [outer, out_inner]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if the slot does not fit in a row
+ */
+tc_status tc_concat_s8(const tc_concat_params *params, const int8_t *lut, const int8_t *input, int8_t *output);
+
+/**
+ * @brief int8 transpose of a tensor up to rank 4.
+ *
+ * @param[in]  params  input shape and permutation
+ * @param[in]  input   int8, Format: [d0, d1, d2, d3]
+ * @param[out] output  int8, Format: [d[perm[0]], d[perm[1]], d[perm[2]], d[perm[3]]]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if perm is not a permutation
+ */
+tc_status tc_transpose_s8(const tc_transpose_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * @brief int8 nearest-neighbour resize (TFLite RESIZE_NEAREST_NEIGHBOR), with precomputed source indices.
+ *
+ * output[n][y][x][c] = input[n][y_index[y]][x_index[x]][c].
+ *
+ * @param[in]  input_dims  input shape
+ * @param[in]  out_h       output height
+ * @param[in]  out_w       output width
+ * @param[in]  y_index     int32, Format: [out_h], each in [0, H)
+ * @param[in]  x_index     int32, Format: [out_w], each in [0, W)
+ * @param[in]  input       int8, Format: [N, H, W, C]
+ * @param[out] output      int8, Format: [N, out_h, out_w, C]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for an index out of range
+ */
+tc_status tc_resize_nearest_s8(const tc_dims *input_dims, int32_t out_h, int32_t out_w,
+                               const int32_t *y_index, const int32_t *x_index,
+                               const int8_t *input, int8_t *output);
+
+/**
+ * @brief float32 -> int8 (TFLite AffineQuantize): clamp(zp + roundf(x / scale), -128, 127).
+ *
+ * NaN becomes -128.
+ *
+ * @param[in]  size    number of elements
+ * @param[in]  scale   output scale (> 0)
+ * @param[in]  zp      output zero point
+ * @param[in]  input   float32, Format: [size]
+ * @param[out] output  int8, Format: [size]
+ * @return TC_OK
+ */
+tc_status tc_quantize_f32_s8(int32_t size, float scale, int32_t zp, const float *input, int8_t *output);
+
+/** @brief float32 -> int16, as tc_quantize_f32_s8 with the range [-32768, 32767]. */
+tc_status tc_quantize_f32_s16(int32_t size, float scale, int32_t zp, const float *input, int16_t *output);
+
+/**
+ * @brief int8 -> int8 requantize (TFLite Requantize):
+ * clamp(MultiplyByQuantizedMultiplier(q - in_zp, mult, shift) + out_zp), with
+ * TFLite's double rounding (SaturatingRoundingDoublingHighMul, then
+ * RoundingDivideByPOT), which is what LiteRT's QUANTIZE kernel does.
+ *
+ * @param[in]  size    number of elements
+ * @param[in]  in_zp   input zero point
+ * @param[in]  quant   s_in / s_out as (multiplier, shift)
+ * @param[in]  out_zp  output zero point
+ * @param[in]  input   int8, Format: [size]
+ * @param[out] output  int8, Format: [size]; may equal input
+ * @return TC_OK
+ */
+tc_status tc_requantize_s8_s8(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                              const int8_t *input, int8_t *output);
+
+/** @brief int8 -> int16 requantize; output must not overlap the input. */
+tc_status tc_requantize_s8_s16(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                               const int8_t *input, int16_t *output);
+
+/** @brief int16 -> int8 requantize; output must not overlap the input. */
+tc_status tc_requantize_s16_s8(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                               const int16_t *input, int8_t *output);
+
+/** @brief int16 -> int16 requantize; output may equal input. */
+tc_status tc_requantize_s16_s16(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                                const int16_t *input, int16_t *output);
+
+/**
+ * @brief int8 -> float32 (TFLite Dequantize): scale * (float)(q - zp), one float multiply.
+ *
+ * @param[in]  size    number of elements
+ * @param[in]  scale   input scale
+ * @param[in]  zp      input zero point
+ * @param[in]  input   int8, Format: [size]
+ * @param[out] output  float32, Format: [size]; must not overlap the input
+ * @return TC_OK
+ */
+tc_status tc_dequantize_s8_f32(int32_t size, float scale, int32_t zp, const int8_t *input, float *output);
+
+/** @brief int16 -> float32, as tc_dequantize_s8_f32. */
+tc_status tc_dequantize_s16_f32(int32_t size, float scale, int32_t zp, const int16_t *input, float *output);
+
+#endif /* TC_DATA_H */

@@ -1,0 +1,122 @@
+/*
+ * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast) and clamp.
+ */
+#ifndef TC_ELEMENTWISE_H
+#define TC_ELEMENTWISE_H
+
+#include "tc_fixedpoint.h"
+#include "tc_types.h"
+
+/**
+ * MultiplyByQuantizedMultiplier with TFLite's double rounding (saturating
+ * rounding doubling high multiply, then rounding divide by 2^-shift), which
+ * LiteRT's reference ADD, MUL, RELU and MEAN use (tests/ops check this). The
+ * left shift wraps in 32 bits, as in TFLite.
+ */
+/** Element strides of one input over the 4-D output walk; 0 along a broadcast dim. */
+typedef struct {
+    int32_t n;
+    int32_t h;
+    int32_t w;
+    int32_t c;
+} tc_strides;
+
+/** Add with two input scales (TFLite's 8-bit general rescaling path). */
+typedef struct {
+    int32_t input1_offset; /**< -zero point of input 1 */
+    int32_t input2_offset; /**< -zero point of input 2 */
+    int32_t output_offset; /**< output zero point */
+    int32_t left_shift;    /**< headroom shift, 20 for int8 */
+    int32_t input1_multiplier;
+    int32_t input1_shift;  /**< <= 0 */
+    int32_t input2_multiplier;
+    int32_t input2_shift;  /**< <= 0 */
+    int32_t output_multiplier;
+    int32_t output_shift;  /**< <= 0 */
+    tc_activation activation;
+} tc_add_params;
+
+/** Multiply: one output multiplier for s1 * s2 / s_out. */
+typedef struct {
+    int32_t input1_offset;
+    int32_t input2_offset;
+    int32_t output_offset;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    tc_activation activation;
+} tc_mul_params;
+
+/** Clamp (TFLite ReluX): requantize, then clamp. identity != 0 skips the requantization. */
+typedef struct {
+    int32_t input_offset;  /**< -input zero point */
+    int32_t output_offset; /**< output zero point */
+    int32_t multiplier;    /**< s_in / s_out (computed in float32, as TFLite) */
+    int32_t shift;
+    int32_t identity;      /**< 1 when input and output quantization are equal: a pure clamp */
+    tc_activation activation;
+} tc_clamp_params;
+
+/**
+ * @brief int8 add with broadcast: out = clamp(requant(s1 * (a + o1) * 2^ls) + requant(s2 * (b + o2) * 2^ls)), TFLite AddFunc.
+ *
+ * The output is walked as a contiguous 4-D array of out_dims; element
+ * (n, h, w, c) reads a[n*sa.n + h*sa.h + w*sa.w + c*sa.c] and likewise b.
+ * output may equal a (or b) when that input is not broadcast.
+ *
+ * @param[in]  params     offsets, multipliers, shifts, activation range
+ * @param[in]  out_dims   output shape, Format: [N, H, W, C]
+ * @param[in]  a_strides  element strides of a over out_dims
+ * @param[in]  a          int8, any layout reachable through a_strides
+ * @param[in]  b_strides  element strides of b over out_dims
+ * @param[in]  b          int8, any layout reachable through b_strides
+ * @param[out] output     int8, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_add_s8(const tc_add_params *params,
+                    const tc_dims *out_dims,
+                    const tc_strides *a_strides,
+                    const int8_t *a,
+                    const tc_strides *b_strides,
+                    const int8_t *b,
+                    int8_t *output);
+
+/**
+ * @brief int8 multiply with broadcast: out = clamp(requant((a + o1) * (b + o2)) + o_out), TFLite MulElementwise.
+ *
+ * Same walk and aliasing rules as tc_add_s8.
+ *
+ * @param[in]  params     offsets, multiplier/shift, activation range
+ * @param[in]  out_dims   output shape, Format: [N, H, W, C]
+ * @param[in]  a_strides  element strides of a over out_dims
+ * @param[in]  a          int8
+ * @param[in]  b_strides  element strides of b over out_dims
+ * @param[in]  b          int8
+ * @param[out] output     int8, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_mul_s8(const tc_mul_params *params,
+                    const tc_dims *out_dims,
+                    const tc_strides *a_strides,
+                    const int8_t *a,
+                    const tc_strides *b_strides,
+                    const int8_t *b,
+                    int8_t *output);
+
+/**
+ * @brief int8 clamp with requantization (TFLite RELU / RELU6 / RELU_N1_TO_1 / Clip).
+ *
+ * out = clamp(output_offset + requant(in + input_offset)), or clamp(in) when identity.
+ * output may equal input.
+ *
+ * @param[in]  params  offsets, multiplier/shift, identity flag, activation range
+ * @param[in]  size    number of elements
+ * @param[in]  input   int8, Format: [size]
+ * @param[out] output  int8, Format: [size]
+ * @return TC_OK
+ */
+tc_status tc_clamp_s8(const tc_clamp_params *params,
+                      int32_t size,
+                      const int8_t *input,
+                      int8_t *output);
+
+#endif /* TC_ELEMENTWISE_H */

@@ -1,0 +1,84 @@
+/*
+ * tc_pool.h - pooling and mean kernels (TFLite reference int8 arithmetic).
+ */
+#ifndef TC_POOL_H
+#define TC_POOL_H
+
+#include "tc_types.h"
+
+/** Mean (reduction) parameters: out = clamp(requant(sum(in) + input_offset * count) + output_offset). */
+typedef struct {
+    int32_t input_offset;  /**< -input zero point */
+    int32_t output_offset; /**< output zero point */
+    int32_t multiplier;    /**< s_in / s_out with 1/count folded in (TFLite QuantizedMeanOrSum) */
+    int32_t shift;
+    tc_activation activation;
+} tc_mean_params;
+
+/**
+ * @brief int8 max pooling: max over the in-bounds taps of each window, then clamp.
+ *
+ * Taps outside the input (padding) are skipped; the max starts at -128, so a
+ * window wholly in padding gives max(-128, activation.min). Input and output
+ * share their quantization (no rescale).
+ *
+ * @param[in]  params       stride, top/left padding, activation range
+ * @param[in]  input_dims   input shape, Format: [N, H, W, C]
+ * @param[in]  input        int8, Format: [N, H, W, C]
+ * @param[in]  filter_dims  window size in h and w (n and c unused)
+ * @param[in]  output_dims  output shape, Format: [N, OH, OW, C] (same N and C)
+ * @param[out] output       int8, Format: [N, OH, OW, C]
+ * @return TC_OK, or TC_ERR_ARG when a dimension is not positive
+ */
+tc_status tc_max_pool_s8(const tc_pool_params *params,
+                         const tc_dims *input_dims,
+                         const int8_t *input,
+                         const tc_dims *filter_dims,
+                         const tc_dims *output_dims,
+                         int8_t *output);
+
+/**
+ * @brief int8 average pooling: rounded mean over the in-bounds taps of each window, then clamp.
+ *
+ * acc = sum of in-bounds taps (int32), count = their number;
+ * out = clamp((acc > 0 ? acc + count/2 : acc - count/2) / count), C division.
+ * Input and output share their quantization (no rescale).
+ *
+ * @param[in]  params       stride, top/left padding, activation range
+ * @param[in]  input_dims   input shape, Format: [N, H, W, C]
+ * @param[in]  input        int8, Format: [N, H, W, C]
+ * @param[in]  filter_dims  window size in h and w (n and c unused)
+ * @param[in]  output_dims  output shape, Format: [N, OH, OW, C] (same N and C)
+ * @param[out] output       int8, Format: [N, OH, OW, C]
+ * @return TC_OK, or TC_ERR_ARG when a window lies wholly in padding (count 0, as TFLite fails)
+ */
+tc_status tc_avg_pool_s8(const tc_pool_params *params,
+                         const tc_dims *input_dims,
+                         const int8_t *input,
+                         const tc_dims *filter_dims,
+                         const tc_dims *output_dims,
+                         int8_t *output);
+
+/**
+ * @brief int8 mean over the middle axis of [outer, reduce, inner] (TFLite MEAN reference arithmetic).
+ *
+ * Any set of contiguous axes maps to this view: NHWC axes (1, 2) are
+ * [N, H*W, C] (global average pool), the last axis is [N*H*W, C, 1].
+ * out[o][i] = clamp(requant(sum_r in[o][r][i] + input_offset * reduce) + output_offset).
+ *
+ * @param[in]  params  offsets, count-adjusted multiplier/shift, activation range
+ * @param[in]  outer   product of the dims before the reduced axes
+ * @param[in]  reduce  number of reduced elements per output (>= 1)
+ * @param[in]  inner   product of the dims after the reduced axes
+ * @param[in]  input   int8, Format: [outer, reduce, inner]
+ * @param[out] output  int8, Format: [outer, inner]
+ * @return TC_OK, or TC_ERR_ARG when a size is not positive
+ */
+tc_status tc_mean_s8(const tc_mean_params *params,
+                     int32_t outer,
+                     int32_t reduce,
+                     int32_t inner,
+                     const int8_t *input,
+                     int8_t *output);
+
+#endif /* TC_POOL_H */

@@ -1,0 +1,72 @@
+#include <string.h>
+
+#include "tc_conv.h"
+#include "tc_conv_requant.h"
+
+/* One output pixel (all C_OUT channels) from one input pixel. */
+static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, int32_t c_in, int32_t c_out,
+                      const int8_t *in, const int8_t *filter, const int32_t *bias, int8_t *out)
+{
+    for (int32_t oc = 0; oc < c_out; oc++) {
+        const int8_t *wp = filter + oc * c_in;
+        int32_t acc = 0;
+        for (int32_t ic = 0; ic < c_in; ic++) {
+            acc += ((int32_t)in[ic] + p->input_offset) * (int32_t)wp[ic];
+        }
+        if (bias) {
+            acc += bias[oc];
+        }
+        out[oc] = tc_conv_requant(acc, q->multiplier[oc], q->shift[oc], p->output_offset,
+                                  p->activation.min, p->activation.max);
+    }
+}
+
+int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *output_dims)
+{
+    return output_dims->c;
+}
+
+tc_status tc_convolve_1x1_s8(const tc_context *ctx,
+                             const tc_conv_params *params,
+                             const tc_per_channel_quant *quant,
+                             const tc_dims *input_dims,
+                             const int8_t *input,
+                             const tc_dims *filter_dims,
+                             const int8_t *filter,
+                             const int32_t *bias,
+                             const tc_dims *output_dims,
+                             int8_t *output)
+{
+    const int32_t c_in = input_dims->c;
+    const int32_t c_out = output_dims->c;
+    if (filter_dims->h != 1 || filter_dims->w != 1 || filter_dims->c != c_in || filter_dims->n != c_out ||
+        output_dims->n != input_dims->n || output_dims->h != input_dims->h || output_dims->w != input_dims->w) {
+        return TC_ERR_ARG;
+    }
+    const int32_t pixels = input_dims->n * input_dims->h * input_dims->w;
+    int8_t *tmp = (ctx != NULL) ? (int8_t *)ctx->buf : NULL;
+    if (tmp == NULL) {
+        for (int32_t px = 0; px < pixels; px++) {
+            pixel_1x1(params, quant, c_in, c_out, input + px * c_in, filter, bias, output + px * c_out);
+        }
+        return TC_OK;
+    }
+    if (ctx->size < c_out) {
+        return TC_ERR_ARG;
+    }
+    /* In place (output == input): pixel px's output [px*C_OUT, (px+1)*C_OUT) only covers input
+     * pixels already consumed when walking forward with C_OUT <= C_IN, or backward otherwise. */
+    const size_t nbytes = (size_t)c_out;
+    if (c_out <= c_in) {
+        for (int32_t px = 0; px < pixels; px++) {
+            pixel_1x1(params, quant, c_in, c_out, input + px * c_in, filter, bias, tmp);
+            memcpy(output + px * c_out, tmp, nbytes);
+        }
+    } else {
+        for (int32_t px = pixels - 1; px >= 0; px--) {
+            pixel_1x1(params, quant, c_in, c_out, input + px * c_in, filter, bias, tmp);
+            memcpy(output + px * c_out, tmp, nbytes);
+        }
+    }
+    return TC_OK;
+}

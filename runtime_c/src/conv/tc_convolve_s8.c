@@ -1,0 +1,72 @@
+#include "tc_conv.h"
+#include "tc_conv_requant.h"
+
+/* Sum over the kernel taps that fall inside the input: TFLite skips padded
+ * taps rather than adding zero-point values, so they contribute nothing. */
+static int32_t conv_acc(const tc_conv_params *p, const tc_dims *in_dims, const int8_t *in_batch,
+                        const tc_dims *f_dims, const int8_t *f_oc, int32_t in_c0,
+                        int32_t iy0, int32_t ix0)
+{
+    int32_t acc = 0;
+    for (int32_t ky = 0; ky < f_dims->h; ky++) {
+        const int32_t iy = iy0 + ky * p->dilation.h;
+        if (iy < 0 || iy >= in_dims->h) {
+            continue;
+        }
+        for (int32_t kx = 0; kx < f_dims->w; kx++) {
+            const int32_t ix = ix0 + kx * p->dilation.w;
+            if (ix < 0 || ix >= in_dims->w) {
+                continue;
+            }
+            const int8_t *ip = in_batch + (iy * in_dims->w + ix) * in_dims->c + in_c0;
+            const int8_t *wp = f_oc + (ky * f_dims->w + kx) * f_dims->c;
+            for (int32_t ic = 0; ic < f_dims->c; ic++) {
+                acc += ((int32_t)ip[ic] + p->input_offset) * (int32_t)wp[ic];
+            }
+        }
+    }
+    return acc;
+}
+
+tc_status tc_convolve_s8(const tc_context *ctx,
+                         const tc_conv_params *params,
+                         const tc_per_channel_quant *quant,
+                         const tc_dims *input_dims,
+                         const int8_t *input,
+                         const tc_dims *filter_dims,
+                         const int8_t *filter,
+                         const int32_t *bias,
+                         const tc_dims *output_dims,
+                         int8_t *output)
+{
+    (void)ctx;
+    const int32_t groups = params->groups;
+    if (groups < 1 || input_dims->c != groups * filter_dims->c || output_dims->c != filter_dims->n ||
+        output_dims->c % groups != 0) {
+        return TC_ERR_ARG;
+    }
+    const int32_t out_per_group = output_dims->c / groups;
+    const int32_t filter_size = filter_dims->h * filter_dims->w * filter_dims->c;
+    int8_t *out = output;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const int8_t *in_batch = input + b * input_dims->h * input_dims->w * input_dims->c;
+        for (int32_t oy = 0; oy < output_dims->h; oy++) {
+            const int32_t iy0 = oy * params->stride.h - params->padding.h;
+            for (int32_t ox = 0; ox < output_dims->w; ox++) {
+                const int32_t ix0 = ox * params->stride.w - params->padding.w;
+                for (int32_t oc = 0; oc < output_dims->c; oc++) {
+                    const int32_t in_c0 = (oc / out_per_group) * filter_dims->c;
+                    int32_t acc = conv_acc(params, input_dims, in_batch, filter_dims,
+                                           filter + oc * filter_size, in_c0, iy0, ix0);
+                    if (bias) {
+                        acc += bias[oc];
+                    }
+                    *out++ = tc_conv_requant(acc, quant->multiplier[oc], quant->shift[oc],
+                                             params->output_offset, params->activation.min,
+                                             params->activation.max);
+                }
+            }
+        }
+    }
+    return TC_OK;
+}

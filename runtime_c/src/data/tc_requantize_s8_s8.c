@@ -1,0 +1,15 @@
+#include "tc_data.h"
+#include "tc_data_internal.h"
+
+tc_status tc_requantize_s8_s8(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                              const int8_t *input, int8_t *output)
+{
+    for (int32_t i = 0; i < size; i++) {
+        const int32_t v = tc_requantize_dr((int32_t)input[i] - in_zp, quant->multiplier, quant->shift);
+        /* int64 sum: a huge multiplier must saturate, not overflow. */
+        int64_t w = (int64_t)v + out_zp;
+        w = w < -128 ? -128 : (w > 127 ? 127 : w);
+        output[i] = (int8_t)w;
+    }
+    return TC_OK;
+}

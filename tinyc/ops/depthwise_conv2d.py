@@ -1,0 +1,86 @@
+"""depthwise_conv2d: NHWC depthwise convolution, weights [1,KH,KW,Cout] (TFLite DEPTHWISE_CONV_2D, int8).
+
+The reference follows reference_integer_ops::DepthwiseConvPerChannel: output
+channel oc = ic * depth_multiplier + m sums (x[.., ic] - zp_x) * w[0, ky, kx, oc]
+over the in-bounds taps, adds the bias, requantizes per output channel
+(double rounding, as conv2d), adds the output zero point and clamps.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.ops.common import Call, act_range, channel_multipliers, inputs_of, output_of
+from tinyc.ops.conv2d import _err, geometry, padded, tap
+from tinyc.quant.conv_requant import requantize_s8_double
+
+
+def _info(node, g):
+    x, w = inputs_of(node, g)[:2]
+    cin = x.shape[-1]
+    if len(w.shape) != 4 or w.shape[0] != 1:
+        raise _err(node, g, f"weights must be [1, KH, KW, Cout], got {list(w.shape)}")
+    _, kh, kw, cout = w.shape
+    dm = int(node.attrs.get("depth_multiplier", cout // max(cin, 1)))
+    if dm < 1 or cout != cin * dm:
+        raise _err(node, g, f"Cout={cout} is not Cin={cin} x depth_multiplier={dm}")
+    return geometry(node, g, kh, kw), dm, cin, cout
+
+
+def shape(node, g):
+    geo, _, _, cout = _info(node, g)
+    return [(1, geo["oh"], geo["ow"], cout)]
+
+
+def macs(node, g) -> int:
+    geo, _, _, cout = _info(node, g)
+    return geo["oh"] * geo["ow"] * cout * geo["kh"] * geo["kw"]
+
+
+def _quant(node, g, cout):
+    x, w = inputs_of(node, g)[:2]
+    y = output_of(node, g)
+    m0, sh = channel_multipliers(x, w, y, cout)
+    lo, hi = act_range(node, y)
+    return x.q.zp(), y.q.zp(), m0, sh, lo, hi
+
+
+def ref(node, g, x, w, b=None):
+    geo, dm, _, cout = _info(node, g)
+    x_zp, y_zp, m0, sh, lo, hi = _quant(node, g, cout)
+    xp = padded(x, geo, x_zp)
+    wi = w.astype(np.int64)[0]
+    acc = np.zeros((geo["oh"], geo["ow"], cout), dtype=np.int64)
+    for ky in range(geo["kh"]):
+        for kx in range(geo["kw"]):
+            t = np.repeat(tap(xp, geo, ky, kx), dm, axis=2)  # channel ic -> ic*dm .. ic*dm+dm-1
+            acc += t * wi[ky, kx, :]
+    if b is not None:
+        acc = acc + b.astype(np.int64)
+    return [requantize_s8_double(acc, m0, sh, y_zp, lo, hi)[None]]
+
+
+def can_run_inplace(node, g) -> bool:
+    """depth_multiplier 1 and an output plane no larger than the input plane (TinyEngine-style in place)."""
+    geo, dm, _, _ = _info(node, g)
+    return dm == 1 and geo["oh"] * geo["ow"] <= geo["h"] * geo["w"]
+
+
+def scratch_bytes(oh: int, ow: int, dm: int) -> int:
+    """Mirror of tc_depthwise_conv_s8_get_buffer_size: one int8 output plane when dm == 1, else 0."""
+    return oh * ow if dm == 1 else 0
+
+
+def lower(node, g) -> Call:
+    geo, dm, cin, cout = _info(node, g)
+    x_zp, y_zp, m0, sh, lo, hi = _quant(node, g, cout)
+    params = dict(h=geo["h"], w=geo["w"], cin=cin, cout=cout, kh=geo["kh"], kw=geo["kw"],
+                  oh=geo["oh"], ow=geo["ow"], ch_mult=dm,
+                  stride_h=geo["sh"], stride_w=geo["sw"], dil_h=geo["dh"], dil_w=geo["dw"],
+                  pad_top=geo["pads"][0], pad_left=geo["pads"][1],
+                  input_offset=-x_zp, output_offset=y_zp, act_min=lo, act_max=hi)
+    call = Call(template="depthwise_conv2d_s8.j2", node=node.name, inputs=list(node.inputs),
+                outputs=list(node.outputs), params=params, arrays=dict(mult=m0, shift=sh))
+    if can_run_inplace(node, g):
+        call.scratch = scratch_bytes(geo["oh"], geo["ow"], dm)
+        call.inplace = (node.inputs[0], node.outputs[0])
+    return call
