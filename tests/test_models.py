@@ -63,3 +63,53 @@ def test_tflite_int8_qemu_matches_litert(name, board, tmp_path):
     got, stats = tinyc_run(MODELS / f"{name}_int8.tflite", x, tmp_path, board=board)
     assert int((got != litert_outputs(name, x)).sum()) == 0
     assert stats["instructions"] > 0
+
+
+FLOAT = ["ad_autoencoder", "kws_dscnn", "vww_mbv1"]
+BOARDS = ["netduinoplus2", "mps2-an386", "mps2-an500", "stm32f746g-disco"]
+DEFAULT_PAIRS = [("ad_autoencoder", "netduinoplus2"), ("kws_dscnn", "mps2-an386"),
+                 ("vww_mbv1", "mps2-an500"), ("kws_dscnn", "stm32f746g-disco")]
+
+
+def float_inputs(name, n=3, seed=2):
+    if name == "ad_autoencoder":
+        return np.load(MODELS / "ad_samples_float.npy")[:n]
+    import onnx
+    m = onnx.load(MODELS / f"{name}_float.onnx")
+    shape = [d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim][1:]
+    return np.random.default_rng(seed).standard_normal((n, *shape)).astype(np.float32)
+
+
+def board_vs_host(name, board, tmp_path):
+    x = float_inputs(name)
+    model = MODELS / f"{name}_float.onnx"
+    host, _ = tinyc_run(model, x, tmp_path, tag="host")
+    got, stats = tinyc_run(model, x, tmp_path, board=board, tag=board)
+    assert got.dtype == np.float32 and got.shape == host.shape
+    assert got.tobytes() == host.tobytes()
+    return stats
+
+
+@pytest.mark.qemu
+@pytest.mark.parametrize("name,board", DEFAULT_PAIRS)
+def test_float_onnx_board_matches_host(name, board, tmp_path):
+    """Every board is covered by one float model in the default run (the full sweep is slow)."""
+    stats = board_vs_host(name, board, tmp_path)
+    assert stats["instructions"] > 0 and stats["stack_bytes"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+@pytest.mark.parametrize("board", BOARDS)
+@pytest.mark.parametrize("name", FLOAT)
+def test_float_onnx_every_board_matches_host(name, board, tmp_path):
+    board_vs_host(name, board, tmp_path)
+
+
+@pytest.mark.qemu
+def test_instruction_count_is_deterministic(tmp_path):
+    x = int8_inputs("kws_dscnn", n=2)
+    _, a = tinyc_run(MODELS / "kws_dscnn_int8.tflite", x, tmp_path, board="mps2-an386", tag="a")
+    _, b = tinyc_run(MODELS / "kws_dscnn_int8.tflite", x, tmp_path, board="mps2-an386", tag="b")
+    assert a["instructions_per_sample"] == b["instructions_per_sample"]
+    assert a["instructions"] > 1_000_000
