@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from tinyc.ir import Graph
 from tinyc.backend.lower import is_extern
-from tinyc.memory import Step, best_order, check, live_bytes, lower_bound, plan_schedule, tensor_offsets
+from tinyc.memory import (Step, best_order, check_schedule, live_bytes, lower_bound, plan_schedule,
+                          tensor_offsets)
 from tinyc.ops.common import Call
 
 ALIGN = 4
@@ -63,7 +64,7 @@ def plan_memory(g: Graph, calls: list[Call], time_limit_s: float = 2.0) -> Memor
     ins = [n for n in g.inputs if n in in_arena]
     outs = [n for n in g.outputs if n in in_arena]
     bufs, p = plan_schedule(steps, sizes, ins, outs, align=ALIGN, time_limit_s=time_limit_s)
-    check(bufs, p.offsets, p.arena_bytes)
+    check_schedule(steps, ins, outs, bufs, p, align=ALIGN)
     offsets = tensor_offsets(bufs, p)
     return MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                       live_bytes(bufs, len(steps)), bufs)

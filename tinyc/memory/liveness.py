@@ -13,11 +13,14 @@ Rules:
   treated like a graph input (live from step 0);
 - a step's scratch is a buffer `<step>.scratch` live only at that step;
 - in-place: if step i declares inplace (x, y), x is neither a graph input nor
-  a graph output, and step i is x's last reader, then y joins x's buffer
-  (size = max, lifetime = union). Chains merge transitively. Because the
-  merged buffer keeps its largest size for the whole union, merging can also
-  cost bytes; `inplace="no_worse"` keeps only merges that do not raise the
-  lower bound, and `inplace="none"` merges nothing.
+  a graph output, and step i is x's last reader, then y joins x's group.
+  Chains merge transitively. A group is a placement unit whose members share
+  one offset, but every member keeps its own rectangle (its own size and
+  [first, last]); members overlap each other only at their in-place step, so
+  a group holds max(live member sizes) bytes at each step. Merging never
+  raises the lower bound but constrains placement; `inplace="no_worse"` keeps
+  only merges that do not raise the lower bound, `inplace="none"` merges
+  nothing.
 Tensors with size 0 or missing from `sizes` are ignored.
 """
 from __future__ import annotations
@@ -40,13 +43,36 @@ class Step:
 
 @dataclass
 class Buffer:
-    """A block of the arena: every member tensor starts at the buffer's offset."""
+    """A placement unit: every member tensor starts at the buffer's offset.
+
+    size/first/last are the envelope (max size, union of lifetimes). `parts`
+    holds each member's own rectangle (member, size, first, last); empty means
+    one rectangle equal to the envelope. `inplace` lists the (x, y, step)
+    in-place pairs merged into this buffer."""
 
     name: str
     size: int
     first: int
     last: int
     members: list[str] = field(default_factory=list)
+    parts: list[tuple[str, int, int, int]] = field(default_factory=list)
+    inplace: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def rects(self) -> list[tuple[str, int, int, int]]:
+        """(member, size, first, last) of every member (the envelope when parts is empty)."""
+        if self.parts:
+            return list(self.parts)
+        return [(m, self.size, self.first, self.last) for m in (self.members or [self.name])]
+
+
+def rectangles(buffers) -> list[Buffer]:
+    """One single-member Buffer per member rectangle, named by the member (for checker.check)."""
+    return [Buffer(m, s, f, l, [m]) for b in buffers for m, s, f, l in b.rects()]
+
+
+def inplace_pairs(buffers) -> list[tuple[str, str, int]]:
+    """Every (x, y, step) in-place pair merged into some buffer."""
+    return [pair for b in buffers for pair in b.inplace]
 
 
 def align_up(n: int, align: int) -> int:
@@ -97,16 +123,24 @@ def _last_reader(steps) -> dict[str, int]:
     return last
 
 
-def _build(members, iv, sizes, align) -> list[Buffer]:
-    """One Buffer per merged group: size = max member size, lifetime = union."""
-    buffers = [Buffer(root, align_up(max(sizes[m] for m in ms), align), min(iv[m][0] for m in ms),
-                      max(iv[m][1] for m in ms), list(ms)) for root, ms in members.items()]
+def _build(members, iv, sizes, align, pairs=None) -> list[Buffer]:
+    """One Buffer per merged group: one part per member; envelope size = max, lifetime = union."""
+    buffers = []
+    for root, ms in members.items():
+        parts = [(m, align_up(sizes[m], align), iv[m][0], iv[m][1]) for m in ms]
+        mine = list((pairs or {}).get(root, []))
+        buffers.append(Buffer(root, max(p[1] for p in parts), min(p[2] for p in parts),
+                              max(p[3] for p in parts), list(ms), parts, mine))
     return sorted(buffers, key=lambda b: (b.first, b.name))
 
 
 def _scratch(steps, align) -> list[Buffer]:
-    return [Buffer(f"{st.name}.scratch", align_up(st.scratch, align), i, i, [f"{st.name}.scratch"])
-            for i, st in enumerate(steps) if st.scratch > 0]
+    out = []
+    for i, st in enumerate(steps):
+        if st.scratch > 0:
+            name, size = f"{st.name}.scratch", align_up(st.scratch, align)
+            out.append(Buffer(name, size, i, i, [name], [(name, size, i, i)]))
+    return out
 
 
 def lifetimes(steps, sizes: dict[str, int], graph_inputs, graph_outputs, align: int = 4,
@@ -127,6 +161,7 @@ def lifetimes(steps, sizes: dict[str, int], graph_inputs, graph_outputs, align: 
     scratch = _scratch(steps, align)
     owner = {t: t for t in iv}  # tensor -> root tensor of its buffer
     members = {t: [t] for t in iv}
+    pairs: dict[str, list[tuple[str, str, int]]] = {}
     bound = lower_bound(_build(members, iv, sizes, align) + scratch) if inplace == "no_worse" else 0
     for i, st in enumerate(steps):
         if st.inplace is None or inplace == "none":
@@ -147,15 +182,21 @@ def lifetimes(steps, sizes: dict[str, int], graph_inputs, graph_outputs, align: 
                 continue
             bound = new
         owner[y] = root
-    return _build(members, iv, sizes, align) + scratch
+        pairs.setdefault(root, []).append((x, y, i))
+    return _build(members, iv, sizes, align, pairs) + scratch
 
 
 def live_bytes(buffers, n_steps: int) -> list[int]:
-    """Bytes live at each step 0..n_steps-1 (sum of sizes of buffers live there)."""
+    """Bytes live at each step 0..n_steps-1: per buffer, the largest member live there
+    (members share the buffer's offset), summed over buffers."""
     live = [0] * n_steps
     for b in buffers:
-        for s in range(max(b.first, 0), min(b.last, n_steps - 1) + 1):
-            live[s] += b.size
+        height: dict[int, int] = {}
+        for _, size, first, last in b.rects():
+            for s in range(max(first, 0), min(last, n_steps - 1) + 1):
+                height[s] = max(height.get(s, 0), size)
+        for s, h in height.items():
+            live[s] += h
     return live
 
 

@@ -1,9 +1,12 @@
 """Placement: give every buffer an arena offset so that buffers live at the same
 step never share a byte, and keep the arena small.
 
-Every strategy is "visit the buffers in some order; put each at the lowest
-aligned offset where it overlaps no already-placed buffer whose lifetime
-overlaps its own" (TFLM's GreedyMemoryPlanner). Strategies differ only in the
+A buffer is a placement unit made of member rectangles (Buffer.rects(): own
+size and [first, last]) that all start at the buffer's offset; two buffers
+collide when a rectangle of one shares a step and a byte with a rectangle of
+the other. Every strategy is "visit the buffers in some order; put each at
+the lowest aligned offset where none of its rectangles collides with an
+already-placed one" (TFLM's GreedyMemoryPlanner, generalised). Strategies differ only in the
 order: by size, by number of time conflicts, by first step. The exact search
 branches over orders; it is complete because visiting the buffers of any
 plan bottom-up never places one higher than that plan does. `plan` runs them
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 
 from tinyc.errors import TinycError
 from tinyc.memory.checker import check
-from tinyc.memory.liveness import lower_bound
+from tinyc.memory.liveness import inplace_pairs, lower_bound, rectangles
 
 STRATEGIES = ("greedy_by_size", "greedy_by_conflicts", "first_fit_time", "exact")
 
@@ -31,19 +34,38 @@ class Plan:
     tried: dict[str, int] = field(default_factory=dict)
 
 
+def _rects(b) -> list[tuple[int, int, int]]:
+    """(size, first, last) of the buffer's non-empty member rectangles."""
+    return [(s, f, l) for _, s, f, l in b.rects() if s > 0]
+
+
 def _overlap_in_time(a, b) -> bool:
-    return a.first <= b.last and b.first <= a.last
+    """Some rectangle of a shares a step with some rectangle of b."""
+    return a.first <= b.last and b.first <= a.last and any(
+        fa <= lb and fb <= la for _, fa, la in _rects(a) for _, fb, lb in _rects(b))
+
+
+def _forbidden(mine, other, other_off: int) -> list[tuple[int, int]]:
+    """Open intervals (lo, hi) of offsets at which a rectangle of `mine` would collide with
+    `other` placed at other_off: rectangle size s hits [o, o+t) for offsets in (o - s, o + t)."""
+    return [(other_off - s, other_off + t) for s, f, l in mine for t, g, m in other
+            if f <= m and g <= l]
+
+
+def lowest_free(forbidden: list[tuple[int, int]], align: int) -> int:
+    """Lowest multiple of `align` (>= 0) inside none of the open intervals (lo, hi)."""
+    cand = 0
+    for lo, hi in sorted(forbidden):
+        if lo >= cand:
+            break
+        if hi > cand:
+            cand = -(-hi // align) * align
+    return cand
 
 
 def lowest_fit(size: int, obstacles: list[tuple[int, int]], align: int) -> int:
     """Lowest multiple of `align` where [off, off+size) misses every (start, end) obstacle."""
-    cand = 0
-    for start, end in sorted(obstacles):
-        if start >= cand + size:
-            break
-        if end > cand:
-            cand = -(-end // align) * align
-    return cand
+    return lowest_free([(start - size, end) for start, end in obstacles], align)
 
 
 def place_in_order(buffers, order, align: int = 4) -> dict[str, int]:
@@ -52,12 +74,13 @@ def place_in_order(buffers, order, align: int = 4) -> dict[str, int]:
     placed = []
     for i in order:
         b = buffers[i]
-        if b.size <= 0:
+        mine = _rects(b)
+        if not mine:
             offsets[b.name] = 0
             continue
-        obstacles = [(offsets[p.name], offsets[p.name] + p.size) for p in placed if _overlap_in_time(b, p)]
-        offsets[b.name] = lowest_fit(b.size, obstacles, align)
-        placed.append(b)
+        forbidden = [iv for p, rp in placed for iv in _forbidden(mine, rp, offsets[p.name])]
+        offsets[b.name] = lowest_free(forbidden, align)
+        placed.append((b, mine))
     return offsets
 
 
@@ -74,7 +97,7 @@ def greedy_by_size(buffers, align: int = 4) -> dict[str, int]:
 
 def greedy_by_conflicts(buffers, align: int = 4) -> dict[str, int]:
     """Most time-conflicting buffers first, then biggest, then input order."""
-    n_conf = [sum(_overlap_in_time(b, c) for c in buffers if c is not b and c.size > 0) for b in buffers]
+    n_conf = [sum(_overlap_in_time(b, c) for c in buffers if c is not b) for b in buffers]
     order = sorted(range(len(buffers)), key=lambda i: (-n_conf[i], -buffers[i].size))
     return place_in_order(buffers, order, align)
 
@@ -103,6 +126,7 @@ class _Search:
         self.items, self.align = items, align
         self.n = len(items)
         self.size = [b.size for b in items]
+        self.rects = [_rects(b) for b in items]
         self.conf = [[j for j in range(self.n) if j != i and _overlap_in_time(items[i], items[j])]
                      for i in range(self.n)]
         self.off = [-1] * self.n
@@ -112,8 +136,9 @@ class _Search:
         self.deadline, self.node_limit, self.nodes = deadline, node_limit, 0
 
     def _refit(self, j: int) -> int:
-        obstacles = [(self.off[k], self.off[k] + self.size[k]) for k in self.conf[j] if self.off[k] >= 0]
-        return lowest_fit(self.size[j], obstacles, self.align)
+        forbidden = [iv for k in self.conf[j] if self.off[k] >= 0
+                     for iv in _forbidden(self.rects[j], self.rects[k], self.off[k])]
+        return lowest_free(forbidden, self.align)
 
     def _place(self, i: int) -> list[tuple[int, int]]:
         """Put item i at its fit; returns the (j, old fit) pairs to undo."""
@@ -193,5 +218,6 @@ def plan(buffers, time_limit_s: float = 2.0, align: int = 4, exact_max_buffers: 
         tried["exact"] = arena_of(buffers, offs)
         if tried["exact"] < best.arena_bytes:
             best = Plan(offs, tried["exact"], "exact", tried)
-    check(buffers, best.offsets, best.arena_bytes, align=align)
+    toffs = {m: best.offsets[b.name] for b in buffers for m, *_ in b.rects()}
+    check(rectangles(buffers), toffs, best.arena_bytes, align=align, inplace=inplace_pairs(buffers))
     return best
