@@ -46,7 +46,8 @@ def plot_memory(c, path) -> None:
     fig, ax = plt.subplots(figsize=(max(6, n * 0.35), 4))
     bottoms = [0] * n
     for b in sorted(mem.buffers, key=lambda b: (b.first, b.name)):
-        heights = [b.size if b.first <= i <= b.last else 0 for i in range(n)]
+        # an in-place group occupies, at each step, its largest live member
+        heights = [max([s for _, s, f, last in b.rects() if f <= i <= last], default=0) for i in range(n)]
         ax.bar(range(n), heights, bottom=bottoms, width=0.85, label=b.members[0][-24:])
         bottoms = [x + h for x, h in zip(bottoms, heights)]
     ax.axhline(c.report["arena_bytes"], color="k", ls="--", lw=1, label=f"arena {c.report['arena_bytes']:,} B")
