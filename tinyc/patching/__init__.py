@@ -1,0 +1,8 @@
+"""Patch-based inference (MCUNetV2): run the first layers patch by patch, the rest layer by layer.
+
+    receptive    stage, tiles, per-patch regions and border-only pads (pure integers)
+    patch_graph  one patch as a Graph the per-op functions understand
+    execute      numpy execution patch by patch (must equal tinyc.ref.run_int bit for bit)
+    plan         a plan's Steps for tinyc.memory, its planned arena and MACs
+    search       --patch off | auto | S:N: candidates, budget, Pareto front
+"""

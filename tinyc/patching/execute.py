@@ -1,0 +1,75 @@
+"""Patch-based execution in numpy: the stage patch by patch, then the rest layer by layer.
+
+Each patch runs the stage's per-op numpy references (tinyc.ops.<op>.ref) on
+its per-patch graph, starting from a crop of the model input; its tile of
+the split tensor is stitched into the full split tensor. The remaining nodes
+run through tinyc.ref.run_int. The result must equal run_int on the whole
+graph byte for byte (tests/patching/test_execute.py checks it).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.ir import Graph
+from tinyc.ops import op_module
+from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
+from tinyc.patching.receptive import Stage, stage_of, stage_tiles
+from tinyc.ref import run_int
+
+
+def run_patch(pg: PatchGraph, x_full: np.ndarray) -> np.ndarray:
+    """The split-tensor tile of one patch, computed from the full model input x_full."""
+    g = pg.graph
+    r = pg.regions.regions[pg.input]
+    env: dict[str, np.ndarray] = {pg.input: x_full[:, r.y0:r.y1, r.x0:r.x1, :]}
+    for n in g.nodes:
+        args = []
+        for x in n.inputs:
+            if x in pg.crops:
+                src, dy, dx = pg.crops[x]
+                t = g.tensors[x]
+                env[x] = env[src][:, dy:dy + t.shape[1], dx:dx + t.shape[2], :]
+            args.append(None if not x else (g.tensors[x].data if g.tensors[x].is_const else env[x]))
+        outs = op_module(n.op).ref(n, g, *args)
+        for name, val in zip(n.outputs, outs):
+            t = g.tensors[name]
+            env[name] = np.asarray(val).astype(t.dtype).reshape(t.shape)
+    return env[pg.output]
+
+
+def run_stage(stage: Stage, x_full: np.ndarray, nh: int, nw: int) -> np.ndarray:
+    """The full split tensor, assembled tile by tile from an nh x nw grid of patches."""
+    g = stage.graph
+    t = g.tensors[stage.output]
+    y = np.zeros(t.shape, dtype=t.dtype)
+    written = np.zeros(t.shape[1:3], dtype=bool)
+    for pr in stage_tiles(stage, nh, nw):
+        tile = pr.tile
+        y[:, tile.y0:tile.y1, tile.x0:tile.x1, :] = run_patch(build_patch_graph(stage, pr), x_full)
+        written[tile.y0:tile.y1, tile.x0:tile.x1] = True
+    assert written.all(), "the tiles must cover the split tensor"
+    return y
+
+
+def rest_graph(g: Graph, split: int) -> Graph:
+    """The nodes after the split as a graph whose one input is the split tensor (constants shared)."""
+    s = g.nodes[split].outputs[0]
+    rest = Graph(f"{g.name}_rest", dict(g.tensors), list(g.nodes[split + 1:]), [s], list(g.outputs), g.source)
+    rest.prune()
+    return rest
+
+
+def run_patched(g: Graph, inputs: dict[str, np.ndarray], split: int, nh: int, nw: int,
+                return_split: bool = False) -> dict[str, np.ndarray]:
+    """Outputs of g with nodes[0..split] run patch by patch over an nh x nw grid."""
+    stage = stage_of(g, split)
+    t = g.tensors[stage.input]
+    x = np.asarray(inputs[stage.input]).astype(t.dtype).reshape(t.shape)
+    y = run_stage(stage, x, nh, nw)
+    if split == len(g.nodes) - 1:
+        out = {stage.output: y}
+    else:
+        out = run_int(rest_graph(g, split), {stage.output: y})
+    if return_split:
+        out = dict(out, **{"__split__": y})
+    return out

@@ -1,0 +1,192 @@
+"""Receptive fields of the patch stage: which rows and columns each patch needs.
+
+The patch stage is nodes[0..S] of an int8 NHWC graph; its last node writes the
+split tensor. For one output tile of the split tensor, `patch_regions` walks
+the stage backwards and gives every stage tensor the region (in the full
+tensor's coordinates) the patch must compute, and every node the pads it
+applies to its patch: only the part of the original padding that the patch
+really touches (so interior halos are recomputed data, never padding).
+
+Along one axis, output rows [o0, o1) of a window op (kernel k, stride s,
+dilation d, pad p before) read input rows [o0*s - p, (o1-1)*s - p + d*(k-1) + 1),
+i.e. r_in = (r_out - 1) * s + d * (k - 1) + 1; what falls outside [0, H) is
+that patch's own padding. A tensor read by several nodes (a residual branch)
+gets the bounding box of their needs; a node needing less reads a crop.
+Everything here is plain integers: no numpy data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tinyc.errors import TinycError, where
+from tinyc.ir import Graph, Node
+
+WINDOW_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
+ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh")
+PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad",)
+
+
+@dataclass(frozen=True)
+class Region:
+    """Rows [y0, y1) and columns [x0, x1) of an NHWC tensor."""
+
+    y0: int
+    y1: int
+    x0: int
+    x1: int
+
+    @property
+    def h(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def w(self) -> int:
+        return self.x1 - self.x0
+
+    def union(self, o: Region) -> Region:
+        return Region(min(self.y0, o.y0), max(self.y1, o.y1), min(self.x0, o.x0), max(self.x1, o.x1))
+
+    def contains(self, o: Region) -> bool:
+        return self.y0 <= o.y0 and o.y1 <= self.y1 and self.x0 <= o.x0 and o.x1 <= self.x1
+
+
+@dataclass
+class Stage:
+    """The patch stage of g: nodes[0..split], read from `input`, writing `output` (the split tensor)."""
+
+    graph: Graph
+    split: int
+    nodes: list[Node]
+    input: str
+    output: str
+
+
+@dataclass
+class PatchRegions:
+    """One patch: the region of every stage tensor, and per node its pads and input regions."""
+
+    tile: Region
+    regions: dict[str, Region]  # stage tensor (model input and split included) -> region
+    pads: dict[str, tuple[int, int, int, int]]  # node -> per-patch (top, left, bottom, right)
+    reads: dict[tuple[str, int], Region]  # (node, input index) -> region that node reads
+
+
+def _err(g: Graph, node: Node, what: str) -> TinycError:
+    return TinycError(what, where(g.source, node.name, node.op))
+
+
+def _check_node(g: Graph, n: Node) -> None:
+    """n can run on patches: a supported op on rank-4 activations, constants not spatial."""
+    if n.op not in PATCH_OPS:
+        raise _err(g, n, f"op '{n.op}' cannot run in the patch stage (supported: {', '.join(PATCH_OPS)})")
+    for name in (*n.inputs, *n.outputs):
+        if not name:
+            continue
+        t = g.tensors[name]
+        if t.is_const:
+            if n.op in ELEMENTWISE_OPS and len(t.shape) >= 3 and max(t.shape[-3:-1]) > 1:
+                raise _err(g, n, f"constant '{name}' varies over space: it cannot be split into patches")
+        elif len(t.shape) != 4 or t.shape[0] != 1:
+            raise _err(g, n, f"patch stage tensors must be [1, H, W, C], '{name}' is {list(t.shape)}")
+    if n.op == "pad" and tuple(n.attrs["pads"][0]) != (0, 0):
+        raise _err(g, n, "pad on the batch axis cannot run in the patch stage")
+
+
+def stage_of(g: Graph, split: int) -> Stage:
+    """The stage ending at node `split`; raises TinycError unless it reads exactly one model
+    input, every node can run on patches, and only the split tensor is used after the stage."""
+    if not 0 <= split < len(g.nodes):
+        raise TinycError(f"split point {split} is outside the graph's nodes 0..{len(g.nodes) - 1}", g.source)
+    nodes = g.nodes[:split + 1]
+    produced = {y for n in nodes for y in n.outputs}
+    outer = []
+    for n in nodes:
+        _check_node(g, n)
+        outer += [x for x in n.inputs if x and x not in produced and not g.tensors[x].is_const]
+    outer = sorted(set(outer))
+    if len(outer) != 1 or outer[0] not in g.inputs:
+        raise TinycError(f"the patch stage must read exactly one model input, it reads {outer}", g.source)
+    split_t = nodes[-1].outputs[0]
+    later = {x for n in g.nodes[split + 1:] for x in n.inputs} | set(g.outputs)
+    leaks = sorted((produced - {split_t}) & later) + sorted({outer[0]} & later)
+    if leaks:
+        raise TinycError(f"tensor '{leaks[0]}' is used after split point {split}: the stage cannot end there",
+                         where(g.source, nodes[-1].name, nodes[-1].op))
+    return Stage(g, split, nodes, outer[0], split_t)
+
+
+def window(n: Node, g: Graph) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """((kh, sh, dh, pad_top), (kw, sw, dw, pad_left), full pads) of a window op or pad."""
+    a = n.attrs
+    if n.op == "pad":
+        (pt, pb), (pl, pr) = a["pads"][1], a["pads"][2]
+        return (1, 1, 1, pt), (1, 1, 1, pl), (pt, pl, pb, pr)
+    if n.op in ("conv2d", "depthwise_conv2d"):
+        w = g.tensors[n.inputs[1]].shape
+        kh, kw = w[1], w[2]
+    else:
+        kh, kw = a["kernel"]
+    sh, sw = a.get("strides", (1, 1))
+    dh, dw = a.get("dilations", (1, 1))
+    pads = tuple(a.get("pads", (0, 0, 0, 0)))
+    return (kh, sh, dh, pads[0]), (kw, sw, dw, pads[1]), pads
+
+
+def back_axis(o0: int, o1: int, k: int, s: int, d: int, pad: int, size: int) -> tuple[int, int, int, int]:
+    """Output [o0, o1) -> clipped input [i0, i1) and the patch's (pad before, pad after)."""
+    lo = o0 * s - pad
+    hi = (o1 - 1) * s - pad + d * (k - 1) + 1
+    return max(lo, 0), min(hi, size), max(-lo, 0), max(hi - size, 0)
+
+
+def back_region(n: Node, g: Graph, out: Region) -> tuple[Region, tuple[int, int, int, int]]:
+    """The input region node n needs for output region `out`, and the pads of that patch."""
+    if n.op not in WINDOW_OPS and n.op != "pad":
+        return out, (0, 0, 0, 0)
+    (kh, sh, dh, pt), (kw, sw, dw, pl), _ = window(n, g)
+    _, h, w, _ = g.tensors[n.inputs[0]].shape
+    y0, y1, pt2, pb2 = back_axis(out.y0, out.y1, kh, sh, dh, pt, h)
+    x0, x1, pl2, pr2 = back_axis(out.x0, out.x1, kw, sw, dw, pl, w)
+    return Region(y0, y1, x0, x1), (pt2, pl2, pb2, pr2)
+
+
+def patch_regions(stage: Stage, tile: Region) -> PatchRegions:
+    """Regions for the patch whose split-tensor output is `tile`, walking the stage backwards.
+    Afterwards every read region lies inside its tensor's region, and a node's pads are
+    non-zero only on sides where its region reaches the real border."""
+    g = stage.graph
+    regions: dict[str, Region] = {stage.output: tile}
+    pads: dict[str, tuple[int, int, int, int]] = {}
+    reads: dict[tuple[str, int], Region] = {}
+    for n in reversed(stage.nodes):
+        out = regions.get(n.outputs[0])
+        if out is None:
+            raise _err(g, n, "node does not feed the split tensor: it cannot run in the patch stage")
+        need, pads[n.name] = back_region(n, g, out)
+        if need.h < 1 or need.w < 1:
+            raise _err(g, n, f"output rows/cols {out} lie wholly in the padding: no patch input to read")
+        for i, x in enumerate(n.inputs):
+            if not x or g.tensors[x].is_const:
+                continue
+            reads[(n.name, i)] = need
+            regions[x] = regions[x].union(need) if x in regions else need
+    return PatchRegions(tile, regions, pads, reads)
+
+
+def split_points(size: int, parts: int) -> list[int]:
+    """Boundaries of `parts` near-equal pieces of range(size) (sizes differ by at most one)."""
+    return [i * size // parts for i in range(parts + 1)]
+
+
+def grid_tiles(h: int, w: int, nh: int, nw: int) -> list[Region]:
+    """The nh x nw tiles of an h x w tensor, row-major; uneven sizes differ by at most one."""
+    if not (1 <= nh <= h and 1 <= nw <= w):
+        raise TinycError(f"a {nh}x{nw} patch grid does not fit a {h}x{w} split tensor", "patch plan")
+    ys, xs = split_points(h, nh), split_points(w, nw)
+    return [Region(ys[i], ys[i + 1], xs[j], xs[j + 1]) for i in range(nh) for j in range(nw)]
+
+
+def stage_tiles(stage: Stage, nh: int, nw: int) -> list[PatchRegions]:
+    """patch_regions for every tile of an nh x nw grid over the split tensor."""
+    _, h, w, _ = stage.graph.tensors[stage.output].shape
+    return [patch_regions(stage, t) for t in grid_tiles(h, w, nh, nw)]
