@@ -1,0 +1,406 @@
+"""One function per supported ONNX op: ONNX node -> IR nodes (float, NCHW).
+
+Each function is named exactly like the ONNX op. Positional parameters are
+the node's inputs (tensor names, None when absent); keyword-only parameters
+are its attributes with ONNX's defaults. A function appends IR nodes through
+`ctx.emit` and writes the node's outputs under their ONNX names. `OPS` is the
+registry the loader dispatches through.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tinyc.ir import QParams
+
+NO_ACT = (-math.inf, math.inf)
+
+
+# -- helpers -----------------------------------------------------------------
+def _only_first_output(ctx, node):
+    if any(y for y in node.output[1:]):
+        raise ctx.error(node, "only the first output is supported")
+
+
+def _spatial(ctx, node, X, kernel, strides, dilations, pads, auto_pad):
+    """(strides, dilations, pads as (top, left, bottom, right)) for a 2-D window op."""
+    if len(ctx.shape(X)) != 4 or len(kernel) != 2:
+        raise ctx.error(node, "only 2-D (rank-4 NCHW) inputs are supported")
+    strides = tuple(strides or (1, 1))
+    dilations = tuple(dilations or (1, 1))
+    if auto_pad in ("NOTSET", ""):
+        p = tuple(pads or (0, 0, 0, 0))
+        return strides, dilations, (p[0], p[1], p[2], p[3])
+    if auto_pad == "VALID":
+        return strides, dilations, (0, 0, 0, 0)
+    if auto_pad not in ("SAME_UPPER", "SAME_LOWER"):
+        raise ctx.error(node, f"unsupported auto_pad '{auto_pad}'")
+    begin, end = [], []
+    for i in range(2):
+        size = ctx.shape(X)[2 + i]
+        out = -(-size // strides[i])
+        total = max((out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - size, 0)
+        small = total // 2
+        b = small if auto_pad == "SAME_UPPER" else total - small
+        begin.append(b)
+        end.append(total - b)
+    return strides, dilations, (begin[0], begin[1], end[0], end[1])
+
+
+def _ceil_pads(ctx, node, X, kernel, strides, pads):
+    """Extend bottom/right pads so the floor formula yields the inferred (ceil_mode) output size."""
+    out = ctx.shape(node.output[0])
+    p = list(pads)
+    for i in range(2):
+        size = ctx.shape(X)[2 + i] + p[i] + p[i + 2]
+        need = (out[2 + i] - 1) * strides[i] + kernel[i] - size
+        p[i + 2] += max(need, 0)
+    return tuple(p)
+
+
+def _axis(ctx, node, axis, rank):
+    if not -rank <= axis < rank:
+        raise ctx.error(node, f"axis {axis} out of range for rank {rank}")
+    return axis % rank
+
+
+def _require_weight(ctx, node, name, what):
+    if not ctx.is_weight(name):
+        raise ctx.error(node, f"{what} must be a constant (or a DequantizeLinear of one)")
+
+
+def _qparams(ctx, node, scale, zero_point, axis, rank):
+    s = ctx.const(scale)
+    if s is None or (zero_point and ctx.const(zero_point) is None):
+        raise ctx.error(node, "scale and zero point must be constants")
+    zp = ctx.const(zero_point) if zero_point else np.zeros_like(s, dtype=np.uint8)
+    if s.size > 1:
+        return QParams(s.astype(np.float32), zp.astype(np.int64), _axis(ctx, node, axis, rank)), zp.dtype
+    return QParams(s.reshape(()).astype(np.float32), zp.reshape(()).astype(np.int64)), zp.dtype
+
+
+# -- convolution and normalisation --------------------------------------------
+def Conv(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1, kernel_shape=None,
+         pads=None, strides=None):
+    _require_weight(ctx, node, W, "weight")
+    kernel = tuple(ctx.shape(W)[2:])
+    if len(kernel) != 2:
+        raise ctx.error(node, "only 2-D convolution is supported")
+    s, d, p = _spatial(ctx, node, X, kernel, strides, dilations, pads, auto_pad)
+    ctx.emit(node, "conv2d", [X, W, B or ""], [node.output[0]], strides=s, dilations=d, pads=p,
+             groups=int(group), act=NO_ACT, layout="NCHW")
+
+
+def BatchNormalization(ctx, node, X, scale, B, input_mean, input_var, *, epsilon=1e-5, momentum=0.9,
+                       training_mode=0, spatial=1):
+    _only_first_output(ctx, node)
+    if training_mode or not spatial:
+        raise ctx.error(node, "only inference-mode, spatial BatchNormalization is supported")
+    for x in (scale, B, input_mean, input_var):
+        if ctx.const(x) is None:
+            raise ctx.error(node, "BatchNormalization parameters must be constants")
+    ctx.emit(node, "batch_norm", [X, scale, B, input_mean, input_var], [node.output[0]],
+             epsilon=float(epsilon), layout="NCHW")
+
+
+# -- activations --------------------------------------------------------------
+def Relu(ctx, node, X):
+    ctx.emit(node, "clamp", [X], node.output, act=(0.0, math.inf))
+
+
+def Clip(ctx, node, X, lo=None, hi=None, *, min=None, max=None):
+    lo_v = ctx.const(lo) if lo else min
+    hi_v = ctx.const(hi) if hi else max
+    if (lo and lo_v is None) or (hi and hi_v is None):
+        raise ctx.error(node, "Clip min/max must be constants")
+    act = (-math.inf if lo_v is None else float(lo_v), math.inf if hi_v is None else float(hi_v))
+    ctx.emit(node, "clamp", [X], node.output, act=act)
+
+
+def Sigmoid(ctx, node, X):
+    ctx.emit(node, "logistic", [X], node.output)
+
+
+def HardSwish(ctx, node, X):
+    ctx.emit(node, "hard_swish", [X], node.output)
+
+
+def HardSigmoid(ctx, node, X, *, alpha=0.2, beta=0.5):
+    shape = ctx.shape(X)
+    t1 = ctx.tmp(node.output[0] + "_scaled", shape)
+    t2 = ctx.tmp(node.output[0] + "_shifted", shape)
+    ctx.emit(node, "mul", [X, ctx.add_const("hard_sigmoid_alpha", np.float32(alpha))], [t1], act=NO_ACT)
+    ctx.emit(node, "add", [t1, ctx.add_const("hard_sigmoid_beta", np.float32(beta))], [t2], act=NO_ACT)
+    ctx.emit(node, "clamp", [t2], node.output, act=(0.0, 1.0))
+
+
+def Tanh(ctx, node, X):
+    ctx.emit(node, "tanh", [X], node.output)
+
+
+# -- elementwise --------------------------------------------------------------
+def Add(ctx, node, A, B):
+    ctx.emit(node, "add", [A, B], node.output, act=NO_ACT)
+
+
+def Mul(ctx, node, A, B):
+    ctx.emit(node, "mul", [A, B], node.output, act=NO_ACT)
+
+
+def Sub(ctx, node, A, B):
+    ctx.emit(node, "sub", [A, B], node.output, act=NO_ACT)
+
+
+def Div(ctx, node, A, B):
+    if ctx.const(B) is None:
+        raise ctx.error(node, "only division by a constant is supported")
+    ctx.emit(node, "div", [A, B], node.output, act=NO_ACT)
+
+
+# -- fully connected ------------------------------------------------------------
+def MatMul(ctx, node, A, B):
+    _require_weight(ctx, node, B, "second input")
+    if len(ctx.shape(B)) != 2:
+        raise ctx.error(node, "second input must be a 2-D matrix")
+    ctx.emit(node, "fully_connected", [A, B, ""], node.output, act=NO_ACT, w_layout="KC")
+
+
+def Gemm(ctx, node, A, B, C=None, *, alpha=1.0, beta=1.0, transA=0, transB=0):
+    _require_weight(ctx, node, B, "B")
+    out = node.output[0]
+    if transA:
+        m, k = ctx.shape(A)
+        at = ctx.tmp(A + "_T", (k, m))
+        ctx.emit(node, "transpose", [A], [at], perm=(1, 0))
+        A = at
+    scale_w = alpha != 1.0 and ctx.const(B) is not None
+    if scale_w:
+        B = ctx.add_const(B + "_alpha", (ctx.const(B) * np.float32(alpha)).astype(np.float32))
+    mul_after = alpha != 1.0 and not scale_w
+    fc_out = out if C is None and not mul_after else ctx.tmp(out + "_fc", ctx.shape(out))
+    ctx.emit(node, "fully_connected", [A, B, ""], [fc_out], act=NO_ACT, w_layout="CK" if transB else "KC")
+    if mul_after:
+        scaled = out if C is None else ctx.tmp(out + "_alpha", ctx.shape(out))
+        ctx.emit(node, "mul", [fc_out, ctx.add_const("gemm_alpha", np.float32(alpha))], [scaled], act=NO_ACT)
+        fc_out = scaled
+    if C is not None:
+        if beta != 1.0:
+            if ctx.const(C) is None:
+                raise ctx.error(node, "beta != 1 needs a constant C")
+            C = ctx.add_const(C + "_beta", (ctx.const(C) * np.float32(beta)).astype(np.float32))
+        ctx.emit(node, "add", [fc_out, C], [out], act=NO_ACT)
+
+
+# -- pooling --------------------------------------------------------------------
+def MaxPool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, dilations=None, kernel_shape=None, pads=None,
+            storage_order=0, strides=None):
+    _only_first_output(ctx, node)
+    k = tuple(kernel_shape)
+    s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
+    if d != (1, 1):
+        raise ctx.error(node, "dilated pooling is not supported")
+    if ceil_mode:
+        p = _ceil_pads(ctx, node, X, k, s, p)
+    ctx.emit(node, "max_pool2d", [X], node.output, kernel=k, strides=s, pads=p, act=NO_ACT, layout="NCHW")
+
+
+def AveragePool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, count_include_pad=0, dilations=None,
+                kernel_shape=None, pads=None, strides=None):
+    k = tuple(kernel_shape)
+    s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
+    if d != (1, 1):
+        raise ctx.error(node, "dilated pooling is not supported")
+    if ceil_mode:
+        p2 = _ceil_pads(ctx, node, X, k, s, p)
+        if count_include_pad and p2 != p:
+            raise ctx.error(node, "ceil_mode with count_include_pad is not supported")
+        p = p2
+    if count_include_pad and any(p):
+        n, c, h, w = ctx.shape(X)
+        padded = ctx.tmp(node.output[0] + "_padded", (n, c, h + p[0] + p[2], w + p[1] + p[3]))
+        ctx.emit(node, "pad", [X], [padded], pads=((0, 0), (0, 0), (p[0], p[2]), (p[1], p[3])), value=0.0)
+        X, p = padded, (0, 0, 0, 0)
+    ctx.emit(node, "avg_pool2d", [X], node.output, kernel=k, strides=s, pads=p, act=NO_ACT, layout="NCHW")
+
+
+def GlobalAveragePool(ctx, node, X):
+    if len(ctx.shape(X)) != 4:
+        raise ctx.error(node, "only rank-4 NCHW inputs are supported")
+    ctx.emit(node, "global_avg_pool", [X], node.output, layout="NCHW")
+
+
+def GlobalMaxPool(ctx, node, X):
+    if len(ctx.shape(X)) != 4:
+        raise ctx.error(node, "only rank-4 NCHW inputs are supported")
+    k = tuple(ctx.shape(X)[2:])
+    ctx.emit(node, "max_pool2d", [X], node.output, kernel=k, strides=(1, 1), pads=(0, 0, 0, 0), act=NO_ACT,
+             layout="NCHW")
+
+
+def ReduceMean(ctx, node, X, axes_in=None, *, axes=None, keepdims=1, noop_with_empty_axes=0):
+    rank = len(ctx.shape(X))
+    if axes_in:
+        if ctx.const(axes_in) is None:
+            raise ctx.error(node, "axes must be a constant")
+        axes = ctx.const(axes_in).tolist()
+    if not axes:
+        if noop_with_empty_axes:
+            ctx.emit(node, "identity", [X], node.output)
+            return
+        axes = range(rank)
+    axes = tuple(sorted(_axis(ctx, node, a, rank) for a in axes))
+    ctx.emit(node, "mean", [X], node.output, axes=axes, keepdims=bool(keepdims))
+
+
+# -- shape and layout -------------------------------------------------------------
+def Flatten(ctx, node, X, *, axis=1):
+    ctx.emit(node, "flatten", [X], node.output)
+
+
+def Reshape(ctx, node, X, shape, *, allowzero=0):
+    ctx.emit(node, "reshape", [X], node.output)
+
+
+def Squeeze(ctx, node, X, axes_in=None, *, axes=None):
+    ctx.emit(node, "squeeze", [X], node.output)
+
+
+def Unsqueeze(ctx, node, X, axes_in=None, *, axes=None):
+    ctx.emit(node, "unsqueeze", [X], node.output)
+
+
+def Identity(ctx, node, X):
+    ctx.emit(node, "identity", [X], node.output)
+
+
+def Dropout(ctx, node, X, ratio_in=None, training_mode=None, *, seed=0, ratio=0.5, is_test=1):
+    _only_first_output(ctx, node)
+    if training_mode and (ctx.const(training_mode) is None or bool(ctx.const(training_mode))):
+        raise ctx.error(node, "Dropout in training mode is not supported")
+    ctx.emit(node, "dropout", [X], node.output[:1])
+
+
+def Transpose(ctx, node, X, *, perm=None):
+    rank = len(ctx.shape(X))
+    perm = tuple(perm) if perm is not None else tuple(reversed(range(rank)))
+    ctx.emit(node, "transpose", [X], node.output, perm=perm)
+
+
+def Concat(ctx, node, *inputs, axis=0):
+    rank = len(ctx.shape(node.output[0]))
+    ctx.emit(node, "concat", [x for x in inputs if x], node.output, axis=_axis(ctx, node, axis, rank))
+
+
+def Pad(ctx, node, X, pads_in=None, value_in=None, axes_in=None, *, mode="constant", pads=None, value=0.0):
+    if mode != "constant":
+        raise ctx.error(node, f"only constant padding is supported, not '{mode}'")
+    rank = len(ctx.shape(X))
+    if pads_in:
+        if ctx.const(pads_in) is None:
+            raise ctx.error(node, "pads must be a constant")
+        pads = ctx.const(pads_in).tolist()
+    if value_in:
+        if ctx.const(value_in) is None:
+            raise ctx.error(node, "constant_value must be a constant")
+        value = float(ctx.const(value_in))
+    axes = list(range(rank))
+    if axes_in:
+        axes = [_axis(ctx, node, a, rank) for a in ctx.const(axes_in).tolist()]
+    full = [[0, 0] for _ in range(rank)]
+    for i, a in enumerate(axes):
+        full[a] = [int(pads[i]), int(pads[i + len(axes)])]
+    if any(b < 0 or e < 0 for b, e in full):
+        raise ctx.error(node, "negative pads are not supported")
+    ctx.emit(node, "pad", [X], node.output, pads=tuple(tuple(p) for p in full), value=float(value))
+
+
+def _softmax(ctx, node, X, axis, op):
+    shape = ctx.shape(X)
+    rank = len(shape)
+    if axis is None:
+        axis = -1 if ctx.opset >= 13 else 1
+    axis = _axis(ctx, node, axis, rank)
+    out = node.output[0]
+    if axis == rank - 1:
+        ctx.emit(node, op, [X], [out], beta=1.0)
+    elif ctx.opset < 13:  # softmax over the flattened trailing dims
+        flat = (int(np.prod(shape[:axis])), int(np.prod(shape[axis:])))
+        a, b = ctx.tmp(out + "_2d", flat), ctx.tmp(out + "_2d_sm", flat)
+        ctx.emit(node, "reshape", [X], [a])
+        ctx.emit(node, op, [a], [b], beta=1.0)
+        ctx.emit(node, "reshape", [b], [out])
+    else:  # move the axis last and back
+        perm = tuple(i for i in range(rank) if i != axis) + (axis,)
+        inv = tuple(int(i) for i in np.argsort(perm))
+        moved = tuple(shape[i] for i in perm)
+        a, b = ctx.tmp(out + "_last", moved), ctx.tmp(out + "_last_sm", moved)
+        ctx.emit(node, "transpose", [X], [a], perm=perm)
+        ctx.emit(node, op, [a], [b], beta=1.0)
+        ctx.emit(node, "transpose", [b], [out], perm=inv)
+
+
+def Softmax(ctx, node, X, *, axis=None):
+    _softmax(ctx, node, X, axis, "softmax")
+
+
+def LogSoftmax(ctx, node, X, *, axis=None):
+    _softmax(ctx, node, X, axis, "log_softmax")
+
+
+# -- quantization -----------------------------------------------------------------
+def QuantizeLinear(ctx, node, X, y_scale, y_zero_point=None, *, axis=1, saturate=1, block_size=0,
+                   output_dtype=0):
+    if block_size:
+        raise ctx.error(node, "blocked quantization is not supported")
+    q, _ = _qparams(ctx, node, y_scale, y_zero_point, axis, len(ctx.shape(X)))
+    ctx.emit(node, "quantize", [X], node.output)
+    ctx.g.t(node.output[0]).q = q
+
+
+def DequantizeLinear(ctx, node, X, x_scale, x_zero_point=None, *, axis=1, block_size=0):
+    if block_size:
+        raise ctx.error(node, "blocked quantization is not supported")
+    q, _ = _qparams(ctx, node, x_scale, x_zero_point, axis, len(ctx.shape(X)))
+    ctx.tensor(X)
+    t = ctx.g.t(X)
+    if t.q is not None and not _same_q(t.q, q):
+        raise ctx.error(node, "DequantizeLinear parameters differ from the QuantizeLinear that made its input")
+    t.q = q
+    ctx.emit(node, "dequantize", [X], node.output)
+
+
+def _same_q(a: QParams, b: QParams) -> bool:
+    return (a.axis == b.axis and a.scale.shape == b.scale.shape and np.array_equal(a.scale, b.scale)
+            and np.array_equal(a.zero_point, b.zero_point))
+
+
+# -- resize -----------------------------------------------------------------------
+def Resize(ctx, node, X, roi=None, scales=None, sizes=None, *, mode="nearest", antialias=0, axes=None,
+           coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.75, exclude_outside=0,
+           extrapolation_value=0.0, keep_aspect_ratio_policy="stretch", nearest_mode="round_prefer_floor"):
+    _resize(ctx, node, X, mode, coordinate_transformation_mode, nearest_mode)
+
+
+def Upsample(ctx, node, X, scales_in=None, *, mode="nearest", scales=None):
+    _resize(ctx, node, X, mode, "asymmetric", "floor")
+
+
+def _resize(ctx, node, X, mode, ctm, nearest_mode):
+    shape_in, shape_out = ctx.shape(X), ctx.shape(node.output[0])
+    if mode != "nearest" or len(shape_in) != 4 or shape_in[:2] != shape_out[:2]:
+        raise ctx.error(node, "only nearest resize of the spatial dims of a rank-4 input is supported")
+    ratios = [shape_out[i] / shape_in[i] for i in (2, 3)]
+    integer = all(r == int(r) and r >= 1 for r in ratios)
+    if ctm == "asymmetric" and nearest_mode == "floor":
+        hpc = False
+    elif ctm in ("half_pixel", "pytorch_half_pixel") and (nearest_mode == "round_prefer_ceil" or integer):
+        hpc = True
+    else:
+        raise ctx.error(node, f"unsupported coordinate_transformation_mode/nearest_mode '{ctm}'/'{nearest_mode}'")
+    ctx.emit(node, "resize_nearest", [X], node.output, size=tuple(shape_out[2:]), align_corners=False,
+             half_pixel_centers=hpc, layout="NCHW")
+
+
+OPS = {name: fn for name, fn in dict(globals()).items()
+       if callable(fn) and getattr(fn, "__module__", "") == __name__ and name[0].isupper()}

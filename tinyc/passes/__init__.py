@@ -1,0 +1,30 @@
+"""The float passes, in order. Each is a free function Graph -> Graph."""
+from __future__ import annotations
+
+from tinyc import ir
+from tinyc.passes.canonicalise import canonicalise
+from tinyc.passes.drop_identities import drop_identities
+from tinyc.passes.fold_batchnorm import fold_batchnorm
+from tinyc.passes.fold_constants import fold_constants
+from tinyc.passes.fold_qdq import fold_qdq
+from tinyc.passes.fuse_activations import fuse_activations
+from tinyc.passes.to_nhwc import to_nhwc
+
+FLOAT_PASSES = [
+    fold_qdq,
+    fold_constants,
+    fold_batchnorm,
+    to_nhwc,
+    fuse_activations,
+    canonicalise,
+    drop_identities,
+]
+
+
+def run_passes(g: ir.Graph, verify: bool = True, passes=None) -> ir.Graph:
+    """g after every pass of FLOAT_PASSES (or `passes`) in order, verified after each when asked."""
+    for p in FLOAT_PASSES if passes is None else passes:
+        g = p(g)
+        if verify:
+            ir.verify(g)
+    return g
