@@ -323,3 +323,14 @@ def random_conv(seed, cin, cout, group, k, stride, dilation, pads, size):
 
 
 CASES["upsample_opset9"] = upsample_opset9
+
+
+def bn_after_fc():
+    """BN folded into a MatMul's [K, C] weight columns and into a Gemm's transB rows."""
+    b = Builder()
+    x = b.input("x", [2, 6])
+    h = b.node("Relu", [_bn(b, b.node("MatMul", [x, b.weight(6, 5)]), 5)])
+    return b.model(_bn(b, b.node("Gemm", [h, b.weight(4, 5), b.weight(4)], transB=1), 4))
+
+
+CASES["bn_after_fc"] = bn_after_fc

@@ -141,7 +141,7 @@ def fully_connected(g, node, x, w, b=None):
 
 
 def batch_norm(g, node, x, scale, bias, mean, var):
-    shape = (-1, 1, 1) if node.attrs.get("layout") == "NCHW" else (-1,)
+    shape = (-1,) + (1,) * (x.ndim - 2) if node.attrs.get("layout") == "NCHW" else (-1,)
     inv = (scale / np.sqrt(var + np.float32(node.attrs["epsilon"]))).astype(np.float32)
     return (x - mean.reshape(shape)) * inv.reshape(shape) + bias.reshape(shape)
 

@@ -193,3 +193,8 @@ def test_qdq_synthetic_annotations(tmp_path):
     assert g.t(fc.inputs[1]).shape == (5, 144)
     got = run_float(g, {"x": x})[g.outputs[0]]
     assert np.abs(got - want).max() < 0.1
+
+
+def test_fold_batchnorm_into_fc(tmp_path):
+    g = passed(om.bn_after_fc(), tmp_path, "fold_batchnorm")
+    assert ops(g) == ["fully_connected", "clamp", "fully_connected"]

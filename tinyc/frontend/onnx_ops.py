@@ -178,8 +178,14 @@ def Gemm(ctx, node, A, B, C=None, *, alpha=1.0, beta=1.0, transA=0, transB=0):
     if scale_w:
         B = ctx.add_const(B + "_alpha", (ctx.const(B) * np.float32(alpha)).astype(np.float32))
     mul_after = alpha != 1.0 and not scale_w
+    n_out = ctx.shape(out)[-1]
+    bias = ""
+    if C is not None and not mul_after and ctx.const(C) is not None and ctx.const(C).size == n_out \
+            and ctx.shape(C)[-1:] == (n_out,):
+        c = ctx.const(C).reshape(n_out) * np.float32(beta)
+        bias, C = ctx.add_const(C + "_bias", c.astype(np.float32)), None
     fc_out = out if C is None and not mul_after else ctx.tmp(out + "_fc", ctx.shape(out))
-    ctx.emit(node, "fully_connected", [A, B, ""], [fc_out], act=NO_ACT, w_layout="CK" if transB else "KC")
+    ctx.emit(node, "fully_connected", [A, B, bias], [fc_out], act=NO_ACT, w_layout="CK" if transB else "KC")
     if mul_after:
         scaled = out if C is None else ctx.tmp(out + "_alpha", ctx.shape(out))
         ctx.emit(node, "mul", [fc_out, ctx.add_const("gemm_alpha", np.float32(alpha))], [scaled], act=NO_ACT)

@@ -12,7 +12,7 @@ from tinyc.passes._util import (bypass, is_identity_perm, new_node_name, remove_
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 AXIS_TO_NHWC = (0, 3, 1, 2)  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
-SPATIAL = {"conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest", "batch_norm"}
+SPATIAL = {"conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest"}
 UNARY = {"clamp", "logistic", "tanh", "hard_swish", "quantize", "dequantize", "identity", "dropout"}
 ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "add", "mul", "sub", "div", "quantize",
                "dequantize", "identity", "dropout"}
