@@ -2,7 +2,34 @@
 
 #include "tc_conv.h"
 #include "tc_conv_requant.h"
+#include "tc_dot_s8_dsp.h"
 
+#if defined(TC_DSP) && TC_DSP
+/* One output pixel (all C_OUT channels) from one input pixel: four filter rows per pass
+ * share each input load (SMLAD on 16-bit pairs, input offset folded into the input lanes). */
+static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, int32_t c_in, int32_t c_out,
+                      const int8_t *in, const int8_t *filter, const int32_t *bias, int8_t *out)
+{
+    int32_t oc = 0;
+    for (; oc + 4 <= c_out; oc += 4) {
+        int32_t acc[4] = {0, 0, 0, 0};
+        tc_dsp_dot4_s8(in, p->input_offset, filter + oc * c_in, c_in, 0, c_in, acc);
+        for (int32_t r = 0; r < 4; r++) {
+            const int32_t sum = bias ? acc[r] + bias[oc + r] : acc[r];
+            out[oc + r] = tc_conv_requant(sum, q->multiplier[oc + r], q->shift[oc + r], p->output_offset,
+                                          p->activation.min, p->activation.max);
+        }
+    }
+    for (; oc < c_out; oc++) {
+        int32_t acc = tc_dsp_dot1_s8(in, p->input_offset, filter + oc * c_in, 0, c_in, 0);
+        if (bias) {
+            acc += bias[oc];
+        }
+        out[oc] = tc_conv_requant(acc, q->multiplier[oc], q->shift[oc], p->output_offset,
+                                  p->activation.min, p->activation.max);
+    }
+}
+#else
 /* One output pixel (all C_OUT channels) from one input pixel. */
 static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, int32_t c_in, int32_t c_out,
                       const int8_t *in, const int8_t *filter, const int32_t *bias, int8_t *out)
@@ -20,6 +47,7 @@ static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, in
                                   p->activation.min, p->activation.max);
     }
 }
+#endif
 
 int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *output_dims)
 {

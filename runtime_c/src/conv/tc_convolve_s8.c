@@ -1,5 +1,6 @@
 #include "tc_conv.h"
 #include "tc_conv_requant.h"
+#include "tc_dot_s8_dsp.h"
 
 /* Sum over the kernel taps that fall inside the input: TFLite skips padded
  * taps rather than adding zero-point values, so they contribute nothing. */
@@ -28,6 +29,44 @@ static int32_t conv_acc(const tc_conv_params *p, const tc_dims *in_dims, const i
     return acc;
 }
 
+#if defined(TC_DSP) && TC_DSP
+/* conv_acc for output channels oc..oc+3 at once (same group, filters filter_size apart):
+ * afterwards acc[r] holds the sum for f_oc + r * filter_size. */
+static void conv_acc4(const tc_conv_params *p, const tc_dims *in_dims, const int8_t *in_batch,
+                      const tc_dims *f_dims, const int8_t *f_oc, int32_t filter_size, int32_t in_c0,
+                      int32_t iy0, int32_t ix0, int32_t acc[4])
+{
+    for (int32_t r = 0; r < 4; r++) {
+        acc[r] = 0;
+    }
+    /* A kernel row wholly inside the input, undilated, over all input channels is one
+     * contiguous run of f_w * C bytes in both input and filter: one dot product. */
+    const int32_t row_len = f_dims->w * f_dims->c;
+    const int contiguous_rows = p->dilation.w == 1 && f_dims->c == in_dims->c && ix0 >= 0 &&
+                                ix0 + f_dims->w <= in_dims->w;
+    for (int32_t ky = 0; ky < f_dims->h; ky++) {
+        const int32_t iy = iy0 + ky * p->dilation.h;
+        if (iy < 0 || iy >= in_dims->h) {
+            continue;
+        }
+        if (contiguous_rows) {
+            tc_dsp_dot4_s8(in_batch + (iy * in_dims->w + ix0) * in_dims->c, p->input_offset,
+                           f_oc + ky * row_len, filter_size, 0, row_len, acc);
+            continue;
+        }
+        for (int32_t kx = 0; kx < f_dims->w; kx++) {
+            const int32_t ix = ix0 + kx * p->dilation.w;
+            if (ix < 0 || ix >= in_dims->w) {
+                continue;
+            }
+            const int8_t *ip = in_batch + (iy * in_dims->w + ix) * in_dims->c + in_c0;
+            const int8_t *wp = f_oc + (ky * f_dims->w + kx) * f_dims->c;
+            tc_dsp_dot4_s8(ip, p->input_offset, wp, filter_size, 0, f_dims->c, acc);
+        }
+    }
+}
+#endif
+
 tc_status tc_convolve_s8(const tc_context *ctx,
                          const tc_conv_params *params,
                          const tc_per_channel_quant *quant,
@@ -54,7 +93,22 @@ tc_status tc_convolve_s8(const tc_context *ctx,
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
                 const int32_t ix0 = ox * params->stride.w - params->padding.w;
-                for (int32_t oc = 0; oc < output_dims->c; oc++) {
+                int32_t oc = 0;
+#if defined(TC_DSP) && TC_DSP
+                /* Blocks of four output channels within one group share each input load. */
+                for (; oc + 4 <= output_dims->c && oc / out_per_group == (oc + 3) / out_per_group; oc += 4) {
+                    int32_t acc4[4];
+                    conv_acc4(params, input_dims, in_batch, filter_dims, filter + oc * filter_size, filter_size,
+                              (oc / out_per_group) * filter_dims->c, iy0, ix0, acc4);
+                    for (int32_t r = 0; r < 4; r++) {
+                        const int32_t sum = bias ? acc4[r] + bias[oc + r] : acc4[r];
+                        *out++ = tc_conv_requant(sum, quant->multiplier[oc + r], quant->shift[oc + r],
+                                                 params->output_offset, params->activation.min,
+                                                 params->activation.max);
+                    }
+                }
+#endif
+                for (; oc < output_dims->c; oc++) {
                     const int32_t in_c0 = (oc / out_per_group) * filter_dims->c;
                     int32_t acc = conv_acc(params, input_dims, in_batch, filter_dims,
                                            filter + oc * filter_size, in_c0, iy0, ix0);
