@@ -59,14 +59,27 @@ def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
     return q
 
 
-def _quantize_weight(t: Tensor, axis: int) -> Tensor:
+def _quantize_weight(t: Tensor, axis: int, min_scale=None) -> Tensor:
+    """Per-channel symmetric int8; scales raised to min_scale where given (so the bias fits int32)."""
     if t.dtype == "int8" and t.q is not None:  # already quantized (QDQ / TFLite)
         return t
     s = symmetric_scales(t.data, axis)
+    if min_scale is not None:
+        s = np.maximum(s, min_scale.astype(np.float32))
     shape = [1] * t.data.ndim
     shape[axis] = -1
     qv = np.clip(round_half_away(t.data / s.reshape(shape).astype(np.float64)), -127, 127).astype(np.int8)
     return Tensor(t.name, t.shape, "int8", qv, QParams(s, np.zeros_like(s, dtype=np.int64), axis=axis))
+
+
+def _bias_floor(g: Graph, n: Node, act_q) -> np.ndarray | None:
+    """Smallest weight scale per channel for which the bias still fits in int32 with headroom
+    (TFLite's converter does the same): a dead channel with ~1e-30 weights would otherwise get
+    a bias that saturates int32 and an accumulator that overflows."""
+    if len(n.inputs) < 3 or not n.inputs[2] or g.tensors[n.inputs[2]].dtype != "float32":
+        return None
+    b = np.abs(g.tensors[n.inputs[2]].data.astype(np.float64)).reshape(-1)
+    return b / (np.float64(act_q[n.inputs[0]].s()) * float(1 << 24))
 
 
 def _quantize_bias(t: Tensor, s_in: float, s_w: np.ndarray) -> Tensor:
@@ -95,7 +108,8 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     act_q = _act_qparams(g, ranges)
     for n in g.nodes:
         if n.op in WEIGHT_AXIS:
-            w = g.tensors[n.inputs[1]] = _quantize_weight(g.tensors[n.inputs[1]], WEIGHT_AXIS[n.op])
+            w = g.tensors[n.inputs[1]] = _quantize_weight(g.tensors[n.inputs[1]], WEIGHT_AXIS[n.op],
+                                                          _bias_floor(g, n, act_q))
             if len(n.inputs) > 2 and n.inputs[2]:
                 s_in = act_q[n.inputs[0]].s()
                 g.tensors[n.inputs[2]] = _quantize_bias(g.tensors[n.inputs[2]], s_in, w.q.scale)
