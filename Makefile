@@ -7,6 +7,9 @@
 PYTHON ?= python3
 APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 JOBS ?= 2
+# Tests run make themselves: don't hand them this make's level and flags
+# (a nested make prints "Entering directory" lines the tests would parse).
+CLEAN_ENV := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL
 DEMO_OUT ?= build/demo
 
 .PHONY: setup setup-apt setup-python demo test test-slow bench clean
@@ -26,13 +29,13 @@ setup-python:
 	$(PYTHON) -m pip install -q -e '.[test]'
 
 demo: setup
-	$(PYTHON) scripts/demo.py --out $(DEMO_OUT)
+	$(CLEAN_ENV) $(PYTHON) scripts/demo.py --out $(DEMO_OUT)
 
 test: setup
-	$(PYTHON) -m pytest -q -n $(JOBS) tests
+	$(CLEAN_ENV) $(PYTHON) -m pytest -q -n $(JOBS) tests
 
 test-slow: setup
-	$(PYTHON) -m pytest -q -n $(JOBS) -m slow tests
+	$(CLEAN_ENV) $(PYTHON) -m pytest -q -n $(JOBS) -m slow tests
 
 bench: setup
 	$(PYTHON) bench/memory.py

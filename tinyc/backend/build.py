@@ -24,7 +24,7 @@ def make(outdir: Path, *targets: str, env_vars: dict | None = None, timeout: int
     """Run make in outdir; a failure is a TinycError carrying the last compiler line."""
     if shutil.which("make") is None:
         raise TinycError("'make' is not installed")
-    args = ["make", "-s", "-C", str(outdir), *targets]
+    args = ["make", "-s", "--no-print-directory", "-C", str(outdir), *targets]
     args += [f"{k}={v}" for k, v in (env_vars or {}).items()]
     try:
         p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
