@@ -10,33 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, output_of
-from tinyc.quant.lut import apply_lut_s8, float_lut_s8, logistic_f32
+from tinyc.ops.unary_lut import int8_io, lut_call, lut_ref, macs, shape  # noqa: F401  (the op's interface)
+from tinyc.quant.lut import float_lut_s8, logistic_f32
 
 
 def table(node, g) -> np.ndarray:
     """int8[256]: the output for every input value q, at index q + 128."""
-    x, y = g.tensors[node.inputs[0]], output_of(node, g)
-    if x.dtype != "int8" or y.dtype != "int8" or x.q is None or y.q is None:
-        raise TinycError(f"int8 logistic needs quantized int8 input and output, got {x.dtype} -> {y.dtype}",
-                         where(g.source, node.name, node.op))
+    x, y = int8_io(node, g)
     return float_lut_s8(x.q.s(), x.q.zp(), y.q.s(), y.q.zp(), logistic_f32)
 
 
-def shape(node, g):
-    return [tuple(g.tensors[node.inputs[0]].shape)]
-
-
-def macs(node, g) -> int:
-    return 0
-
-
 def ref(node, g, x):
-    return [apply_lut_s8(table(node, g), x)]
+    return lut_ref(table(node, g), x)
 
 
-def lower(node, g) -> Call:
-    x, y = node.inputs[0], node.outputs[0]
-    return Call(template="lut_s8.j2", node=node.name, inputs=[x], outputs=[y],
-                params=dict(size=g.tensors[x].size), arrays=dict(table=table(node, g)), inplace=(x, y))
+def lower(node, g):
+    return lut_call(node, g, table(node, g))
