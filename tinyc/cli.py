@@ -1,7 +1,6 @@
 """The tinyc command line: compile, run, inspect, boards (contract in ../shared/design.md)."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile

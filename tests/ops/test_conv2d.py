@@ -15,6 +15,7 @@ from tflite_builder import TensorSpec, run_op
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, Node, QParams, Tensor
 from tinyc.ops import conv2d
+from tinyc.ops.common import weighted_quant
 from tinyc.pipeline import Options, compile_graph
 
 INF = math.inf
@@ -165,7 +166,7 @@ def test_conv2d_rounding_is_double_like_litert():
                      dict(padding="VALID", stride_h=1, stride_w=1), [xv])
     (got,) = conv2d.ref(g.nodes[0], g, xv, g.tensors["w"].data, g.tensors["b"].data)
     np.testing.assert_array_equal(got, want)
-    m0, sh = conv2d._quant(g.nodes[0], g, 1)[2:4]
+    m0, sh = weighted_quant(g.nodes[0], g, 1)[2:4]
     single = np.clip(mbqm(xv.astype(np.int64), m0, sh), -128, 127)
     assert (single != want).any()
 

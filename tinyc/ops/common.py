@@ -43,6 +43,15 @@ def channel_multipliers(x: Tensor, w: Tensor, y: Tensor, channels: int):
     return quantize_multipliers(real)
 
 
+def weighted_quant(node: Node, g: Graph, channels: int):
+    """(x_zp, y_zp, M0[], shift[], act_min, act_max) of a conv / depthwise / fc node."""
+    x, w = inputs_of(node, g)[:2]
+    y = output_of(node, g)
+    m0, sh = channel_multipliers(x, w, y, channels)
+    lo, hi = act_range(node, y)
+    return x.q.zp(), y.q.zp(), m0, sh, lo, hi
+
+
 def act_range(node: Node, y: Tensor) -> tuple[int, int]:
     """The fused activation's clamp range in y's int8 domain."""
     return activation_range(node.attrs.get("act"), y.q.s(), y.q.zp())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, act_range, channel_multipliers, inputs_of, output_of
+from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.quant.conv_requant import requantize_s8_double
 
 
@@ -74,17 +74,10 @@ def macs(node, g) -> int:
     return geo["oh"] * geo["ow"] * cout * geo["kh"] * geo["kw"] * (cin // groups)
 
 
-def _quant(node, g, cout):
-    x, w = inputs_of(node, g)[:2]
-    y = output_of(node, g)
-    m0, sh = channel_multipliers(x, w, y, cout)
-    lo, hi = act_range(node, y)
-    return x.q.zp(), y.q.zp(), m0, sh, lo, hi
-
 
 def ref(node, g, x, w, b=None):
     geo, groups, cin, cout = _info(node, g)
-    x_zp, y_zp, m0, sh, lo, hi = _quant(node, g, cout)
+    x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
     xp = padded(x, geo, x_zp)
     wi = w.astype(np.int64)
     cig, cog = cin // groups, cout // groups
@@ -114,7 +107,7 @@ def scratch_1x1(cout: int) -> int:
 
 def lower(node, g) -> Call:
     geo, groups, cin, cout = _info(node, g)
-    x_zp, y_zp, m0, sh, lo, hi = _quant(node, g, cout)
+    x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
     params = dict(h=geo["h"], w=geo["w"], cin=cin, cout=cout, kh=geo["kh"], kw=geo["kw"],
                   oh=geo["oh"], ow=geo["ow"], groups=groups,
                   stride_h=geo["sh"], stride_w=geo["sw"], dil_h=geo["dh"], dil_w=geo["dw"],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.ops.common import Call, act_range, channel_multipliers, inputs_of, output_of
+from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.quant.fixedpoint import requantize_s8
 
 
@@ -23,17 +23,10 @@ def macs(node, g) -> int:
     return n * k * cout
 
 
-def _quant(node, g):
-    x, w = inputs_of(node, g)[:2]
-    y = output_of(node, g)
-    m0, sh = channel_multipliers(x, w, y, w.shape[0])
-    lo, hi = act_range(node, y)
-    return x.q.zp(), y.q.zp(), m0, sh, lo, hi
-
 
 def ref(node, g, x, w, b=None):
     n, k, cout = _dims(node, g)
-    x_zp, y_zp, m0, sh, lo, hi = _quant(node, g)
+    x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
     acc = (x.reshape(n, k).astype(np.int64) - x_zp) @ w.astype(np.int64).T
     if b is not None:
         acc = acc + b.astype(np.int64)
@@ -42,7 +35,7 @@ def ref(node, g, x, w, b=None):
 
 def lower(node, g) -> Call:
     n, k, cout = _dims(node, g)
-    x_zp, y_zp, m0, sh, lo, hi = _quant(node, g)
+    x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
     return Call(
         template="fully_connected_s8.j2", node=node.name,
         inputs=list(node.inputs), outputs=list(node.outputs),
