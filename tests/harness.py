@@ -17,12 +17,12 @@ from tinyc.ref import run_int
 
 
 def run_graph_c(g: Graph, samples: list[list[np.ndarray]], board: str = "host", sanitize: bool = True,
-                workdir: Path | None = None, return_result: bool = False):
+                workdir: Path | None = None, return_result: bool = False, extra_cflags=()):
     """Run g's generated C on each sample (a list with one array per graph input).
 
     Returns per sample a list with one array per graph output (or the RunResult too).
     """
-    opts = Options(board=board)
+    opts = Options(board=board, extra_cflags=list(extra_cflags))
     c = compile_graph(g, opts)
     with tempfile.TemporaryDirectory(prefix="tinyc-test-") as tmp:
         out = Path(workdir or tmp) / "project"
@@ -43,14 +43,22 @@ def run_graph_ref(g: Graph, samples: list[list[np.ndarray]]) -> list[list[np.nda
     return outs
 
 
-def assert_bitexact(g: Graph, samples, **kw) -> None:
-    """C output == numpy reference output, byte for byte, for every sample and output."""
-    got = run_graph_c(g, samples, **kw)
-    want = run_graph_ref(g, samples)
+def mismatches(g: Graph, samples, **kw) -> list[str]:
+    """One line per (sample, output) where the C differs from the numpy reference."""
+    got, want = run_graph_c(g, samples, **kw), run_graph_ref(g, samples)
+    bad = []
     for i, (a, b) in enumerate(zip(got, want)):
         for j, (x, y) in enumerate(zip(a, b)):
             if x.tobytes() != y.tobytes():
                 diff = np.flatnonzero(x.reshape(-1) != y.reshape(-1))
-                raise AssertionError(f"sample {i} output {j}: {diff.size} of {x.size} values differ, "
-                                     f"first at {diff[:5].tolist()}: C {x.reshape(-1)[diff[:5]].tolist()} "
-                                     f"vs ref {y.reshape(-1)[diff[:5]].tolist()}")
+                bad.append(f"sample {i} output {g.outputs[j]}: {diff.size} of {x.size} values differ, "
+                           f"first at {diff[:5].tolist()}: C {x.reshape(-1)[diff[:5]].tolist()} "
+                           f"vs ref {y.reshape(-1)[diff[:5]].tolist()}")
+    return bad
+
+
+def assert_bitexact(g: Graph, samples, **kw) -> None:
+    """C output == numpy reference output, byte for byte, for every sample and output."""
+    bad = mismatches(g, samples, **kw)
+    if bad:
+        raise AssertionError("; ".join(bad))
