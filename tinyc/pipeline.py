@@ -136,6 +136,5 @@ def _board_dict(board) -> dict:
 
 def _check_fit(board, prog: Program, report: dict) -> None:
     from tinyc.boards import check_fit
-    io = sum(p.size * np.dtype({"float": "float32"}.get(p.ctype, p.ctype.replace("_t", ""))).itemsize
-             for p in prog.inputs + prog.outputs)
+    io = sum(p.nbytes for p in prog.inputs + prog.outputs)  # the harness's own I/O buffers
     check_fit(board, flash_needed=report["weights_bytes"], sram_needed=prog.arena_bytes + io, what=prog.name)

@@ -50,6 +50,7 @@ class Port:
     size: int  # elements
     shape: tuple
     ref: Ref  # arena slot (copied in/out) or extern (read/written in place)
+    nbytes: int = 0
 
 
 @dataclass
@@ -116,7 +117,7 @@ def build_program(g: Graph, calls: list[Call], offsets: dict[str, int], arena_by
 
 def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:
     t = g.tensors[name]
-    return Port(name, CTYPES[t.dtype], t.size, t.shape, refs[name])
+    return Port(name, CTYPES[t.dtype], t.size, t.shape, refs[name], t.nbytes)
 
 
 def _values(a: np.ndarray) -> list:
