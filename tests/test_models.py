@@ -29,8 +29,9 @@ def int8_inputs(name, n=N_SAMPLES, seed=0):
 
 def tinyc_run(model, x, tmp_path, board="host", tag="run"):
     np.save(tmp_path / f"{tag}_x.npy", x)
+    guard = [] if board == "host" else ["-DTC_ARENA_GUARD=1"]  # arena guards + stack check on boards
     stats = run_model(model, tmp_path / f"{tag}_x.npy", tmp_path / f"{tag}_y.npy", None,
-                      tmp_path / f"{tag}_proj", Options(board=board))
+                      tmp_path / f"{tag}_proj", Options(board=board, extra_cflags=guard))
     return np.load(tmp_path / f"{tag}_y.npy"), stats
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from tinyc.errors import TinycError
-from tinyc.pipeline import Options
 
 
 def compile_options(f):
@@ -28,11 +27,12 @@ def compile_options(f):
     return f
 
 
-def make_options(board, calib, observer, patch, sram_budget, precision) -> Options:
+def make_options(board, calib, observer, patch, sram_budget, precision):
     if patch != "off":
         raise TinycError(f"--patch {patch} is not implemented yet (only 'off')")
     if precision != "int8":
         raise TinycError(f"--precision {precision} is not implemented yet (only 'int8')")
+    from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision)
 

@@ -92,3 +92,8 @@ uint32_t tc_stack_high_water(void)
     }
     return (uint32_t)((uintptr_t)__StackTop - (uintptr_t)p);
 }
+
+uint32_t tc_stack_size(void)
+{
+    return (uint32_t)((uintptr_t)__StackTop - (uintptr_t)__StackLimit);
+}

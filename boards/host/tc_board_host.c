@@ -18,3 +18,8 @@ uint32_t tc_stack_high_water(void)
 {
     return 0;
 }
+
+uint32_t tc_stack_size(void)
+{
+    return 0;
+}

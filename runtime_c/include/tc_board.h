@@ -35,6 +35,9 @@ uint64_t tc_counter_read(void);
  */
 uint32_t tc_stack_high_water(void);
 
+/** Bytes reserved for the stack by the linker script. 0 on the host. */
+uint32_t tc_stack_size(void);
+
 #ifdef __cplusplus
 }
 #endif
