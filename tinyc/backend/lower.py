@@ -77,8 +77,12 @@ def c_ident(s: str) -> str:
 
 
 def is_extern(g: Graph, name: str) -> bool:
-    """Float interface tensors never live in the arena: kernels read/write the caller's buffer."""
-    return (name in g.inputs or name in g.outputs) and g.tensors[name].dtype == "float32"
+    """Float outputs never live in the arena: the last kernel writes the caller's buffer.
+
+    Float inputs do live in the arena, so the quantize that reads them can run in
+    place (int8 written over the float bytes already read) instead of needing a
+    second full-size buffer."""
+    return name in g.outputs and name not in g.inputs and g.tensors[name].dtype == "float32"
 
 
 def lower_calls(g: Graph) -> list[Call]:

@@ -5,6 +5,8 @@ int input:    q = clamp(MBQM(x - zp_in, M0, shift) + zp_out), M = s_in / s_out.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call, inputs_of, output_of
 from tinyc.quant.affine import int_range, quantize_f32, requantize, requantize_multiplier
@@ -60,9 +62,11 @@ def lower(node, g) -> Call:
     else:
         m0, shift = requantize_multiplier(x.q.s(), y.q.s())
         params.update(input_zp=x.q.zp(), mult=m0, shift=shift)
-    same_width = x.dtype == y.dtype
+    # forward walk: output element i is written after input element i (and every
+    # input byte it overlaps) was read, so narrowing or same-width runs in place
+    narrowing = np.dtype(y.dtype).itemsize <= np.dtype(x.dtype).itemsize
     return Call(
         template="quantize.j2", node=node.name,
         inputs=[node.inputs[0]], outputs=list(node.outputs), params=params,
-        inplace=(node.inputs[0], node.outputs[0]) if same_width else None,
+        inplace=(node.inputs[0], node.outputs[0]) if narrowing else None,
     )
