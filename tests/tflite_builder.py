@@ -12,6 +12,8 @@ OpResolverType.BUILTIN_REF is tinyc's oracle.
   `data` is a constant (weights, bias, axes, perm, paddings, size); the others
   are the model's inputs, fed to run_litert in the same order. `None` is an
   absent optional input (e.g. no bias: index -1).
+- dtype "int4" constants take their values in [-8, 7] as any integer array;
+  the builder packs them two per byte, low nibble first (TFLite's layout).
 - `scale` / `zero_point` may be scalars (per-tensor) or sequences
   (per-channel, with `quantized_dimension`); `scale=None` means not quantized
   (float32 tensors, int32 shape/axes constants).
@@ -66,7 +68,7 @@ _ENUMS = {
 }
 
 _TYPES = {"float32": "FLOAT32", "int8": "INT8", "int16": "INT16", "int32": "INT32",
-          "int64": "INT64", "uint8": "UINT8", "bool": "BOOL"}
+          "int64": "INT64", "uint8": "UINT8", "bool": "BOOL", "int4": "INT4"}
 
 
 @dataclass
@@ -220,7 +222,11 @@ def build_model(op: str, inputs: list[TensorSpec | None], outputs: list[TensorSp
     buffers = [_buffer(b, None)]
     tensors = []
     for s in specs:
-        if s.data is not None:
+        if s.data is not None and s.dtype == "int4":  # values in [-8, 7], stored two per byte
+            from tinyc.quant.int16 import pack_int4
+            buffers.append(_buffer(b, pack_int4(s.data)))
+            tensors.append(_tensor(b, s, len(buffers) - 1))
+        elif s.data is not None:
             data = np.asarray(s.data, dtype=s.dtype).reshape(tuple(s.shape))
             buffers.append(_buffer(b, data))
             tensors.append(_tensor(b, s, len(buffers) - 1))

@@ -19,22 +19,35 @@ def compile_options(f):
         click.option("--observer", type=click.Choice(["minmax", "percentile"]), default="minmax", show_default=True,
                      help="calibration range observer"),
         click.option("--patch", default="off", show_default=True, help="patch-based inference: off | auto | S:N"),
-        click.option("--sram-budget", type=int, default=None, help="SRAM budget in bytes"),
-        click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True),
+        click.option("--sram-budget", type=int, default=None,
+                     help="work memory budget in bytes for --patch (the model input excluded)"),
+        click.option("--max-mac-overhead", type=float, default=0.30, show_default=True,
+                     help="--patch auto without a budget: most extra MACs allowed (0.30 = 30%)"),
+        click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
+                     help="mixed: per-layer int8 / int4-weight / int16-activation layers"),
+        click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
     ]
     for o in reversed(opts):
         f = o(f)
     return f
 
 
-def make_options(board, calib, observer, patch, sram_budget, precision):
-    if patch != "off":
-        raise TinycError(f"--patch {patch} is not implemented yet (only 'off')")
-    if precision != "int8":
-        raise TinycError(f"--precision {precision} is not implemented yet (only 'int8')")
+def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
+                 flash_budget=None):
+    from tinyc.patching.search import parse_patch
+    parse_patch(patch)
+    if sram_budget is not None and sram_budget <= 0:
+        raise TinycError(f"--sram-budget must be a positive number of bytes, got {sram_budget}", "--sram-budget")
+    if not max_mac_overhead >= 0:
+        raise TinycError(f"--max-mac-overhead must be >= 0, got {max_mac_overhead}", "--max-mac-overhead")
+    if flash_budget is not None and (flash_budget <= 0 or precision != "mixed"):
+        raise TinycError("--flash-budget needs --precision mixed and a positive number of bytes", "--flash-budget")
+    if precision == "mixed" and patch != "off":
+        raise TinycError("--precision mixed with --patch is not supported yet", "--precision")
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
-                   sram_budget=sram_budget, precision=precision)
+                   sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
+                   flash_budget=flash_budget)
 
 
 @click.group()

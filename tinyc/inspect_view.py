@@ -16,6 +16,20 @@ def print_summary(report: dict, outdir) -> None:
               f"plan {report['plan_strategy']})[/dim]")
     con.print(f"  weights {_kb(report['weights_bytes'])}")
     con.print(f"  MACs    {report['macs']:,}")
+    if "patch" in report:
+        print_patch(con, report)
+
+
+def print_patch(con, report: dict) -> None:
+    """The patch plan: split, grid, work memory with and without patching, MAC overhead."""
+    p = report["patch"]
+    con.print(f"  patch   plan {p['plan']}: split after node {p['split']} ({p['split_node'][-40:]}), "
+              f"{p['grid'][0]}x{p['grid'][1]} grid over {'x'.join(map(str, p['split_shape'][1:]))}")
+    con.print(f"          peak SRAM (input included) {p['peak_bytes']:,} B patch-based vs "
+              f"{p['peak_bytes_layer_by_layer']:,} B layer by layer")
+    con.print(f"          work (input {report['input_bytes']:,} B outside) {p['work_bytes']:,} B vs "
+              f"{p['work_bytes_layer_by_layer_input_outside']:,} B layer by layer")
+    con.print(f"          MACs +{100 * p['mac_overhead']:.1f}% ({p['macs']:,} vs {p['macs_layer_by_layer']:,})")
 
 
 def print_layers(c) -> None:
@@ -28,9 +42,12 @@ def print_layers(c) -> None:
         t.add_column(col, justify=just)
     for i, layer in enumerate(rep["layers"]):
         style = "bold red" if i == peak else None
-        t.add_row(str(i), layer["name"][-40:], layer["op"], "x".join(map(str, layer["output_shape"])),
+        t.add_row(str(i) + ("p" if layer.get("patch_stage") else ""), layer["name"][-40:], layer["op"],
+                  "x".join(map(str, layer["output_shape"])),
                   f"{layer['macs']:,}", f"{layer['live_bytes']:,}" + (" <- peak" if i == peak else ""),
                   "yes" if layer["inplace"] else "", style=style)
+    if "patch" in rep:
+        t.caption = "#p: runs patch by patch (MACs over all patches, live bytes of one loop iteration)"
     Console().print(t)
     print_summary(rep, "(not written)")
 
@@ -41,6 +58,8 @@ def plot_memory(c, path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    if "patch" in c.report:
+        return plot_patch_memory(c.report, path, plt)
     mem = c.memory
     n = len(c.report["layers"])
     fig, ax = plt.subplots(figsize=(max(6, n * 0.35), 4))
@@ -56,6 +75,29 @@ def plot_memory(c, path) -> None:
     ax.set_title(f"{c.report['model']}: live activation memory per layer")
     if len(mem.buffers) <= 20:
         ax.legend(fontsize=6, ncol=2)
+    fig.tight_layout()
+    try:
+        fig.savefig(path, dpi=120)
+    finally:
+        plt.close(fig)
+
+
+def plot_patch_memory(rep: dict, path, plt) -> None:
+    """Per-layer live memory, layer by layer vs patch-based (as MCUNetV2's figure), peaks marked."""
+    p = rep["patch"]
+    base, patched = p["live_bytes_layer_by_layer"], p["live_bytes"]
+    n = len(base)
+    xs = list(range(n))
+    fig, ax = plt.subplots(figsize=(max(6, n * 0.35), 4))
+    ax.bar([x - 0.2 for x in xs], base, width=0.4, color="tab:gray", label="layer by layer")
+    ax.bar([x + 0.2 for x in xs], patched, width=0.4, color="tab:blue", label=f"patch-based ({p['plan']})")
+    ax.axhline(max(base), color="tab:gray", ls="--", lw=1, label=f"peak {max(base):,} B")
+    ax.axhline(max(patched), color="tab:blue", ls="--", lw=1, label=f"peak {max(patched):,} B")
+    ax.axvspan(-0.5, p["split"] + 0.5, color="tab:blue", alpha=0.08, label="patch stage")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("live bytes (model input excluded in patch mode)")
+    ax.set_title(f"{rep['model']}: per-layer memory, MACs +{100 * p['mac_overhead']:.1f}% with patches")
+    ax.legend(fontsize=7)
     fig.tight_layout()
     try:
         fig.savefig(path, dpi=120)

@@ -97,6 +97,7 @@ class Graph:
     inputs: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     source: str = ""  # the file it came from, for error messages
+    meta: dict = field(default_factory=dict)  # stage results that travel with the graph (e.g. "mixed_precision")
 
     # -- construction helpers -------------------------------------------------
     def add_tensor(self, t: Tensor) -> Tensor:

@@ -27,7 +27,9 @@ class Options:
     observer: str = "minmax"
     patch: str = "off"
     sram_budget: int | None = None
+    max_mac_overhead: float = 0.30  # --patch auto without a budget: most extra MACs allowed
     precision: str = "int8"
+    flash_budget: int | None = None  # --precision mixed: most weights bytes
     extra_cflags: list[str] = field(default_factory=list)
 
 
@@ -91,11 +93,18 @@ def calibration_samples(g: Graph, calib: str | None) -> list[dict[str, np.ndarra
 def quantize(g: Graph, opts: Options) -> Graph:
     """Float IR -> int8 IR. Already-quantized graphs (TFLite) pass through unchanged."""
     if is_quantized(g):
+        if opts.precision == "mixed":
+            raise TinycError("--precision mixed needs a float model (this one is already quantized)", g.source)
         return g
     from tinyc.quant.quantize import calibrate, quantize_graph
     needs = [t for t in g.activations() if t.q is None]
-    ranges = calibrate(g, calibration_samples(g, opts.calib), opts.observer) if needs else {}
-    return verify(quantize_graph(g, ranges))
+    samples = calibration_samples(g, opts.calib) if needs or opts.precision == "mixed" else []
+    ranges = calibrate(g, samples, opts.observer) if needs else {}
+    q8 = verify(quantize_graph(g, ranges))
+    if opts.precision == "mixed":  # per-layer bits (tinyc/quant/search.py)
+        from tinyc.quant.search import quantize_mixed
+        return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
+    return q8
 
 
 def check_supported(g: Graph) -> None:
@@ -111,6 +120,11 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     board = get_board(opts.board)
     check_supported(q)
     q = q.copy()
+    if opts.patch != "off":
+        from tinyc.backend.patch_lower import choose_plan
+        plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
+        if plan.split is not None:
+            return _compile_patched(q, opts, board, plan)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
     prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
@@ -118,6 +132,24 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     _check_fit(board, prog, report)
     files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
     return Compiled(q, prog, mem, report, files)
+
+
+def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
+    """The patch stage as a loop over patches, the rest layer by layer; the report compares
+    with the layer-by-layer compile of the same graph."""
+    from tinyc.backend.patch_lower import lower_patched, program_of
+    from tinyc.report import build_patch_report
+    base = q.copy()
+    base_calls = reorder(base, lower_calls(base))
+    base_mem = plan_memory(base, base_calls)
+    base_report = build_report(base, build_program(base, base_calls, base_mem.offsets, base_mem.arena_bytes,
+                                                   base_mem), base_mem, board.name)
+    pl = lower_patched(q, plan)
+    prog = program_of(q, pl)
+    report = build_patch_report(q, prog, pl, board.name, base_report)
+    _check_fit(board, prog, report)
+    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    return Compiled(q, prog, pl.memory, report, files)
 
 
 def compile_model(path: str | Path, outdir: str | Path | None, opts: Options) -> Compiled:
@@ -136,5 +168,6 @@ def _board_dict(board) -> dict:
 
 def _check_fit(board, prog: Program, report: dict) -> None:
     from tinyc.boards import check_fit
-    io = sum(p.nbytes for p in prog.inputs + prog.outputs)  # the harness's own I/O buffers
+    # the harness's own I/O buffers (inputs held in the arena are read straight into it)
+    io = sum(p.nbytes for p in prog.inputs if p.ref.kind != "arena") + sum(p.nbytes for p in prog.outputs)
     check_fit(board, flash_needed=report["weights_bytes"], sram_needed=prog.arena_bytes + io, what=prog.name)

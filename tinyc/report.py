@@ -7,10 +7,12 @@ from tinyc.backend.lower import Program
 from tinyc.backend.schedule import MemoryPlan
 from tinyc.ir import Graph
 from tinyc.ops import op_module
+from tinyc.quant.int16 import packed_view, weight_bits
 
 
 def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str) -> dict:
     layers = []
+    packed = packed_view(g)
     for i, (n, c) in enumerate(zip(g.nodes, prog.calls)):
         layers.append({
             "name": n.name,
@@ -22,6 +24,7 @@ def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str) -> dict:
             "live_bytes": int(mem.live[i]) if i < len(mem.live) else 0,
             "inplace": bool(c.inplace and _shares(mem, c.inplace)),
         })
+        layers[-1].update(_precision(n, packed, layers[-1]["macs"], g.meta.get("mixed_precision")))
     input_bytes = sum(g.tensors[x].nbytes for x in g.inputs if x in mem.offsets)
     weights = sum(a.nbytes for a in prog.consts)
     return {
@@ -37,10 +40,91 @@ def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str) -> dict:
         "plan_strategy": mem.strategy,
         "plan_tried": {k: int(v) for k, v in mem.tried.items()},
         "peak_layer": int(np.argmax(mem.live)) if mem.live else 0,
+        "bitops": int(sum(layer["bitops"] for layer in layers)),
+        "precision": _precision_summary(g),
         "layers": layers,
     }
+
+
+def _precision(n, packed: Graph, macs: int, mixed: dict | None) -> dict:
+    """Per-layer bits: weight_bits (weighted ops), act_bits (output), weights_bytes (int4 packed),
+    bitops = MACs x weight bits x activation bits, and the search's sensitivity where it ran."""
+    out = {"act_bits": 8 * np.dtype(packed.tensors[n.outputs[0]].dtype).itemsize,
+           "weights_bytes": int(sum(packed.tensors[x].nbytes for x in n.inputs if x and packed.tensors[x].is_const)),
+           "bitops": 0}
+    if n.op in ("conv2d", "depthwise_conv2d", "fully_connected"):
+        out["weight_bits"] = weight_bits(n)
+        out["bitops"] = int(macs) * out["weight_bits"] * out["act_bits"]
+    if mixed and n.name in mixed["layers"]:
+        out["sensitivity_sqnr_db"] = mixed["layers"][n.name]["sensitivity_sqnr_db"]
+    return out
+
+
+def _precision_summary(g: Graph) -> dict:
+    """--precision mixed: the search's SQNR numbers (dB on the calibration data); else int8."""
+    mixed = g.meta.get("mixed_precision")
+    if not mixed:
+        return {"mode": "int8"}
+    return {"mode": "mixed", **{k: v for k, v in mixed.items() if k != "layers"}}
 
 
 def _shares(mem: MemoryPlan, pair) -> bool:
     a, b = pair
     return a in mem.offsets and b in mem.offsets and mem.offsets[a] == mem.offsets[b]
+
+
+def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> dict:
+    """The report of a patch-based compile. The model input is the caller's buffer, outside the
+    static arena: work_bytes is the static arena, arena_bytes = work_bytes + input_bytes (all
+    activation SRAM). `patch` gives the plan, both peaks, the MAC overhead and live bytes per
+    layer in both modes; `base` is the layer-by-layer report of the same graph."""
+    mem, stage = pl.memory, pl.stage
+    step = {st.name: i for i, st in enumerate(pl.steps)}
+    layers = []
+    for i, n in enumerate(g.nodes):
+        staged = i <= stage.split
+        k = step[f"patch.{n.name}" if staged else n.name]
+        pair = (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if staged else prog.calls[i - stage.split].inplace
+        layers.append({
+            "name": n.name, "op": n.op,
+            "macs": int(pl.tile_macs[i] if staged else op_module(n.op).macs(n, g)),
+            "output_shape": list(g.tensors[n.outputs[0]].shape),
+            "output_bytes": int(sum(g.tensors[y].nbytes for y in n.outputs)),
+            "scratch_bytes": int(pl.steps[k].scratch),
+            "live_bytes": int(mem.live[k]),
+            "inplace": bool(pair and _shares(mem, pair)),
+            "patch_stage": staged,
+        })
+    input_bytes = int(sum(g.tensors[x].nbytes for x in g.inputs))
+    macs = int(sum(layer["macs"] for layer in layers))
+    base_live = {layer["name"]: layer["live_bytes"] for layer in base["layers"]}
+    p = pl.plan
+    return {
+        "model": g.name, "source": g.source, "board": board,
+        "arena_bytes": int(prog.arena_bytes) + input_bytes,
+        "static_arena_bytes": int(prog.arena_bytes),
+        "input_bytes": input_bytes,
+        "input_in_arena": False,
+        "work_bytes": int(prog.arena_bytes),
+        "weights_bytes": int(sum(a.nbytes for a in prog.consts)),
+        "macs": macs,
+        "lower_bound_bytes": int(mem.lower_bound),
+        "plan_strategy": mem.strategy,
+        "plan_tried": {k: int(v) for k, v in mem.tried.items()},
+        "peak_layer": int(np.argmax([layer["live_bytes"] for layer in layers])),
+        "layers": layers,
+        "patch": {
+            "plan": p.label, "split": int(p.split), "split_node": g.nodes[p.split].name,
+            "split_tensor": stage.output, "split_shape": list(g.tensors[stage.output].shape),
+            "grid": [int(p.grid[0]), int(p.grid[1])], "patches": int(p.grid[0] * p.grid[1]),
+            "work_bytes": int(prog.arena_bytes), "work_bytes_layer_by_layer": int(base["work_bytes"]),
+            "arena_bytes_layer_by_layer": int(base["arena_bytes"]),
+            "work_bytes_layer_by_layer_input_outside": int(pl.base.work_bytes) if pl.base else None,
+            "peak_bytes": int(prog.arena_bytes) + input_bytes,
+            "peak_bytes_layer_by_layer": int(base["arena_bytes"]),
+            "macs": macs, "macs_layer_by_layer": int(base["macs"]),
+            "mac_overhead": macs / base["macs"] - 1.0 if base["macs"] else 0.0,
+            "live_bytes": [layer["live_bytes"] for layer in layers],
+            "live_bytes_layer_by_layer": [int(base_live[n.name]) for n in g.nodes],
+        },
+    }

@@ -15,6 +15,10 @@
 /**
  * @brief int8 convolution, regular or grouped, any kernel size, stride, dilation and padding.
  *
+ * With TC_DSP, one group and KH*KW*C_IN <= 256, two output pixels at a time go
+ * through an im2col copy on the stack (int16, input offset folded in, padding 0)
+ * and a 2x2 (pixels x channels) SMLAD kernel; bit-identical to the portable path.
+ *
  * @param[in]  ctx          unused (may be NULL); this kernel needs no scratch
  * @param[in]  params       offsets, groups, stride, top/left padding, dilation, activation
  * @param[in]  quant        per-output-channel multiplier/shift, each int32 of length C_OUT
@@ -47,6 +51,9 @@ tc_status tc_convolve_s8(const tc_context *ctx,
  * with output == input (same start address; the buffer must hold
  * max(N*H*W*C_IN, N*H*W*C_OUT) bytes). Without one (ctx or ctx->buf NULL)
  * it writes straight to output, which then must not overlap input.
+ * With TC_DSP and C_IN <= 256 it runs two pixels at a time in the same walking
+ * order from an int16 copy of their inputs on the stack: in place with or
+ * without ctx, bit-identical to the portable path.
  *
  * @param[in]  ctx          scratch of tc_convolve_1x1_s8_get_buffer_size() bytes, or NULL
  * @param[in]  params       offsets and activation (groups 1; stride, padding, dilation ignored)
@@ -82,10 +89,11 @@ int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *output_dims);
  * @brief int8 depthwise convolution with a depth multiplier, stride, dilation and padding.
  *
  * Output channel oc = ic * ch_mult + m reads input channel ic and filter column oc.
- * When ch_mult == 1 and ctx->buf is given, it runs one channel at a time:
- * the channel's output plane is computed into ctx->buf (OH*OW bytes) and then
- * scattered into output channel c. Channel c of the output only overwrites
- * channel c of the input, which is consumed by then, so this path is correct
+ * When ch_mult == 1 and ctx->buf is given, it runs a block of channels at a
+ * time (one portably, four with TC_DSP): the block's output planes are computed
+ * into ctx->buf (up to 4*OH*OW bytes) and then scattered into their output
+ * channels. Those only overwrite the same channels of the input, which are
+ * consumed by then, so this path is correct
  * in place, with output == input (the buffer must hold
  * max(N*H*W*C, N*OH*OW*C) bytes). Otherwise (ctx or ctx->buf NULL, or
  * ch_mult > 1) it writes straight to output, which then must not overlap input.
@@ -114,10 +122,12 @@ tc_status tc_depthwise_conv_s8(const tc_context *ctx,
                                int8_t *output);
 
 /**
- * @brief Scratch bytes tc_depthwise_conv_s8 needs to run in place: one int8 output plane.
+ * @brief Scratch bytes tc_depthwise_conv_s8 prefers for running in place: four int8
+ *        output planes (the DSP path does four channels per pass). One plane
+ *        (OH * OW) is the minimum; with less than four the channels go one at a time.
  * @param[in] output_dims  Format: [N, OH, OW, C_OUT]
  * @param[in] ch_mult      depth multiplier
- * @return OH * OW when ch_mult == 1, else 0 (no in-place path)
+ * @return 4 * OH * OW when ch_mult == 1, else 0 (no in-place path)
  */
 int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t ch_mult);
 

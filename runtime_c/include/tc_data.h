@@ -148,4 +148,40 @@ tc_status tc_dequantize_s8_f32(int32_t size, float scale, int32_t zp, const int8
 /** @brief int16 -> float32, as tc_dequantize_s8_f32. */
 tc_status tc_dequantize_s16_f32(int32_t size, float scale, int32_t zp, const int16_t *input, float *output);
 
+/** A rectangle of rows [y0, y0 + h) and columns [x0, x0 + w) of an NHWC tensor (batch 1). */
+typedef struct {
+    int32_t y0;
+    int32_t x0;
+    int32_t h;
+    int32_t w;
+} tc_rect;
+
+/**
+ * @brief Gather a window of a larger tensor into a contiguous buffer (patch-based inference: a patch's input).
+ *
+ * dst[y][x][:] = src[win->y0 + y][win->x0 + x][:], byte for byte, for any element type.
+ *
+ * @param[in]  src_dims    shape of the source, Format: [1, H, W, C]
+ * @param[in]  elem_bytes  bytes per element (1 for int8, 4 for float32)
+ * @param[in]  win         the window, inside [0, H) x [0, W)
+ * @param[in]  src         Format: [1, H, W, C]
+ * @param[out] dst         Format: [1, win->h, win->w, C]; must not overlap src
+ * @return TC_OK, or TC_ERR_ARG if the window leaves the source
+ */
+tc_status tc_copy_window(const tc_dims *src_dims, int32_t elem_bytes, const tc_rect *win, const void *src, void *dst);
+
+/**
+ * @brief Scatter a contiguous tile into its place in a larger tensor (patch-based inference: stitching).
+ *
+ * dst[tile->y0 + y][tile->x0 + x][:] = src[y][x][:], byte for byte, for any element type.
+ *
+ * @param[in]  dst_dims    shape of the destination, Format: [1, H, W, C]
+ * @param[in]  elem_bytes  bytes per element
+ * @param[in]  tile        the tile, inside [0, H) x [0, W)
+ * @param[in]  src         Format: [1, tile->h, tile->w, C]
+ * @param[out] dst         Format: [1, H, W, C]; must not overlap src
+ * @return TC_OK, or TC_ERR_ARG if the tile leaves the destination
+ */
+tc_status tc_copy_tile(const tc_dims *dst_dims, int32_t elem_bytes, const tc_rect *tile, const void *src, void *dst);
+
 #endif /* TC_DATA_H */

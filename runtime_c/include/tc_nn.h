@@ -13,5 +13,6 @@
 #include "tc_data.h"
 #include "tc_activation.h"
 #include "tc_softmax.h"
+#include "tc_mixed.h"
 
 #endif /* TC_NN_H */

@@ -90,7 +90,10 @@ def lower_calls(g: Graph) -> list[Call]:
 
 
 def build_program(g: Graph, calls: list[Call], offsets: dict[str, int], arena_bytes: int, plan=None) -> Program:
-    """Attach storage to every tensor the calls touch and collect the constant arrays."""
+    """Attach storage to every tensor the calls touch and collect the constant arrays
+    (int4 weights packed two per byte, as the s4 kernels read them)."""
+    from tinyc.quant.int16 import packed_view
+    g = packed_view(g)
     model = c_ident(g.name)
     refs: dict[str, Ref] = {}
     consts: list[ConstArray] = []

@@ -24,8 +24,13 @@ class Call:
     outputs: list[str]
     params: dict = field(default_factory=dict)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
-    scratch: int = 0  # bytes of kernel scratch (the kernel's _get_buffer_size)
+    scratch: int = 0  # bytes of kernel scratch (the kernel's _get_buffer_size): the preferred size
+    scratch_min: int = 0  # a smaller size the kernel also accepts (slower); 0 = none
     inplace: tuple[str, str] | None = None  # (input, output) the kernel may run in place
+
+    @property
+    def least_scratch(self) -> int:
+        return self.scratch_min or self.scratch
 
 
 def inputs_of(node: Node, g: Graph) -> list[Tensor | None]:

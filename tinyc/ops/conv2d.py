@@ -14,6 +14,7 @@ import numpy as np
 from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.quant.conv_requant import requantize_s8_double
+from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_s16
 
 
 def geometry(node, g, kh: int, kw: int) -> dict:
@@ -91,6 +92,8 @@ def ref(node, g, x, w, b=None):
                 acc[:, :, gi * cog:(gi + 1) * cog] += ti @ wg.T
     if b is not None:
         acc = acc + b.astype(np.int64)
+    if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")
+        return [requantize_s16(acc, m0, sh, *act_range_s16(node, g.tensors[node.outputs[0]]))[None]]
     return [requantize_s8_double(acc, m0, sh, y_zp, lo, hi)[None]]
 
 
@@ -119,4 +122,4 @@ def lower(node, g) -> Call:
         call.template = "conv2d_1x1_s8.j2"
         call.scratch = scratch_1x1(cout)
         call.inplace = (node.inputs[0], node.outputs[0])
-    return call
+    return mixed_call(call, node, g)

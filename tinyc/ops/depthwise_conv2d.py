@@ -12,6 +12,7 @@ import numpy as np
 from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.ops.conv2d import _err, geometry, padded, tap
 from tinyc.quant.conv_requant import requantize_s8_double
+from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_s16
 
 
 def _info(node, g):
@@ -49,6 +50,8 @@ def ref(node, g, x, w, b=None):
             acc += t * wi[ky, kx, :]
     if b is not None:
         acc = acc + b.astype(np.int64)
+    if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")
+        return [requantize_s16(acc, m0, sh, *act_range_s16(node, g.tensors[node.outputs[0]]))[None]]
     return [requantize_s8_double(acc, m0, sh, y_zp, lo, hi)[None]]
 
 
@@ -59,8 +62,9 @@ def can_run_inplace(node, g) -> bool:
 
 
 def scratch_bytes(oh: int, ow: int, dm: int) -> int:
-    """Mirror of tc_depthwise_conv_s8_get_buffer_size: one int8 output plane when dm == 1, else 0."""
-    return oh * ow if dm == 1 else 0
+    """Mirror of tc_depthwise_conv_s8_get_buffer_size: four int8 output planes when dm == 1
+    (the DSP kernel runs four channels per pass), else 0."""
+    return 4 * oh * ow if dm == 1 else 0
 
 
 def lower(node, g) -> Call:
@@ -75,5 +79,6 @@ def lower(node, g) -> Call:
                 outputs=list(node.outputs), params=params, arrays=dict(mult=m0, shift=sh))
     if can_run_inplace(node, g):
         call.scratch = scratch_bytes(geo["oh"], geo["ow"], dm)
+        call.scratch_min = geo["oh"] * geo["ow"]  # one plane: channels one at a time
         call.inplace = (node.inputs[0], node.outputs[0])
-    return call
+    return mixed_call(call, node, g)

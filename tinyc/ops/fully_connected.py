@@ -5,6 +5,7 @@ import numpy as np
 
 from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.quant.fixedpoint import requantize_s8
+from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_s16
 
 
 def _dims(node, g):
@@ -30,16 +31,19 @@ def ref(node, g, x, w, b=None):
     acc = (x.reshape(n, k).astype(np.int64) - x_zp) @ w.astype(np.int64).T
     if b is not None:
         acc = acc + b.astype(np.int64)
+    if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")
+        return [requantize_s16(acc, m0, sh, *act_range_s16(node, g.tensors[node.outputs[0]]),
+                               full_multiplier=True)]
     return [requantize_s8(acc, m0, sh, y_zp, lo, hi)]
 
 
 def lower(node, g) -> Call:
     n, k, cout = _dims(node, g)
     x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
-    return Call(
+    return mixed_call(Call(
         template="fully_connected_s8.j2", node=node.name,
         inputs=list(node.inputs), outputs=list(node.outputs),
         params=dict(batches=n, in_ch=k, out_ch=cout, input_offset=-x_zp,
                     output_offset=y_zp, act_min=lo, act_max=hi),
         arrays=dict(mult=m0, shift=sh),
-    )
+    ), node, g)

@@ -5,4 +5,9 @@
     execute      numpy execution patch by patch (must equal tinyc.ref.run_int bit for bit)
     plan         a plan's Steps for tinyc.memory, its planned arena and MACs
     search       --patch off | auto | S:N: candidates, budget, Pareto front
+
+The C side is tinyc.backend.patch_lower (one looped call over a static table
+of tiles, templates/patch_stage.j2) with the copy kernels tc_copy_window /
+tc_copy_tile; the generated C plans memory exactly as plan.py scores it
+(copy_input=True, the model input read in place from the caller's buffer).
 """

@@ -95,7 +95,7 @@ class ModelCosts:
             pn = pg.graph.nodes[i]
             call = op_module(pn.op).lower(pn, pg.graph)
             ok = call.inplace is not None and call.inplace[0] not in pg.crops and call.inplace[0] != pg.input
-            self._cache[key] = (op_module(pn.op).macs(pn, pg.graph), call.scratch, ok)
+            self._cache[key] = (op_module(pn.op).macs(pn, pg.graph), call.least_scratch, ok)  # memory first
         return self._cache[key]
 
 

@@ -3,6 +3,7 @@
 #include "tc_conv.h"
 #include "tc_conv_requant.h"
 #include "tc_dot_s8_dsp.h"
+#include "tc_pair_dsp.h"
 
 #if defined(TC_DSP) && TC_DSP
 /* One output pixel (all C_OUT channels) from one input pixel: four filter rows per pass
@@ -27,6 +28,31 @@ static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, in
         }
         out[oc] = tc_conv_requant(acc, q->multiplier[oc], q->shift[oc], p->output_offset,
                                   p->activation.min, p->activation.max);
+    }
+}
+
+/* All pixels, two at a time (the last one paired with itself when the count is odd).
+ * Each pair's inputs are copied into col before any output is written, and pairs walk
+ * forward when C_OUT <= C_IN, backward otherwise, so a pair's outputs only cover input
+ * pixels already read: correct in place (output == input) without scratch. */
+static void pointwise_pairs(const tc_conv_params *p, const tc_per_channel_quant *q, int32_t c_in, int32_t c_out,
+                            int32_t pixels, const int8_t *input, const int8_t *filter, const int32_t *bias,
+                            int8_t *output)
+{
+    tc_pair_col col;
+    tc_pair_quant pq;
+    tc_pair_quant_init(&pq, q, bias, p->output_offset, p->activation.min, p->activation.max, c_out);
+    const int forward = c_out <= c_in;
+    for (int32_t i = 0; 2 * i < pixels; i++) {
+        int32_t pa = 2 * i, pb = 2 * i + 1;
+        if (!forward) {
+            pb = pixels - 1 - 2 * i;
+            pa = pb - 1;
+        }
+        pa = pa < 0 ? pb : pa;
+        pb = pb >= pixels ? pa : pb;
+        tc_pair_widen(input + pa * c_in, input + pb * c_in, c_in, p->input_offset, &col);
+        tc_pair_outputs(&col, filter, c_out, &pq, output + pa * c_out, output + pb * c_out);
     }
 }
 #else
@@ -72,6 +98,12 @@ tc_status tc_convolve_1x1_s8(const tc_context *ctx,
         return TC_ERR_ARG;
     }
     const int32_t pixels = input_dims->n * input_dims->h * input_dims->w;
+#if defined(TC_DSP) && TC_DSP
+    if (c_in <= TC_PAIR_MAX_K) {
+        pointwise_pairs(params, quant, c_in, c_out, pixels, input, filter, bias, output);
+        return TC_OK;
+    }
+#endif
     int8_t *tmp = (ctx != NULL) ? (int8_t *)ctx->buf : NULL;
     if (tmp == NULL) {
         for (int32_t px = 0; px < pixels; px++) {

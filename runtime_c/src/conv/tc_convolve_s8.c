@@ -1,6 +1,7 @@
 #include "tc_conv.h"
 #include "tc_conv_requant.h"
 #include "tc_dot_s8_dsp.h"
+#include "tc_pair_dsp.h"
 
 /* Sum over the kernel taps that fall inside the input: TFLite skips padded
  * taps rather than adding zero-point values, so they contribute nothing. */
@@ -65,6 +66,56 @@ static void conv_acc4(const tc_conv_params *p, const tc_dims *in_dims, const int
         }
     }
 }
+
+/* Gathers output pixel (iy0, ix0)'s receptive field into col (the filter's [KH, KW, C] order).
+ * Padded taps get the input zero point, so (x + input_offset) is 0 there and they add
+ * nothing, as in the reference. Groups 1 only. */
+static void im2col_pixel(const tc_conv_params *p, const tc_dims *in_dims, const int8_t *in_batch,
+                         const tc_dims *f_dims, int32_t iy0, int32_t ix0, int8_t *col)
+{
+    const int32_t chans = in_dims->c;
+    const int8_t pad = (int8_t)(-p->input_offset);
+    for (int32_t ky = 0; ky < f_dims->h; ky++) {
+        const int32_t iy = iy0 + ky * p->dilation.h;
+        for (int32_t kx = 0; kx < f_dims->w; kx++) {
+            const int32_t ix = ix0 + kx * p->dilation.w;
+            if (iy < 0 || iy >= in_dims->h || ix < 0 || ix >= in_dims->w) {
+                for (int32_t ic = 0; ic < chans; ic++) {
+                    *col++ = pad;
+                }
+                continue;
+            }
+            const int8_t *src = in_batch + (iy * in_dims->w + ix) * chans;
+            for (int32_t ic = 0; ic < chans; ic++) {
+                *col++ = src[ic];
+            }
+        }
+    }
+}
+
+/* Groups 1, receptive field <= TC_PAIR_MAX_K: output pixels two at a time (row-major, the last
+ * one paired with itself when the count is odd) through im2col and the 2x2 pair kernel. */
+static void conv_pairs(const tc_conv_params *p, const tc_per_channel_quant *q, const tc_dims *in_dims,
+                       const int8_t *in_batch, const tc_dims *f_dims, const int8_t *filter, const int32_t *bias,
+                       const tc_dims *out_dims, int8_t *out_batch)
+{
+    int8_t field[2][TC_PAIR_MAX_K];
+    tc_pair_col col;
+    tc_pair_quant pq;
+    tc_pair_quant_init(&pq, q, bias, p->output_offset, p->activation.min, p->activation.max, out_dims->c);
+    const int32_t k = f_dims->h * f_dims->w * f_dims->c;
+    const int32_t pixels = out_dims->h * out_dims->w;
+    const int32_t c_out = out_dims->c;
+    for (int32_t pa = 0; pa < pixels; pa += 2) {
+        const int32_t pb = pa + 1 < pixels ? pa + 1 : pa;
+        im2col_pixel(p, in_dims, in_batch, f_dims, (pa / out_dims->w) * p->stride.h - p->padding.h,
+                     (pa % out_dims->w) * p->stride.w - p->padding.w, field[0]);
+        im2col_pixel(p, in_dims, in_batch, f_dims, (pb / out_dims->w) * p->stride.h - p->padding.h,
+                     (pb % out_dims->w) * p->stride.w - p->padding.w, field[1]);
+        tc_pair_widen(field[0], field[1], k, p->input_offset, &col);
+        tc_pair_outputs(&col, filter, c_out, &pq, out_batch + pa * c_out, out_batch + pb * c_out);
+    }
+}
 #endif
 
 tc_status tc_convolve_s8(const tc_context *ctx,
@@ -89,6 +140,13 @@ tc_status tc_convolve_s8(const tc_context *ctx,
     int8_t *out = output;
     for (int32_t b = 0; b < output_dims->n; b++) {
         const int8_t *in_batch = input + b * input_dims->h * input_dims->w * input_dims->c;
+#if defined(TC_DSP) && TC_DSP
+        if (groups == 1 && filter_size <= TC_PAIR_MAX_K) {
+            conv_pairs(params, quant, input_dims, in_batch, filter_dims, filter, bias, output_dims, out);
+            out += output_dims->h * output_dims->w * output_dims->c;
+            continue;
+        }
+#endif
         for (int32_t oy = 0; oy < output_dims->h; oy++) {
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < output_dims->w; ox++) {

@@ -1,7 +1,10 @@
 #include <stddef.h>
+#include <string.h>
 
 #include "tc_conv.h"
 #include "tc_conv_requant.h"
+#include "tc_dot_s8_dsp.h"
+#include "tc_dw_3x3_dsp.h"
 
 /* One output value: output channel oc at output pixel (oy, ox), reading input channel ic.
  * Taps outside the input are skipped (TFLite: padding contributes nothing). */
@@ -36,8 +39,118 @@ static int8_t dw_value(const tc_dw_conv_params *p, const tc_per_channel_quant *q
 
 int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t ch_mult)
 {
-    return ch_mult == 1 ? output_dims->h * output_dims->w : 0;
+    return ch_mult == 1 ? 4 * output_dims->h * output_dims->w : 0;
 }
+
+#if defined(TC_DSP) && TC_DSP
+/* Taps k in [lo, hi) with 0 <= origin + k * dil < size (the in-bounds part of a kernel axis). */
+static void tap_range(int32_t origin, int32_t dil, int32_t k, int32_t size, int32_t *lo, int32_t *hi)
+{
+    int32_t a, b;
+    if (dil == 1) {
+        a = origin < 0 ? -origin : 0;
+        b = size - origin;
+    } else {
+        a = origin < 0 ? (-origin + dil - 1) / dil : 0;
+        b = origin >= size ? 0 : (size - 1 - origin) / dil + 1;
+    }
+    *lo = a;
+    *hi = b < k ? b : k;
+}
+
+/* Channels c..c+3 (ch_mult 1) at one output pixel: four requantized bytes to dst[0..3].
+ * Only in-bounds taps are visited (no per-tap pad test): SMLABB/SMLATT on the SXTB16 lanes. */
+static void dw_pixel4(const tc_dw_conv_params *p, const tc_per_channel_quant *q, const tc_dims *in_dims,
+                      const int8_t *in_batch, const tc_dims *f_dims, const int8_t *filter, const int32_t *bias,
+                      int32_t c, int32_t oy, int32_t ox, int8_t *dst)
+{
+    const int32_t iy0 = oy * p->stride.h - p->padding.h;
+    const int32_t ix0 = ox * p->stride.w - p->padding.w;
+    int32_t ky0, ky1, kx0, kx1;
+    tap_range(iy0, p->dilation.h, f_dims->h, in_dims->h, &ky0, &ky1);
+    tap_range(ix0, p->dilation.w, f_dims->w, in_dims->w, &kx0, &kx1);
+    const int32_t xo2 = tc_dsp_dup16(p->input_offset);
+    const int32_t chans = in_dims->c;
+    const int32_t x_step = p->dilation.w * chans;
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (int32_t ky = ky0; ky < ky1; ky++) {
+        const int32_t iy = iy0 + ky * p->dilation.h;
+        const int8_t *ip = in_batch + (iy * in_dims->w + ix0 + kx0 * p->dilation.w) * chans + c;
+        const int8_t *wp = filter + (ky * f_dims->w + kx0) * chans + c;
+        for (int32_t kx = kx0; kx < kx1; kx++) {
+            const int32_t xv = tc_dsp_load4(ip);
+            const int32_t wv = tc_dsp_load4(wp);
+            const int32_t x02 = __sxtab16(xo2, xv);
+            const int32_t x13 = tc_dsp_sxtab16_ror8(xo2, xv);
+            const int32_t w02 = __sxtb16(wv);
+            const int32_t w13 = tc_dsp_sxtb16_ror8(wv);
+            a0 = __smlabb(x02, w02, a0);
+            a2 = __smlatt(x02, w02, a2);
+            a1 = __smlabb(x13, w13, a1);
+            a3 = __smlatt(x13, w13, a3);
+            ip += x_step;
+            wp += chans;
+        }
+    }
+    const int32_t acc[4] = {a0, a1, a2, a3};
+    for (int32_t r = 0; r < 4; r++) {
+        const int32_t sum = bias ? acc[r] + bias[c + r] : acc[r];
+        dst[r] = tc_conv_requant(sum, q->multiplier[c + r], q->shift[c + r], p->output_offset,
+                                 p->activation.min, p->activation.max);
+    }
+}
+
+/* ch_mult 1, four channels per pass. With tmp (4 planes), each block is computed into tmp
+ * and then copied into its four output channels, which overwrites only input channels the
+ * block has consumed (in-place safe); without tmp it writes straight to output. */
+static void dw_dsp_s8(const tc_dw_conv_params *p, const tc_per_channel_quant *q, const tc_dims *in_dims,
+                      const int8_t *in_batch, const tc_dims *f_dims, const int8_t *filter, const int32_t *bias,
+                      const tc_dims *out_dims, int8_t *out_batch, int8_t *tmp)
+{
+    const int32_t chans = out_dims->c;
+    const int32_t out_hw = out_dims->h * out_dims->w;
+    int32_t c = 0;
+    for (; c + 4 <= chans; c += 4) {
+        int8_t *dst = tmp != NULL ? tmp : out_batch + c;
+        const int32_t step = tmp != NULL ? 4 : chans;
+        const int fast_3x3 = f_dims->h == 3 && f_dims->w == 3 && p->dilation.h == 1 && p->dilation.w == 1;
+        tc_dw4_block blk;
+        if (fast_3x3) {
+            tc_dw4_block_init(p, q, filter, bias, chans, c, &blk);
+        }
+        for (int32_t oy = 0; oy < out_dims->h; oy++) {
+            if (fast_3x3) {
+                tc_dw4_3x3_row(&blk, p, in_dims, in_batch, c, oy, out_dims->w, dst, step);
+                dst += step * out_dims->w;
+                continue;
+            }
+            for (int32_t ox = 0; ox < out_dims->w; ox++) {
+                dw_pixel4(p, q, in_dims, in_batch, f_dims, filter, bias, c, oy, ox, dst);
+                dst += step;
+            }
+        }
+        if (tmp != NULL) {
+            for (int32_t i = 0; i < out_hw; i++) {
+                memcpy(out_batch + i * chans + c, tmp + 4 * i, 4);
+            }
+        }
+    }
+    for (; c < chans; c++) { /* leftover channels, one plane each */
+        for (int32_t i = 0; i < out_hw; i++) {
+            const int8_t v = dw_value(p, q, in_dims, in_batch, f_dims, filter, bias, c, c,
+                                      i / out_dims->w, i % out_dims->w);
+            if (tmp != NULL) {
+                tmp[i] = v;
+            } else {
+                out_batch[i * chans + c] = v;
+            }
+        }
+        for (int32_t i = 0; tmp != NULL && i < out_hw; i++) {
+            out_batch[i * chans + c] = tmp[i];
+        }
+    }
+}
+#endif
 
 tc_status tc_depthwise_conv_s8(const tc_context *ctx,
                                const tc_dw_conv_params *params,
@@ -64,6 +177,14 @@ tc_status tc_depthwise_conv_s8(const tc_context *ctx,
     for (int32_t b = 0; b < output_dims->n; b++) {
         const int8_t *in_batch = input + b * in_plane;
         int8_t *out_batch = output + b * out_hw * c_out;
+#if defined(TC_DSP) && TC_DSP
+        /* Four channels per pass need four planes in place; with one plane (the
+         * planner's choice where four would raise the peak) channels go one at a time. */
+        if (dm == 1 && (tmp == NULL || ctx->size >= 4 * out_hw)) {
+            dw_dsp_s8(params, quant, input_dims, in_batch, filter_dims, filter, bias, output_dims, out_batch, tmp);
+            continue;
+        }
+#endif
         if (tmp == NULL) {
             int8_t *out = out_batch;
             for (int32_t oy = 0; oy < output_dims->h; oy++) {

@@ -26,11 +26,21 @@ static inline int32_t tc_dsp_load4(const int8_t *p)
     return v;
 }
 
-/* v rotated right by 8 bits: bytes 1 and 3 move to the SXTB16 lanes. */
-static inline int32_t tc_dsp_ror8(int32_t v)
+/* SXTB16 of v rotated right by 8 (bytes 1 and 3), in one instruction (the ACLE intrinsic
+ * has no rotation operand and GCC does not fuse the rotate). */
+static inline int32_t tc_dsp_sxtb16_ror8(int32_t v)
 {
-    const uint32_t u = (uint32_t)v;
-    return (int32_t)((u >> 8) | (u << 24));
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+}
+
+/* SXTAB16(a, v rotated right by 8), in one instruction. */
+static inline int32_t tc_dsp_sxtab16_ror8(int32_t a, int32_t v)
+{
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+    return r;
 }
 
 /* off in both 16-bit lanes (off must fit in int16). */
@@ -44,6 +54,12 @@ static inline int32_t tc_dsp_dup16(int32_t off)
 static inline int32_t tc_dsp_ext_w(int32_t wo2, int32_t w_off, int32_t w)
 {
     return w_off == 0 ? __sxtb16(w) : __sxtab16(wo2, w);
+}
+
+/* tc_dsp_ext_w of w rotated right by 8 (bytes 1 and 3), rotation folded into the extend. */
+static inline int32_t tc_dsp_ext_w_ror8(int32_t wo2, int32_t w_off, int32_t w)
+{
+    return w_off == 0 ? tc_dsp_sxtb16_ror8(w) : tc_dsp_sxtab16_ror8(wo2, w);
 }
 
 /* tc_dsp_dot4_s8 body; inlined twice so that w_off == 0 compiles to plain SXTB16. */
@@ -61,24 +77,24 @@ static inline __attribute__((always_inline)) void tc_dsp_dot4_body(const int8_t 
     int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
     while (x < x_end) {
         const int32_t xv = tc_dsp_load4(x);
-        const int32_t x_odd = __sxtab16(xo2, tc_dsp_ror8(xv));
+        const int32_t x_odd = tc_dsp_sxtab16_ror8(xo2, xv);
         const int32_t x_even = __sxtab16(xo2, xv);
         x += 4;
         int32_t wv = tc_dsp_load4(w0);
         w0 += 4;
-        a0 = __smlad(x_odd, tc_dsp_ext_w(wo2, w_off, tc_dsp_ror8(wv)), a0);
+        a0 = __smlad(x_odd, tc_dsp_ext_w_ror8(wo2, w_off, wv), a0);
         a0 = __smlad(x_even, tc_dsp_ext_w(wo2, w_off, wv), a0);
         wv = tc_dsp_load4(w1);
         w1 += 4;
-        a1 = __smlad(x_odd, tc_dsp_ext_w(wo2, w_off, tc_dsp_ror8(wv)), a1);
+        a1 = __smlad(x_odd, tc_dsp_ext_w_ror8(wo2, w_off, wv), a1);
         a1 = __smlad(x_even, tc_dsp_ext_w(wo2, w_off, wv), a1);
         wv = tc_dsp_load4(w2);
         w2 += 4;
-        a2 = __smlad(x_odd, tc_dsp_ext_w(wo2, w_off, tc_dsp_ror8(wv)), a2);
+        a2 = __smlad(x_odd, tc_dsp_ext_w_ror8(wo2, w_off, wv), a2);
         a2 = __smlad(x_even, tc_dsp_ext_w(wo2, w_off, wv), a2);
         wv = tc_dsp_load4(w3);
         w3 += 4;
-        a3 = __smlad(x_odd, tc_dsp_ext_w(wo2, w_off, tc_dsp_ror8(wv)), a3);
+        a3 = __smlad(x_odd, tc_dsp_ext_w_ror8(wo2, w_off, wv), a3);
         a3 = __smlad(x_even, tc_dsp_ext_w(wo2, w_off, wv), a3);
     }
     for (int32_t k = 0; k < (n & 3); k++) {
@@ -118,7 +134,7 @@ static inline int32_t tc_dsp_dot1_s8(const int8_t *x, int32_t x_off, const int8_
     for (; k + 4 <= n; k += 4) {
         const int32_t xv = tc_dsp_load4(x + k);
         const int32_t wv = tc_dsp_load4(w + k);
-        acc = __smlad(__sxtab16(xo2, tc_dsp_ror8(xv)), __sxtab16(wo2, tc_dsp_ror8(wv)), acc);
+        acc = __smlad(tc_dsp_sxtab16_ror8(xo2, xv), tc_dsp_sxtab16_ror8(wo2, wv), acc);
         acc = __smlad(__sxtab16(xo2, xv), __sxtab16(wo2, wv), acc);
     }
     for (; k < n; k++) {

@@ -14,6 +14,69 @@ static int8_t fc_output(const tc_fc_params *params, const tc_per_channel_quant *
     return (int8_t)acc;
 }
 
+#if defined(TC_DSP) && TC_DSP
+/* Longest input row widened on the stack; longer rows (or a filter offset) take the dot4 path. */
+#define TC_FC_MAX_K 1024
+
+/* One input row against all weight rows, filter_offset 0: the row is widened once to int16
+ * pairs (input offset folded in, SXTB16 lane order), then weight rows go four at a time,
+ * each weight word widened once and used by two SMLADs. */
+static void fc_row_widened(const tc_fc_params *params, const tc_per_channel_quant *quant, int32_t in_ch,
+                           int32_t out_ch, const int8_t *in_row, const int8_t *filter, const int32_t *bias,
+                           int8_t *out_row)
+{
+    int32_t words[TC_FC_MAX_K / 2];
+    const int32_t xo2 = tc_dsp_dup16(params->input_offset);
+    const int32_t n4 = in_ch >> 2;
+    for (int32_t j = 0; j < n4; j++) {
+        const int32_t v = tc_dsp_load4(in_row + 4 * j);
+        words[2 * j] = __sxtab16(xo2, v);
+        words[2 * j + 1] = tc_dsp_sxtab16_ror8(xo2, v);
+    }
+    for (int32_t o = 0; o < out_ch;) {
+        /* Rows o..o+3 as w0, w0 + s, w2, w2 + s: two pointers and a stride keep the loop in
+         * registers. Leftover rows go one at a time (s = 0, every lane the same row). */
+        const int32_t rows = out_ch - o >= 4 ? 4 : 1;
+        const int32_t s = rows == 4 ? in_ch : 0;
+        const int8_t *w0 = filter + o * in_ch;
+        const int8_t *w2 = w0 + 2 * s;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        const int32_t *x = words;
+        const int32_t *x_end = words + 2 * n4;
+        while (x < x_end) {
+            const int32_t x02 = x[0], x13 = x[1];
+            x += 2;
+            int32_t wv = tc_dsp_load4(w0 + s);
+            a1 = __smlad(x02, __sxtb16(wv), a1);
+            a1 = __smlad(x13, tc_dsp_sxtb16_ror8(wv), a1);
+            wv = tc_dsp_load4(w0);
+            w0 += 4;
+            a0 = __smlad(x02, __sxtb16(wv), a0);
+            a0 = __smlad(x13, tc_dsp_sxtb16_ror8(wv), a0);
+            wv = tc_dsp_load4(w2 + s);
+            a3 = __smlad(x02, __sxtb16(wv), a3);
+            a3 = __smlad(x13, tc_dsp_sxtb16_ror8(wv), a3);
+            wv = tc_dsp_load4(w2);
+            w2 += 4;
+            a2 = __smlad(x02, __sxtb16(wv), a2);
+            a2 = __smlad(x13, tc_dsp_sxtb16_ror8(wv), a2);
+        }
+        for (int32_t k = 4 * n4; k < in_ch; k++, w0++, w2++) {
+            const int32_t xk = (int32_t)in_row[k] + params->input_offset;
+            a0 += xk * (int32_t)w0[0];
+            a1 += xk * (int32_t)w0[s];
+            a2 += xk * (int32_t)w2[0];
+            a3 += xk * (int32_t)w2[s];
+        }
+        const int32_t acc[4] = {a0, a1, a2, a3};
+        for (int32_t r = 0; r < rows; r++) {
+            out_row[o + r] = fc_output(params, quant, o + r, bias ? acc[r] + bias[o + r] : acc[r]);
+        }
+        o += rows;
+    }
+}
+#endif
+
 tc_status tc_fully_connected_s8(const tc_fc_params *params,
                                 const tc_per_channel_quant *quant,
                                 int32_t batches,
@@ -28,6 +91,10 @@ tc_status tc_fully_connected_s8(const tc_fc_params *params,
         const int8_t *in_row = input + b * in_ch;
         int8_t *out_row = output + b * out_ch;
 #if defined(TC_DSP) && TC_DSP
+        if (params->filter_offset == 0 && in_ch <= TC_FC_MAX_K) {
+            fc_row_widened(params, quant, in_ch, out_ch, in_row, filter, bias, out_row);
+            continue;
+        }
         /* Four weight rows per pass share each input load (SMLAD on 16-bit pairs). */
         int32_t o = 0;
         for (; o + 4 <= out_ch; o += 4) {

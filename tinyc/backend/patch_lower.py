@@ -1,0 +1,232 @@
+"""Lowering a patch plan: the patch stage as one looped call, the rest layer by layer.
+
+The generated C runs, for every tile t of the grid (a static const table):
+
+    tc_copy_window   the tile's input window of the model input -> the per-patch input buffer
+    <stage node>...  each stage kernel on per-patch buffers, with tile t's dims and pads
+    tc_copy_tile     the per-patch split tile -> its place in the full split tensor
+
+then the remaining nodes as the pipeline lowers them. Every buffer (per-patch
+ones, their kernel scratch, the split tensor, the rest) has the offset of the
+plan tinyc.patching.plan makes for this schedule (copy_input=True, the model
+input outside the arena: the kernels read the caller's buffer), which has
+passed the memory checker. A residual branch that reads less than its source
+patch (a crop) is a strided view for `add`, never a copy.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from tinyc.backend.lower import build_program
+from tinyc.backend.schedule import MemoryPlan
+from tinyc.errors import TinycError, where
+from tinyc.ir import Graph
+from tinyc.memory import live_bytes, lower_bound, tensor_offsets
+from tinyc.ops import op_module
+from tinyc.ops.common import Call
+from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
+from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
+from tinyc.patching.receptive import Stage, stage_of, stage_tiles
+from tinyc.patching.search import candidates, choose, parse_patch, search
+
+# Stage ops the C patch loop can run, and the kernel templates they lower to.
+C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
+KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8")
+
+
+@dataclass
+class PatchLowering:
+    """calls: [the patch-stage call] + the rest's calls; memory: the checked plan of the
+    schedule `steps` (step names 'patch.<node>' for stage nodes)."""
+
+    calls: list[Call]
+    memory: MemoryPlan
+    plan: PatchPlan
+    stage: Stage
+    steps: list
+    tile_macs: list[int]  # per stage node: MACs summed over all tiles
+    base: PatchPlan | None = None  # layer by layer planned the same way (model input outside the arena)
+
+
+def c_patchable(g: Graph, split: int) -> bool:
+    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors."""
+    for n in g.nodes[:split + 1]:
+        if n.op not in C_STAGE_OPS:
+            return False
+        if any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)):
+            return False
+    return True
+
+
+def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0) -> PatchLowering:
+    """The plan's calls and checked memory plan (model input outside the arena)."""
+    if not c_patchable(g, plan.split):
+        lower_patched_check(g, plan.split)
+    costs = ModelCosts(g)
+    steps, sizes, _, stage, tiles = patch_schedule(costs, plan.split, *plan.grid, copy_input=True)
+    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=False)
+    offsets = tensor_offsets(bufs, p)
+    pgs = [build_patch_graph(stage, pr) for pr in tiles]
+    call, tile_macs = stage_call(g, stage, pgs, offsets)
+    mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
+                     live_bytes(bufs, len(policy[0])), bufs)
+    return PatchLowering([call] + costs.calls[plan.split + 1:], mem, plan, stage, policy[0], tile_macs,
+                         layer_by_layer(costs, time_limit_s))
+
+
+def _rect(r) -> list[int]:
+    return [r.y0, r.x0, r.h, r.w]
+
+
+def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str, int]) -> tuple[Call, list[int]]:
+    """The one Call the patch_stage.j2 template renders, and per stage node its MACs over all tiles."""
+    x, y = g.tensors[stage.input], g.tensors[stage.output]
+    arrays: dict[str, np.ndarray] = {}
+    nodes, tile_macs = [], []
+    for i in range(len(stage.nodes)):
+        entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
+        nodes.append(entry)
+        tile_macs.append(m)
+        arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
+    params = dict(
+        ntiles=len(pgs), in_symbol=f"in{g.inputs.index(stage.input)}", elem_bytes=int(np.dtype(x.dtype).itemsize),
+        in_dims=list(x.shape), split_dims=list(y.shape), split_name=stage.output,
+        windows=[_rect(pg.regions.regions[stage.input]) for pg in pgs],
+        tiles=[_rect(pg.regions.tile) for pg in pgs],
+        in_buf=offsets[f"patch:{stage.input}"], out_buf=offsets[f"patch:{stage.output}"],
+        split_offset=offsets[stage.output], nodes=nodes)
+    return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
+
+
+def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
+    """Stage node i lowered on every tile; a 1x1 conv that is general on some tile is general on all."""
+    calls = []
+    for pg in pgs:
+        pn = pg.graph.nodes[i]
+        calls.append(op_module(pn.op).lower(pn, pg.graph))
+    kinds = {c.template for c in calls}
+    if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
+        for c in calls:
+            c.template, c.scratch, c.inplace = "conv2d_s8.j2", 0, None
+    return calls
+
+
+def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: dict[str, int]):
+    """(template data, constant arrays, MACs over tiles) of stage node i in the patch loop."""
+    n = stage.nodes[i]
+    calls = _lowered(i, pgs)
+    kind = calls[0].template[:-3]
+    if kind not in KINDS or any(c.template != calls[0].template for c in calls):
+        raise TinycError(f"no C patch kernel for this node ({kind})", where(g.source, n.name, n.op))
+    scratch = max(c.least_scratch for c in calls)  # as the patch plan counted it
+    ins = [input_ref(g, stage, n, j, pgs, offsets) for j in range(len(n.inputs))]
+    tiles = [dict(c.params) for c in calls]
+    if kind == "add_s8" and any(r["views"] for r in ins):
+        for t, pg in enumerate(pgs):
+            tiles[t].update(view_dims(g, n, i, pg))
+    macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
+    in_dims, out_dims = tile_dims(kind, tiles)
+    entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
+                 in_dims=in_dims, out_dims=out_dims,
+                 out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
+                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0)
+    if scratch and f"patch.{n.name}.scratch" not in offsets:
+        raise AssertionError(f"{n.name}: the plan has no scratch buffer for the patch kernel")
+    return entry, calls[0].arrays, macs
+
+
+def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
+    """Per tile the kernel's input dims ([] for add) and output dims, NHWC."""
+    if kind == "add_s8":
+        return [], [list(p["dims"]) for p in tiles]
+    if kind in ("max_pool2d_s8", "avg_pool2d_s8"):
+        return ([[p["n"], p["h"], p["w"], p["c"]] for p in tiles], [[p["n"], p["oh"], p["ow"], p["c"]] for p in tiles])
+    return ([[1, p["h"], p["w"], p["cin"]] for p in tiles], [[1, p["oh"], p["ow"], p["cout"]] for p in tiles])
+
+
+def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets) -> dict:
+    """Where input j of stage node n lives: a constant, or a per-patch buffer (+ per-tile element
+    offsets when the node reads a crop of it)."""
+    x = n.inputs[j]
+    if not x or g.tensors[x].is_const:
+        return dict(kind="const", name=x, views=None)
+    views = []
+    for pg in pgs:
+        pn_in = pg.graph.nodes[stage.nodes.index(n)].inputs[j]
+        if pn_in in pg.crops:
+            src, dy, dx = pg.crops[pn_in]
+            src_w = pg.graph.tensors[src].shape[2]
+            views.append((dy * src_w + dx) * g.tensors[src].shape[3])
+        else:
+            views.append(0)
+    cropped = any(pg.graph.nodes[stage.nodes.index(n)].inputs[j] in pg.crops for pg in pgs)
+    if cropped and n.op != "add":
+        raise TinycError("a crop of a per-patch tensor feeds a node other than add: not supported in the "
+                         "C patch loop", where(g.source, n.name, n.op))
+    return dict(kind="arena", offset=offsets[f"patch:{x}"], views=views if cropped else None)
+
+
+def view_dims(g: Graph, n, i: int, pg: PatchGraph) -> dict:
+    """dims and element strides (n, h, w, c) of add node n (stage node i) on one patch, each
+    input read as a view of its source patch buffer (a crop, or the whole buffer)."""
+    pn = pg.graph.nodes[i]
+    out = pg.graph.tensors[pn.outputs[0]].shape
+    strides = []
+    for x in pn.inputs[:2]:
+        t = pg.graph.tensors[x]
+        if t.is_const or t.shape != out:
+            raise TinycError("a broadcast add on a crop cannot run in the C patch loop",
+                             where(g.source, n.name, n.op))
+        _, sh, sw, c = pg.graph.tensors[pg.crops[x][0] if x in pg.crops else x].shape
+        strides.append([sh * sw * c, sw * c, c, 1])
+    return dict(dims=list(out), a_strides=strides[0], b_strides=strides[1])
+
+
+
+def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
+    """The --patch choice among the plans the C patch loop can run (model input copied per patch).
+    A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
+    spec = parse_patch(patch)
+    if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
+        lower_patched_check(g, spec[0])
+    if spec != "auto":
+        return choose(g, patch, budget, max_mac_overhead, copy_input=True)
+    cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
+    if not cands:
+        print(f"tinyc: note: {g.name} has no stage that can run patch by patch (it needs spatial layers: "
+              f"{', '.join(C_STAGE_OPS)}); compiling layer by layer", file=sys.stderr)
+    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
+    if cands and plan.split is None:
+        print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no patch plan needs less work memory "
+              f"within {100 * max_mac_overhead:.0f}% extra MACs", file=sys.stderr)
+    return plan
+
+
+def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:
+    """Every patch of the candidate reads some real input (no patch lies wholly in padding)."""
+    try:
+        stage_tiles(stage_of(g, split), nh, nw)
+    except TinycError:
+        return False
+    return True
+
+
+def lower_patched_check(g: Graph, split: int) -> None:
+    """TinycError naming the first stage node the C patch loop cannot run."""
+    stage_of(g, split)  # the receptive-field errors first
+    bad = next(n for n in g.nodes[:split + 1] if n.op not in C_STAGE_OPS or
+               any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)))
+    raise TinycError(f"op '{bad.op}' has no C kernel in the patch loop (have: {', '.join(C_STAGE_OPS)}, "
+                     "int8); choose an earlier split", where(g.source, bad.name, bad.op))
+
+
+def program_of(g: Graph, pl: PatchLowering):
+    """The Program of a patch lowering: the model input is the caller's buffer (never in the arena)."""
+    x = pl.stage.input
+    prog = build_program(g, pl.calls, dict(pl.memory.offsets, **{x: 0}), pl.memory.arena_bytes, pl.memory)
+    ref = prog.refs[x]
+    ref.kind, ref.offset, ref.symbol = "extern", 0, f"in{g.inputs.index(x)}"
+    return prog
