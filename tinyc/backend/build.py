@@ -32,7 +32,8 @@ def make(outdir: Path, *targets: str, env_vars: dict | None = None, timeout: int
         raise TinycError(f"'make {' '.join(targets)}' timed out after {timeout}s", str(outdir)) from None
     if p.returncode != 0:
         lines = [ln for ln in (p.stderr + p.stdout).splitlines() if ln.strip()]
-        tail = lines[-1] if lines else f"exit status {p.returncode}"
+        errors = [ln for ln in lines if "error" in ln.lower() and not ln.startswith("make")]
+        tail = (errors or lines or [f"exit status {p.returncode}"])[0 if errors else -1]
         raise TinycError(f"'make {' '.join(targets)}' failed: {tail}", str(outdir))
     return p.stdout
 
