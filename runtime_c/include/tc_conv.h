@@ -131,4 +131,10 @@ tc_status tc_depthwise_conv_s8(const tc_context *ctx,
  */
 int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t ch_mult);
 
+/* Compile-time specialised variants (TC_DSP builds): always_inline kernels that generated
+ * model code calls with the layer's shape as literals (templates/ops/<op>_spec.j2). */
+#if defined(TC_DSP) && TC_DSP
+#include "../src/conv/tc_conv_spec_dsp.h"
+#endif
+
 #endif /* TC_CONV_H */

@@ -32,4 +32,10 @@ tc_status tc_fully_connected_s8(const tc_fc_params *params,
                                 const int32_t *bias,
                                 int8_t *output);
 
+/* Compile-time specialised variant (TC_DSP builds): an always_inline kernel that generated
+ * model code calls with the layer's sizes as literals (templates/ops/fully_connected_s8_spec.j2). */
+#if defined(TC_DSP) && TC_DSP
+#include "../src/fully_connected/tc_fc_spec_dsp.h"
+#endif
+
 #endif /* TC_FC_H */

@@ -7,6 +7,11 @@ fields beyond the stack column (fallback), grouped convs, depthwise channel
 counts that are not a multiple of 4, 3x3 interiors vs borders, dilation, depth
 multipliers, and the in-place layers (1x1 walking forward and backward,
 depthwise four channels at a time).
+
+The compile-time specialised kernels (tc_conv_spec_dsp.h, templates/ops/*_spec.j2)
+and the DSP paths of pooling, add and mean have their own cases below, same
+oracle; the tests also check from the generated C that the specialised call was
+the one taken.
 """
 import math
 
@@ -15,7 +20,10 @@ import pytest
 
 from harness import assert_bitexact
 from test_conv2d import add_conv
+from test_add_mul import add_binary
 from test_depthwise_conv2d import add_dw
+from test_mean import add_mean
+from test_pool import add_pool
 from tinyc.ir import Graph, Node, QParams, Tensor
 from tinyc.pipeline import Options, compile_graph
 
@@ -62,14 +70,16 @@ def test_dsp_conv_and_depthwise_edge_cases():
     assert_bitexact(g, _samples(g, rng), board=BOARD)
 
 
-CHAINS = [(12, 5), (6, 6), (5, 13)]  # (C after the 3x3 conv, C_OUT of the 1x1)
+CHAINS = [(12, 5), (6, 6), (5, 13), (8, 6), (8, 12)]  # (C after the 3x3 conv, C_OUT of the 1x1)
+SPEC_CHAINS = 2  # the last two: specialised depthwise and 1x1 (C % 4 == 0, even C_OUT)
 FCS = [(37, 11), (640, 128), (8, 4)]  # (K, C_OUT)
 
 
 @pytest.mark.qemu
 def test_dsp_in_place_chains():
     """Per CHAINS entry: 3x3 conv -> depthwise in place -> 1x1 in place (forward when C_OUT <= C_IN,
-    else backward) on 7x5 pixels (odd count) == numpy reference; the planner must alias all three."""
+    else backward) on 7x5 pixels (odd count) == numpy reference; the planner must alias all three,
+    and the SPEC_CHAINS last ones must take the specialised 1x1 kernel."""
     rng = np.random.default_rng(5)
     g = Graph("dsp_inplace", source="test")
     chains = []
@@ -80,7 +90,9 @@ def test_dsp_in_place_chains():
         g.inputs.append(f"x{i}")
         g.outputs.append(y)
         chains.append((t, u, y))
-    offs = compile_graph(g, Options(board=BOARD)).memory.offsets
+    c = compile_graph(g, Options(board=BOARD))
+    assert c.files["dsp_inplace.c"].count("tc_convolve_1x1_s8_spec(") == SPEC_CHAINS
+    offs = c.memory.offsets
     for t, u, y in chains:
         assert offs[t] == offs[u] == offs[y], f"the planner did not chain {t} -> {u} -> {y} in place"
     assert_bitexact(g, _samples(g, rng, 3), board=BOARD)
@@ -88,7 +100,8 @@ def test_dsp_in_place_chains():
 
 @pytest.mark.qemu
 def test_dsp_fully_connected():
-    """fully_connected per FCS entry (tails k % 4, leftover rows) == numpy reference (single rounding)."""
+    """fully_connected per FCS entry (tails k % 4, leftover rows) == numpy reference (single rounding);
+    the two wider layers take the specialised kernel, the 8-wide one the generic."""
     rng = np.random.default_rng(3)
     g = Graph("dsp_fc", source="test")
     for i, (k, cout) in enumerate(FCS):
@@ -101,4 +114,76 @@ def test_dsp_fully_connected():
         g.nodes.append(Node("fully_connected", f"fc{i}", [f"x{i}", f"w{i}", f"b{i}"], [f"y{i}"], {"act": NONE}))
         g.inputs.append(f"x{i}")
         g.outputs.append(f"y{i}")
+    assert compile_graph(g, Options(board=BOARD)).files["dsp_fc.c"].count("tc_fully_connected_s8_spec(") == 2
     assert_bitexact(g, _samples(g, rng, 3), board=BOARD)
+
+
+# (h, w, c, strides, pads): 3x3 depthwise geometries for tc_dw_3x3_s8_spec (C % 4 == 0)
+DW_SPEC_CASES = [
+    (2, 2, 4, (1, 1), (1, 1, 1, 1)),  # no interior row or column
+    (6, 1, 8, (1, 1), (1, 1, 1, 1)),  # one column: every pixel is a border pixel
+    (7, 9, 4, (2, 2), (1, 1, 1, 1)),  # stride 2, pads on both sides
+    (8, 7, 12, (1, 2), (0, 1, 2, 1)),  # mixed strides, asymmetric pads
+    (5, 6, 4, (2, 1), (0, 0, 0, 0)),  # no pads: interior only
+    (4, 5, 4, (1, 1), (2, 2, 2, 2)),  # pads 2: border rows see one kernel row
+    (3, 4, 4, (1, 1), (3, 0, 3, 0)),  # pads 3: the first and last rows lie wholly in padding
+]
+IN_PLACE = (2, 3)  # DW_SPEC_CASES also run in place after a 1x1 conv
+# (h, w, cin, cout, kernel, strides, pads): general convs for tc_convolve_s8_spec
+CONV_SPEC_CASES = [
+    (11, 10, 3, 8, (3, 3), (2, 2), (0, 0, 1, 1)),  # VWW's first layer in small (k = 27, TF SAME)
+    (3, 3, 2, 5, (5, 5), (2, 2), (2, 2, 2, 2)),  # kernel larger than the input: no interior
+    (6, 5, 4, 3, (2, 3), (1, 1), (0, 2, 1, 0)),  # odd C_OUT, odd pixel count, asymmetric pads
+]
+
+
+def _spec_counts(g):
+    """(calls of tc_dw_3x3_s8_spec, of tc_convolve_s8_spec) in the generated C, and the number of
+    depthwise calls the planner shrank to one plane (those must take the generic kernel)."""
+    c = compile_graph(g, Options(board=BOARD))
+    text = c.files[f"{g.name}.c"]
+    one_plane = sum(1 for k in c.program.calls if k.template == "depthwise_conv2d_s8.j2"
+                    and 0 < k.scratch < 4 * k.params["oh"] * k.params["ow"])
+    return text.count("tc_dw_3x3_s8_spec("), text.count("tc_convolve_s8_spec("), one_plane
+
+
+@pytest.mark.qemu
+def test_dsp_specialised_convs():
+    """Every DW_SPEC_CASES entry (out of place; IN_PLACE ones also in place after a conv) and CONV_SPEC_CASES entry
+    == numpy reference; the generated C calls the specialised kernels for all of them except the
+    depthwise layers the planner left one plane of scratch (generic kernel, channels one at a time)."""
+    rng = np.random.default_rng(11)
+    g = Graph("dsp_spec", source="test")
+    for i, (h, w, c, s, pads) in enumerate(DW_SPEC_CASES):
+        g.outputs.append(add_dw(g, rng, f"d{i}", f"xd{i}", h, w, c, 1, (3, 3), s, (1, 1), pads, RELU))
+        g.inputs.append(f"xd{i}")
+        if i in IN_PLACE:
+            t = add_conv(g, rng, f"p{i}", f"xp{i}", h, w, 3, c, (1, 1))
+            g.inputs.append(f"xp{i}")
+            g.outputs.append(add_dw(g, rng, f"q{i}", t, h, w, c, 1, (3, 3), s, (1, 1), pads, NONE))
+    for i, (h, w, cin, cout, k, s, pads) in enumerate(CONV_SPEC_CASES):
+        g.outputs.append(add_conv(g, rng, f"c{i}", f"xc{i}", h, w, cin, cout, k, s, (1, 1), pads, 1, RELU))
+        g.inputs.append(f"xc{i}")
+    dw, conv, one_plane = _spec_counts(g)
+    assert (dw, conv) == (len(DW_SPEC_CASES) + len(IN_PLACE) - one_plane, len(CONV_SPEC_CASES))
+    assert_bitexact(g, _samples(g, rng), board=BOARD)
+
+
+@pytest.mark.qemu
+def test_dsp_pool_add_mean():
+    """avg / max pool (four channels per pass, leftovers, clipped windows, an average over more than
+    255 taps that the 16-bit lanes must not take), add (with broadcast) and mean (reduce beyond
+    255, leftover positions) in one QEMU program == numpy reference."""
+    rng = np.random.default_rng(13)
+    g = Graph("dsp_pool", source="test")
+    q = (0.05, -3)
+    add_pool(g, "avg_pool2d", "a0", 25, 5, 64, (25, 5), (1, 1), (0, 0, 0, 0), "NONE", q)  # KWS's pool
+    add_pool(g, "avg_pool2d", "a1", 17, 16, 6, (17, 16), (1, 1), (0, 0, 0, 0), "NONE", q)  # 272 taps
+    add_pool(g, "avg_pool2d", "a2", 6, 7, 8, (3, 3), (2, 2), (1, 1, 1, 1), "RELU6", q)
+    add_pool(g, "max_pool2d", "m0", 6, 7, 10, (3, 3), (2, 2), (1, 1, 1, 1), "RELU_N1_TO_1", q)
+    add_pool(g, "max_pool2d", "m1", 4, 4, 4, (2, 2), (2, 2), (0, 0, 0, 0), "NONE", q)
+    add_binary(g, rng, "add", "s0", (1, 5, 6, 8), (1, 5, 6, 8), act="RELU")
+    add_binary(g, rng, "add", "s1", (1, 5, 6, 8), (1, 1, 1, 8))
+    add_mean(g, "n0", (1, 17, 16, 8), (1, 2), True, (0.05, 4), (0.02, -6))
+    add_mean(g, "n1", (1, 5, 5, 6), (1, 2), False, (0.05, 4), (0.03, 2))
+    assert_bitexact(g, _samples(g, rng), board=BOARD)

@@ -122,4 +122,22 @@ def lower(node, g) -> Call:
         call.template = "conv2d_1x1_s8.j2"
         call.scratch = scratch_1x1(cout)
         call.inplace = (node.inputs[0], node.outputs[0])
-    return mixed_call(call, node, g)
+    call = mixed_call(call, node, g)
+    if call.template == "conv2d_s8.j2" and spec_general(params):
+        call.params["spec"] = True
+    if call.template == "conv2d_1x1_s8.j2" and spec_1x1(cin, cout):
+        call.params["spec"] = True
+    return call
+
+
+def spec_general(p: dict) -> bool:
+    """Whether a general int8 conv takes tc_convolve_s8_spec in DSP builds: one group, dilation 1,
+    receptive field and channels within tc_pair_dsp.h's stack buffers (TC_PAIR_MAX_K / _C)."""
+    return (p["groups"], p["dil_h"], p["dil_w"]) == (1, 1, 1) and p["kh"] * p["kw"] * p["cin"] <= 256 \
+        and p["cout"] <= 256
+
+
+def spec_1x1(cin: int, cout: int) -> bool:
+    """Whether a pointwise int8 conv takes tc_convolve_1x1_s8_spec in DSP builds: whole groups of
+    four inputs and channel pairs, within tc_pair_dsp.h's stack buffers."""
+    return cin % 4 == 0 and cin <= 256 and cout % 2 == 0 and cout <= 256

@@ -81,4 +81,14 @@ def lower(node, g) -> Call:
         call.scratch = scratch_bytes(geo["oh"], geo["ow"], dm)
         call.scratch_min = geo["oh"] * geo["ow"]  # one plane: channels one at a time
         call.inplace = (node.inputs[0], node.outputs[0])
-    return mixed_call(call, node, g)
+    call = mixed_call(call, node, g)
+    if call.template == "depthwise_conv2d_s8.j2" and spec_3x3(params):
+        call.params["spec"] = True  # the template also needs four planes of scratch, or none
+    return call
+
+
+def spec_3x3(p: dict) -> bool:
+    """Whether a depthwise int8 conv takes tc_dw_3x3_s8_spec in DSP builds: 3x3, dilation 1,
+    depth multiplier 1, whole blocks of four channels."""
+    return ((p["kh"], p["kw"], p["dil_h"], p["dil_w"], p["ch_mult"]) == (3, 3, 1, 1, 1)
+            and p["cin"] % 4 == 0)

@@ -40,10 +40,20 @@ def ref(node, g, x, w, b=None):
 def lower(node, g) -> Call:
     n, k, cout = _dims(node, g)
     x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
-    return mixed_call(Call(
+    call = mixed_call(Call(
         template="fully_connected_s8.j2", node=node.name,
         inputs=list(node.inputs), outputs=list(node.outputs),
         params=dict(batches=n, in_ch=k, out_ch=cout, input_offset=-x_zp,
                     output_offset=y_zp, act_min=lo, act_max=hi),
         arrays=dict(mult=m0, shift=sh),
     ), node, g)
+    if call.template == "fully_connected_s8.j2" and spec_fc(k, cout):
+        call.params["spec"] = True
+    return call
+
+
+def spec_fc(k: int, cout: int) -> bool:
+    """Whether an int8 fully connected layer takes tc_fully_connected_s8_spec in DSP builds: rows
+    within its stack buffer (TC_FC_SPEC_MAX_K) and worth a kernel of their own (measured on
+    mps2-an386: the AD model's 128- and 640-wide layers gain, tiny heads do not need one)."""
+    return 16 <= k <= 1024 and cout >= 4

@@ -56,7 +56,7 @@ static inline tc_dr_chan tc_dr_chan_of(int32_t mult, int32_t shift, int32_t off)
 }
 
 /* tc_dr_apply for a channel with c->k != 0 (0 <= rs <= TC_DR_MAX_RS): no test. */
-static inline int32_t tc_dr_apply_fast(const tc_dr_chan *c, int32_t x)
+static inline __attribute__((always_inline)) int32_t tc_dr_apply_fast(const tc_dr_chan *c, int32_t x)
 {
     const int32_t xl = (int32_t)((uint32_t)x << c->left);
     /* t * 2^30 as two 32-bit halves, then one SMLAL and the high word's shift */
@@ -81,14 +81,14 @@ static inline int32_t tc_conv_requantize_dr_fast(int32_t x, int32_t mult, int32_
 }
 
 /* Four bytes of v, each lane the signed max (tc_max_s8x4) or min (tc_min_s8x4) of a's and b's. */
-static inline uint32_t tc_max_s8x4(uint32_t a, uint32_t b)
+static inline __attribute__((always_inline)) uint32_t tc_max_s8x4(uint32_t a, uint32_t b)
 {
     uint32_t r;
     __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(r) : "r"(a), "r"(b) : "cc");
     return r;
 }
 
-static inline uint32_t tc_min_s8x4(uint32_t a, uint32_t b)
+static inline __attribute__((always_inline)) uint32_t tc_min_s8x4(uint32_t a, uint32_t b)
 {
     uint32_t r;
     __asm__("ssub8 %0, %1, %2\n\tsel %0, %2, %1" : "=&r"(r) : "r"(a), "r"(b) : "cc");
@@ -96,7 +96,7 @@ static inline uint32_t tc_min_s8x4(uint32_t a, uint32_t b)
 }
 
 /* v saturated to [-128, 127] (SSAT; the ACLE macro trips -Wsign-conversion in GCC 12). */
-static inline int32_t tc_sat8(int32_t v)
+static inline __attribute__((always_inline)) int32_t tc_sat8(int32_t v)
 {
     int32_t r;
     __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
@@ -104,20 +104,21 @@ static inline int32_t tc_sat8(int32_t v)
 }
 
 /* act value in all four byte lanes. */
-static inline uint32_t tc_dup8(int32_t v)
+static inline __attribute__((always_inline)) uint32_t tc_dup8(int32_t v)
 {
     return ((uint32_t)v & 0xFFu) * 0x01010101u;
 }
 
 /* Two or four requantized values (offset included) saturated to int8, packed little-endian
  * and clamped lane-wise to [lo, hi] (lo4 / hi4 from tc_dup8): the same bytes as tc_clamp_i32. */
-static inline uint32_t tc_pack2_clamp(int32_t v0, int32_t v1, uint32_t lo4, uint32_t hi4)
+static inline __attribute__((always_inline)) uint32_t tc_pack2_clamp(int32_t v0, int32_t v1, uint32_t lo4, uint32_t hi4)
 {
     const uint32_t p = ((uint32_t)tc_sat8(v0) & 0xFFu) | (((uint32_t)tc_sat8(v1) & 0xFFu) << 8);
     return tc_min_s8x4(tc_max_s8x4(p, lo4), hi4);
 }
 
-static inline uint32_t tc_pack4_clamp(int32_t v0, int32_t v1, int32_t v2, int32_t v3, uint32_t lo4, uint32_t hi4)
+static inline __attribute__((always_inline)) uint32_t tc_pack4_clamp(int32_t v0, int32_t v1, int32_t v2, int32_t v3,
+                                                                     uint32_t lo4, uint32_t hi4)
 {
     const uint32_t p = ((uint32_t)tc_sat8(v0) & 0xFFu) | (((uint32_t)tc_sat8(v1) & 0xFFu) << 8) |
                        (((uint32_t)tc_sat8(v2) & 0xFFu) << 16) | ((uint32_t)tc_sat8(v3) << 24);

@@ -19,7 +19,7 @@
 #include <string.h>
 
 /* Four int8 values from p, which may be unaligned. */
-static inline int32_t tc_dsp_load4(const int8_t *p)
+static inline __attribute__((always_inline)) int32_t tc_dsp_load4(const int8_t *p)
 {
     int32_t v;
     memcpy(&v, p, sizeof v);
@@ -28,7 +28,7 @@ static inline int32_t tc_dsp_load4(const int8_t *p)
 
 /* SXTB16 of v rotated right by 8 (bytes 1 and 3), in one instruction (the ACLE intrinsic
  * has no rotation operand and GCC does not fuse the rotate). */
-static inline int32_t tc_dsp_sxtb16_ror8(int32_t v)
+static inline __attribute__((always_inline)) int32_t tc_dsp_sxtb16_ror8(int32_t v)
 {
     int32_t r;
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
@@ -36,7 +36,7 @@ static inline int32_t tc_dsp_sxtb16_ror8(int32_t v)
 }
 
 /* SXTAB16(a, v rotated right by 8), in one instruction. */
-static inline int32_t tc_dsp_sxtab16_ror8(int32_t a, int32_t v)
+static inline __attribute__((always_inline)) int32_t tc_dsp_sxtab16_ror8(int32_t a, int32_t v)
 {
     int32_t r;
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
@@ -44,7 +44,7 @@ static inline int32_t tc_dsp_sxtab16_ror8(int32_t a, int32_t v)
 }
 
 /* off in both 16-bit lanes (off must fit in int16). */
-static inline int32_t tc_dsp_dup16(int32_t off)
+static inline __attribute__((always_inline)) int32_t tc_dsp_dup16(int32_t off)
 {
     const uint32_t lane = (uint32_t)off & 0xFFFFu;
     return (int32_t)((lane << 16) | lane);

@@ -61,6 +61,16 @@ static inline __attribute__((always_inline)) void tc_dw4_tap(const tc_dw4_block 
     acc[3] = __smlatt(x13, blk->w[2 * t + 1], acc[3]);
 }
 
+/* tc_dw4_store's path for blocks with a channel outside the folded fast form (rare): out of line,
+ * so that the unrolled callers carry only the fast path. */
+static __attribute__((noinline, unused)) uint32_t tc_dw4_pack_slow(const tc_dw4_block *blk, const int32_t acc[4])
+{
+    return tc_pack4_clamp(tc_dr_apply(&blk->rq[0], acc[0] + blk->bias[0]),
+                          tc_dr_apply(&blk->rq[1], acc[1] + blk->bias[1]),
+                          tc_dr_apply(&blk->rq[2], acc[2] + blk->bias[2]),
+                          tc_dr_apply(&blk->rq[3], acc[3] + blk->bias[3]), blk->lo4, blk->hi4);
+}
+
 static inline __attribute__((always_inline)) void tc_dw4_store(const tc_dw4_block *blk, const int32_t acc[4],
                                                                int8_t *dst)
 {
@@ -71,18 +81,17 @@ static inline __attribute__((always_inline)) void tc_dw4_store(const tc_dw4_bloc
                            tc_dr_apply_fast(&blk->rq[2], acc[2] + blk->bias[2]),
                            tc_dr_apply_fast(&blk->rq[3], acc[3] + blk->bias[3]), blk->lo4, blk->hi4);
     } else {
-        v = tc_pack4_clamp(tc_dr_apply(&blk->rq[0], acc[0] + blk->bias[0]),
-                           tc_dr_apply(&blk->rq[1], acc[1] + blk->bias[1]),
-                           tc_dr_apply(&blk->rq[2], acc[2] + blk->bias[2]),
-                           tc_dr_apply(&blk->rq[3], acc[3] + blk->bias[3]), blk->lo4, blk->hi4);
+        v = tc_dw4_pack_slow(blk, acc);
     }
     memcpy(dst, &v, 4);
 }
 
 /* One output pixel whose taps are clipped to ky0..ky1-1 x kx0..kx1-1; base is the input offset
  * of tap (0, 0) (it may lie outside the input; only in-bounds taps are read). */
-static void tc_dw4_border(const tc_dw4_block *blk, const int8_t *in_batch, int32_t base, int32_t row_stride,
-                          int32_t chans, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1, int8_t *dst)
+/* (unused: model code includes this header through tc_conv_spec_dsp.h without the generic rows) */
+static __attribute__((unused)) void tc_dw4_border(const tc_dw4_block *blk, const int8_t *in_batch, int32_t base,
+                                                  int32_t row_stride, int32_t chans, int32_t ky0, int32_t ky1,
+                                                  int32_t kx0, int32_t kx1, int8_t *dst)
 {
     int32_t acc[4] = {0, 0, 0, 0};
     for (int32_t ky = ky0; ky < ky1; ky++) {
@@ -94,8 +103,9 @@ static void tc_dw4_border(const tc_dw4_block *blk, const int8_t *in_batch, int32
 }
 
 /* Output row oy of the block (channels c..c+3): OW pixels to dst, dst advancing by step. */
-static void tc_dw4_3x3_row(const tc_dw4_block *blk, const tc_dw_conv_params *p, const tc_dims *in_dims,
-                           const int8_t *in_batch, int32_t c, int32_t oy, int32_t ow, int8_t *dst, int32_t step)
+static __attribute__((unused)) void tc_dw4_3x3_row(const tc_dw4_block *blk, const tc_dw_conv_params *p,
+                                                   const tc_dims *in_dims, const int8_t *in_batch, int32_t c,
+                                                   int32_t oy, int32_t ow, int8_t *dst, int32_t step)
 {
     const int32_t chans = in_dims->c;
     const int32_t row_stride = in_dims->w * chans;

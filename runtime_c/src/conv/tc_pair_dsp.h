@@ -138,7 +138,7 @@ static void tc_pair_quant_init(tc_pair_quant *pq, const tc_per_channel_quant *q,
 }
 
 /* tc_dr_apply_fast through a table entry, bias added first. */
-static inline int32_t tc_pair_rq(const tc_pair_chan *c, int32_t acc)
+static inline __attribute__((always_inline)) int32_t tc_pair_rq(const tc_pair_chan *c, int32_t acc)
 {
     const int32_t x = acc + c->bias;
     const int32_t t = (int32_t)((uint32_t)c->k - (((uint32_t)x >> 31) << 1));
