@@ -24,7 +24,7 @@ def compile_options(f):
         click.option("--max-mac-overhead", type=float, default=0.30, show_default=True,
                      help="--patch auto without a budget: most extra MACs allowed (0.30 = 30%)"),
         click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
-                     help="mixed: per-layer int8 / int4-weight / int16-activation layers"),
+                     help="mixed: per-layer int8 / int4-weight / int16-activation layers; with --patch: QuantMCU"),
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
     ]
     for o in reversed(opts):
@@ -42,8 +42,6 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
         raise TinycError(f"--max-mac-overhead must be >= 0, got {max_mac_overhead}", "--max-mac-overhead")
     if flash_budget is not None and (flash_budget <= 0 or precision != "mixed"):
         raise TinycError("--flash-budget needs --precision mixed and a positive number of bytes", "--flash-budget")
-    if precision == "mixed" and patch != "off":
-        raise TinycError("--precision mixed with --patch is not supported yet", "--precision")
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,

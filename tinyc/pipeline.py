@@ -92,6 +92,9 @@ def calibration_samples(g: Graph, calib: str | None) -> list[dict[str, np.ndarra
 
 def quantize(g: Graph, opts: Options) -> Graph:
     """Float IR -> int8 IR. Already-quantized graphs (TFLite) pass through unchanged."""
+    if opts.precision == "mixed" and opts.patch != "off" and opts.flash_budget is not None:
+        raise TinycError("--flash-budget is for per-layer --precision mixed; with --patch, mixed is QuantMCU",
+                         "--flash-budget")
     if is_quantized(g):
         if opts.precision == "mixed":
             raise TinycError("--precision mixed needs a float model (this one is already quantized)", g.source)
@@ -101,7 +104,7 @@ def quantize(g: Graph, opts: Options) -> Graph:
     samples = calibration_samples(g, opts.calib) if needs or opts.precision == "mixed" else []
     ranges = calibrate(g, samples, opts.observer) if needs else {}
     q8 = verify(quantize_graph(g, ranges))
-    if opts.precision == "mixed":  # per-layer bits (tinyc/quant/search.py)
+    if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
         return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
     return q8
@@ -125,6 +128,9 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
         plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
         if plan.split is not None:
             return _compile_patched(q, opts, board, plan)
+        if opts.precision == "mixed":
+            raise TinycError("--precision mixed with --patch is QuantMCU, which needs a patch stage: this model "
+                             "compiles layer by layer", q.source)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
     prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
@@ -144,9 +150,15 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     base_mem = plan_memory(base, base_calls)
     base_report = build_report(base, build_program(base, base_calls, base_mem.offsets, base_mem.arena_bytes,
                                                    base_mem), base_mem, board.name)
-    pl = lower_patched(q, plan)
+    qm = None
+    if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
+        from tinyc.quantmcu.vdqs import quantmcu_plan
+        qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
+    pl = lower_patched(q, plan, qplan=qm and qm["plan"])
     prog = program_of(q, pl)
     report = build_patch_report(q, prog, pl, board.name, base_report)
+    if qm is not None:
+        report["quantmcu"] = qm["report"]
     _check_fit(board, prog, report)
     files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
     return Compiled(q, prog, pl.memory, report, files)

@@ -78,24 +78,25 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
     static arena: work_bytes is the static arena, arena_bytes = work_bytes + input_bytes (all
     activation SRAM). `patch` gives the plan, both peaks, the MAC overhead and live bytes per
     layer in both modes; `base` is the layer-by-layer report of the same graph."""
-    mem, stage = pl.memory, pl.stage
+    mem, stage, pre = pl.memory, pl.stage, pl.prefix
     step = {st.name: i for i, st in enumerate(pl.steps)}
     layers = []
     for i, n in enumerate(g.nodes):
-        staged = i <= stage.split
-        k = step[f"patch.{n.name}" if staged else n.name]
-        pair = (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if staged else prog.calls[i - stage.split].inplace
+        staged = pre <= i <= stage.split + pre
+        k = 0 if i < pre else step[f"patch.{n.name}" if staged else n.name]  # interface: before patch.begin
+        pair = (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if staged else \
+            prog.calls[i if i < pre else i - stage.split].inplace
         layers.append({
             "name": n.name, "op": n.op,
-            "macs": int(pl.tile_macs[i] if staged else op_module(n.op).macs(n, g)),
+            "macs": int(pl.tile_macs[i - pre] if staged else op_module(n.op).macs(n, g)),
             "output_shape": list(g.tensors[n.outputs[0]].shape),
             "output_bytes": int(sum(g.tensors[y].nbytes for y in n.outputs)),
-            "scratch_bytes": int(pl.steps[k].scratch),
+            "scratch_bytes": int(pl.steps[k].scratch) if i >= pre else 0,
             "live_bytes": int(mem.live[k]),
             "inplace": bool(pair and _shares(mem, pair)),
             "patch_stage": staged,
         })
-    input_bytes = int(sum(g.tensors[x].nbytes for x in g.inputs))
+    input_bytes = int(sum(g.tensors[x].nbytes for x in g.inputs))  # the caller's buffer, outside the arena
     macs = int(sum(layer["macs"] for layer in layers))
     base_live = {layer["name"]: layer["live_bytes"] for layer in base["layers"]}
     p = pl.plan
@@ -115,6 +116,7 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
         "layers": layers,
         "patch": {
             "plan": p.label, "split": int(p.split), "split_node": g.nodes[p.split].name,
+            "interface_nodes": [n.name for n in g.nodes[:pre]],
             "split_tensor": stage.output, "split_shape": list(g.tensors[stage.output].shape),
             "grid": [int(p.grid[0]), int(p.grid[1])], "patches": int(p.grid[0] * p.grid[1]),
             "work_bytes": int(prog.arena_bytes), "work_bytes_layer_by_layer": int(base["work_bytes"]),

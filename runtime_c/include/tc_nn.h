@@ -14,5 +14,6 @@
 #include "tc_activation.h"
 #include "tc_softmax.h"
 #include "tc_mixed.h"
+#include "tc_quantmcu.h"
 
 #endif /* TC_NN_H */

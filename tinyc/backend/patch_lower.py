@@ -12,11 +12,19 @@ plan tinyc.patching.plan makes for this schedule (copy_input=True, the model
 input outside the arena: the kernels read the caller's buffer), which has
 passed the memory checker. A residual branch that reads less than its source
 patch (a crop) is a strided view for `add`, never a copy.
+
+An input interface (the quantize and NCHW -> NHWC relabel an ONNX model starts
+with, tinyc.quantmcu.execute.interface_prefix) runs layer by layer first: the
+plan is made on the graph after it, whose input (the stage input) then lives
+in the arena, and the interface's outputs share that buffer.
+With a QuantMCU plan (--precision mixed), tc_quantmcu_s8 runs after every stage
+node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
+for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
 """
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,6 +39,8 @@ from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
+from tinyc.quantmcu.execute import Plan, feature_maps, interface_prefix, suffix_graph
+from tinyc.quantmcu.pack import make_grid
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
@@ -49,6 +59,7 @@ class PatchLowering:
     steps: list
     tile_macs: list[int]  # per stage node: MACs summed over all tiles
     base: PatchPlan | None = None  # layer by layer planned the same way (model input outside the arena)
+    prefix: int = 0  # interface nodes run layer by layer before the stage (calls[:prefix])
 
 
 def c_patchable(g: Graph, split: int) -> bool:
@@ -61,33 +72,71 @@ def c_patchable(g: Graph, split: int) -> bool:
     return True
 
 
-def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0) -> PatchLowering:
-    """The plan's calls and checked memory plan (model input outside the arena)."""
-    if not c_patchable(g, plan.split):
-        lower_patched_check(g, plan.split)
-    costs = ModelCosts(g)
-    steps, sizes, _, stage, tiles = patch_schedule(costs, plan.split, *plan.grid, copy_input=True)
-    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=False)
+def split_graph(g: Graph) -> tuple[int, Graph]:
+    """(k, graph after the k interface nodes); (0, g) for a model without an interface."""
+    k = interface_prefix(g)
+    return k, suffix_graph(g, k)
+
+
+def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: Plan | None = None) -> PatchLowering:
+    """The plan's calls and checked memory plan (model input outside the arena); plan.split
+    indexes g's nodes. With qplan, the stage runs QuantMCU with its thresholds and bits."""
+    k, sub = split_graph(g)
+    split = plan.split - k
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    costs = ModelCosts(sub)
+    steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
+    if k:  # the stage input is in the arena: every patch reads it, so it lives until the loop's last step
+        steps = [replace(st, reads=[*st.reads, stage.input]) if st.name == "patch.stitch" else st for st in steps]
+    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=k > 0)
     offsets = tensor_offsets(bufs, p)
+    head = interface_calls(g, k, stage, offsets)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
-    call, tile_macs = stage_call(g, stage, pgs, offsets)
+    call, tile_macs = stage_call(sub, stage, pgs, offsets, qplan)
+    if k:
+        call.params["in_offset"] = offsets[stage.input]
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    return PatchLowering([call] + costs.calls[plan.split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs, time_limit_s))
+    return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
+                         layer_by_layer(costs, time_limit_s), k)
+
+
+def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
+    """The k interface nodes lowered; afterwards each of their outputs has the stage input's
+    offset in `offsets` (they run one after another, in place: quantize and reshape allow it)."""
+    calls = []
+    for n in g.nodes[:k]:
+        t = g.tensors[n.outputs[0]]
+        if t.nbytes > g.tensors[stage.input].nbytes:
+            raise TinycError(f"the input interface writes '{t.name}' ({t.nbytes} bytes), larger than the patch "
+                             "stage's input: it cannot run before the patch loop", where(g.source, n.name, n.op))
+        offsets[t.name] = offsets[stage.input]
+        c = op_module(n.op).lower(n, g)
+        c.scratch = 0
+        calls.append(c)
+    return calls
 
 
 def _rect(r) -> list[int]:
     return [r.y0, r.x0, r.h, r.w]
 
 
-def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str, int]) -> tuple[Call, list[int]]:
-    """The one Call the patch_stage.j2 template renders, and per stage node its MACs over all tiles."""
+def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str, int],
+               qplan: Plan | None = None) -> tuple[Call, list[int]]:
+    """The one Call the patch_stage.j2 template renders, and per stage node its MACs over all tiles.
+    With a qplan whose bits are not all 8, each node writing a feature map carries its QuantMCU entry."""
     x, y = g.tensors[stage.input], g.tensors[stage.output]
     arrays: dict[str, np.ndarray] = {}
     nodes, tile_macs = [], []
+    maps = {m.name: m for m in feature_maps(g, stage)}
+    active = qplan is not None and any(qplan.bits_of(m) < 8 for m in maps)
     for i in range(len(stage.nodes)):
         entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
+        fm = maps.get(stage.nodes[i].outputs[0]) if active else None
+        if fm is not None:
+            entry["qm"], lut = quantmcu_entry(fm, qplan, pgs)
+            node_arrays = dict(node_arrays, **lut)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
@@ -97,8 +146,20 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
         windows=[_rect(pg.regions.regions[stage.input]) for pg in pgs],
         tiles=[_rect(pg.regions.tile) for pg in pgs],
         in_buf=offsets[f"patch:{stage.input}"], out_buf=offsets[f"patch:{stage.output}"],
-        split_offset=offsets[stage.output], nodes=nodes)
+        split_offset=offsets[stage.output], nodes=nodes, in_offset=None, quantmcu=active)
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
+
+
+def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> tuple[dict, dict]:
+    """(template data of tc_quantmcu_s8 after the stage node writing map fm, {'qlut': codes' int8 values}
+    or {} for a map kept at 8 bits)."""
+    b, t = qplan.bits_of(fm.name), int(qplan.thresholds[fm.name])
+    sizes = [int(np.prod(pg.graph.tensors[fm.name].shape)) for pg in pgs]
+    if b >= 8:
+        return dict(threshold=t, bits=8, zp=fm.zp, offset=0, span=1, mul=0, lut=False, n=sizes), {}
+    grid = make_grid(b, fm.zp, t, fm.nonneg)
+    return (dict(threshold=t, bits=b, zp=fm.zp, offset=grid.offset, span=grid.span, mul=grid.mul, lut=True,
+                 n=sizes), {"qlut": grid.lut()})
 
 
 def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
@@ -187,9 +248,23 @@ def view_dims(g: Graph, n, i: int, pg: PatchGraph) -> dict:
 
 
 def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
-    """The --patch choice among the plans the C patch loop can run (model input copied per patch).
+    """The --patch choice among the plans the C patch loop can run (model input copied per patch),
+    split indexing g's nodes; the stage starts after the input interface (split_graph).
     A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
+    k, sub = split_graph(g)
     spec = parse_patch(patch)
+    if isinstance(spec, tuple) and k:
+        if spec[0] < k:
+            raise TinycError(f"split point {spec[0]} lies in the model's input interface (nodes 0..{k - 1} run "
+                             "layer by layer): choose a later split", "--patch")
+        spec = (spec[0] - k, *spec[1:])
+        patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead)
+    return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
+
+
+def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
+    """choose_plan on a graph without an input interface."""
     if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
         lower_patched_check(g, spec[0])
     if spec != "auto":
@@ -224,8 +299,9 @@ def lower_patched_check(g: Graph, split: int) -> None:
 
 
 def program_of(g: Graph, pl: PatchLowering):
-    """The Program of a patch lowering: the model input is the caller's buffer (never in the arena)."""
-    x = pl.stage.input
+    """The Program of a patch lowering: the model input is the caller's buffer (never in the arena;
+    after an input interface, the stage input is an arena buffer)."""
+    x = g.inputs[0] if pl.prefix else pl.stage.input
     prog = build_program(g, pl.calls, dict(pl.memory.offsets, **{x: 0}), pl.memory.arena_bytes, pl.memory)
     ref = prog.refs[x]
     ref.kind, ref.offset, ref.symbol = "extern", 0, f"in{g.inputs.index(x)}"

@@ -16,7 +16,14 @@ writes a feature map F (every stage tensor but the split tensor) on a patch:
    offline): q -> b-bit code -> packed -> unpacked -> int8 (pack.py), and
    the next node computes in int8 on the unpacked values.
 
-The split tensor and everything after it are plain int8. With every b_F = 8
+The split tensor and everything after it are plain int8.
+
+Generated C (`--patch S:N --precision mixed`, tinyc.backend.patch_lower): the
+pipeline calibrates and searches (vdqs.quantmcu_plan) and the patch loop calls
+tc_quantmcu_s8 (runtime_c/src/data/) after every node writing a map: steps 1
+and 2 with a per-patch flag; the b-bit codes are packed in place in the map's
+own buffer (tc_pack_s8) and unpacked back to int8 last code first, so no extra
+buffer is needed. The interface prefix runs layer by layer before the loop. With every b_F = 8
 the result equals int8 patch-based execution, and so layer-by-layer
 execution, bit for bit.
 

@@ -74,7 +74,7 @@ def interface_prefix(g: Graph) -> int:
     return k
 
 
-def _suffix_graph(g: Graph, k: int) -> Graph:
+def suffix_graph(g: Graph, k: int) -> Graph:
     """Nodes k.. of g as a graph reading the tensor node k-1 writes (constants shared)."""
     if k == 0:
         return g
@@ -100,7 +100,7 @@ class PatchedModel:
     def __init__(self, g: Graph, split: int, nh: int, nw: int):
         self.full, self.split, self.grid = g, split, (nh, nw)
         self.prefix = interface_prefix(g)
-        g = self.g = _suffix_graph(g, self.prefix)
+        g = self.g = suffix_graph(g, self.prefix)
         split -= self.prefix
         self.head = _prefix_graph(self.full, self.prefix)
         self.stage = stage_of(g, split)

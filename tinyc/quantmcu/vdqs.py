@@ -112,3 +112,24 @@ def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: f
     bits, trace = search(cal, t, lam)
     names = [m.name for m in pm.maps]
     return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits))), cal, trace
+
+
+def quantmcu_plan(g, split: int, grid: tuple[int, int], samples) -> dict:
+    """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input):
+    {'plan': Plan, 'report': what report.json states (thresholds, bits per map, patch-stage BitOPs)}."""
+    pm = PatchedModel(g, split, *grid)
+    if not pm.maps:  # a one-node stage: nothing to store below 8 bits
+        plan, mean, trace = Plan({}, {}), float(pm.int8_stage_bitops()), []
+    else:
+        plan, cal, trace = build_plan(pm, list(samples), PERCENTILE, LAMBDA)  # read at call time
+        t = np.array([plan.thresholds[m.name] for m in pm.maps], dtype=np.int64)
+        mean = stage_bitops(cal, t, [plan.bits_of(m.name) for m in pm.maps])
+    rep = dict(
+        percentile=PERCENTILE, lam=LAMBDA, calibration_samples=len(samples),
+        maps=[dict(name=m.name, threshold=plan.thresholds[m.name], bits=plan.bits_of(m.name), nonneg=m.nonneg)
+              for m in pm.maps],
+        thresholds=dict(plan.thresholds), bits=dict(plan.bits),
+        stage_bitops_int8=int(pm.int8_stage_bitops()), stage_bitops_calibration_mean=float(mean),
+        stage_bitops_ratio=float(pm.int8_stage_bitops() / mean) if mean else 1.0,
+        search_steps=[dict(map=m, bits=int(b), stage_bitops=float(c), score=float(s)) for m, b, c, s in trace])
+    return dict(plan=plan, report=rep)
