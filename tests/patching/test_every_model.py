@@ -1,0 +1,56 @@
+"""`--patch auto` on every model in models/: output identical byte for byte to layer by layer.
+
+Models with no spatial stage (the autoencoder) or no plan that saves memory (KWS)
+compile layer by layer under `auto`; the test then also checks that they say so
+in report.json. Oracle: the same model compiled layer by layer (C, same board).
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinyc.pipeline import Options, load_model
+from tinyc.runner import run_model
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+ALL = sorted(p.name for p in MODELS.glob("*.onnx")) + sorted(p.name for p in MODELS.glob("*.tflite"))
+PATCHED = {"mnist_cnn.onnx", "vww_mbv1_float.onnx", "vww_mbv1_qdq.onnx", "vww_mbv1_int8.tflite"}
+
+
+def calib_for(name):
+    if name.startswith("mnist"):
+        return str(MODELS / "mnist_calib.npy")
+    if name.startswith("ad_"):
+        return str(MODELS / "ad_samples_float.npy")
+    return None
+
+
+def patched_vs_layer_by_layer(name, tmp_path, board):
+    g = load_model(MODELS / name)
+    t = g.tensors[g.inputs[0]]
+    rng = np.random.default_rng(0)
+    if t.dtype == "float32":
+        x = rng.standard_normal((2, *t.shape[1:])).astype(np.float32)
+    else:
+        x = rng.integers(-128, 128, (2, *t.shape[1:])).astype(np.int8)
+    np.save(tmp_path / "x.npy", x)
+    guard = [] if board == "host" else ["-DTC_ARENA_GUARD=1"]
+    for tag, patch in (("lbl", "off"), ("patch", "auto")):
+        run_model(MODELS / name, tmp_path / "x.npy", tmp_path / f"{tag}.npy", None, tmp_path / tag,
+                  Options(board=board, calib=calib_for(name), patch=patch, extra_cflags=guard))
+    assert np.load(tmp_path / "patch.npy").tobytes() == np.load(tmp_path / "lbl.npy").tobytes()
+    rep = json.loads((tmp_path / "patch" / "report.json").read_text())
+    assert (rep.get("patch", {}).get("split") is not None) == (name in PATCHED)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_patch_auto_equals_layer_by_layer_host(name, tmp_path):
+    patched_vs_layer_by_layer(name, tmp_path, "host")
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+@pytest.mark.parametrize("name", sorted(PATCHED))
+def test_patch_auto_equals_layer_by_layer_qemu(name, tmp_path):
+    patched_vs_layer_by_layer(name, tmp_path, "mps2-an386")
