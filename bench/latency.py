@@ -71,7 +71,7 @@ def main() -> None:
                 print(f"| {model.stem} | {board} | {ins:,} | {ins / s['macs']:.2f} | {port:,} | "
                       f"{f'{peer:,}' if peer else '-'} | {ratio} | {f'{ref:,}' if ref else '-'} | "
                       f"{f'{port / ref:.2f}x' if ref else '-'} | {'yes' if y_dsp == y_port else 'NO'} | "
-                      f"{s['flash_bytes']:,} | {s['ram_bytes']:,} | {s['stack_bytes']:,} |", flush=True)
+                      f"{s['flash_bytes']:,} | {s['static_ram_bytes']:,} | {s['stack_bytes']:,} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -155,3 +155,69 @@ def test_bad_run_input_shape(tmp_path, out):
               "--output", tmp_path / "y.npy")
     assert_clean_error(p, "shape", "x.npy")
     assert not (tmp_path / "y.npy").exists()
+
+
+# ---- options checked before any work (issue 14), through tinyc.cli.main in this process ----
+
+def cli(capsys, *args):
+    from tinyc.cli import main
+    rc = main([str(a) for a in args])
+    cap = capsys.readouterr()
+    return rc, cap.out, cap.err
+
+
+def one_error(err, *needles):
+    lines = [ln for ln in err.strip().splitlines() if ln.startswith("tinyc: error: ")]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    for n in needles:
+        assert n.lower() in lines[0].lower(), lines[0]
+
+
+AD = MODELS / "ad_autoencoder_int8.tflite"
+
+
+def test_calib_on_int8_tflite_is_checked_then_ignored_with_a_warning(tmp_path, capsys):
+    np.save(tmp_path / "bad.npy", np.zeros((2, 641), np.int8))
+    rc, _, err = cli(capsys, "compile", AD, "-o", tmp_path / "a", "--calib", tmp_path / "bad.npy")
+    assert rc == 2 and not (tmp_path / "a").exists()
+    one_error(err, "shape", "bad.npy")
+    np.save(tmp_path / "good.npy", np.zeros((2, 640), np.int8))
+    rc, _, err = cli(capsys, "compile", AD, "-o", tmp_path / "b", "--calib", tmp_path / "good.npy")
+    assert rc == 0 and "--calib" in err and "ignored" in err and "already quantized" in err
+
+
+def test_sram_budget_without_patch_is_a_work_bytes_limit(tmp_path, capsys):
+    rc, _, err = cli(capsys, "compile", AD, "-o", tmp_path / "a", "--sram-budget", 64)
+    assert rc == 2 and not (tmp_path / "a").exists()
+    one_error(err, "768", "--sram-budget 64", "--patch auto")
+    rc, _, _ = cli(capsys, "compile", AD, "-o", tmp_path / "b", "--sram-budget", 768)
+    assert rc == 0
+
+
+def test_calibration_outliers_warn(tmp_path, capsys):
+    m = small_onnx(tmp_path / "c.onnx", op="Conv", w=np.ones((4, 4, 3, 3), np.float32), out_dims=(1, 4, 6, 6))
+    x = np.random.default_rng(0).standard_normal((4, 4, 8, 8)).astype(np.float32)
+    x[0, 0, 0, 0] = 1e30
+    np.save(tmp_path / "calib.npy", x)
+    rc, _, err = cli(capsys, "compile", m, "-o", tmp_path / "p", "--calib", tmp_path / "calib.npy")
+    assert rc == 0 and "calib.npy" in err and "one int8 level" in err and "1e+30" in err
+
+
+@pytest.mark.parametrize("option,bad", [("--stats", "no/such/folder/s.json"), ("--output", "no/such/y.npy"),
+                                        ("--stats", "."), ("--input", "missing.npy")])
+def test_run_paths_checked_before_work(tmp_path, capsys, option, bad):
+    np.save(tmp_path / "x.npy", np.zeros((1, 640), np.int8))
+    args = {"--input": tmp_path / "x.npy", "--output": tmp_path / "y.npy", option: tmp_path / bad}
+    rc, _, err = cli(capsys, "run", AD, "-o", tmp_path / "proj", *[a for kv in args.items() for a in kv])
+    assert rc == 2
+    one_error(err, option)
+    assert not (tmp_path / "proj").exists() and not (tmp_path / "y.npy").exists()
+
+
+@pytest.mark.parametrize("plot,needle", [("m.xyz", "unknown plot format"), ("m", "unknown plot format"),
+                                         ("no/m.png", "does not exist"), (".", "directory")])
+def test_bad_plot_path(tmp_path, capsys, plot, needle):
+    rc, _, err = cli(capsys, "inspect", AD, "--plot", tmp_path / plot)
+    assert rc == 2
+    one_error(err, "--plot", needle)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

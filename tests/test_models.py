@@ -5,6 +5,7 @@ Oracles:
 - QDQ ONNX: the same bytes as the TFLite original (through LiteRT);
 - boards: the host build's bytes.
 """
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,15 @@ def test_tflite_int8_qemu_matches_litert(name, board, tmp_path):
     got, stats = tinyc_run(MODELS / f"{name}_int8.tflite", x, tmp_path, board=board)
     assert int((got != litert_outputs(name, x)).sum()) == 0
     assert stats["instructions"] > 0
+    # sram_bytes = .data + .bss (the linker's symbols, not its heap/stack reserve) + stack high-water
+    elf = next((tmp_path / "run_proj" / "build").glob("*.elf"))
+    sym = {ln.split()[2]: int(ln.split()[0], 16) for ln in subprocess.run(
+        ["arm-none-eabi-nm", str(elf)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if len(ln.split()) == 3}
+    assert stats["static_ram_bytes"] == sym["__bss_end__"] - sym["__data_start"]
+    assert stats["ram_reserve_bytes"] == (sym["__heap_start"] - sym["__bss_end__"]) + sym["__heap_min"] + (
+        sym["__StackTop"] - sym["__StackLimit"])
+    assert stats["sram_bytes"] == stats["static_ram_bytes"] + stats["stack_bytes"] and stats["stack_bytes"] > 0
 
 
 FLOAT = ["ad_autoencoder", "kws_dscnn", "vww_mbv1"]

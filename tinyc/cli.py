@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from tinyc.errors import TinycError
+from tinyc.errors import BuildError, TinycError
 
 
 def compile_options(f):
@@ -34,11 +35,17 @@ def compile_options(f):
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
                  flash_budget=None):
+    """Options from the command line, every value checked before any work starts."""
+    from tinyc.boards import get_board
     from tinyc.patching.search import parse_patch
+    from tinyc.validate import input_file
+    get_board(board)
     parse_patch(patch)
+    if calib is not None:
+        input_file(calib, "--calib")
     if sram_budget is not None and sram_budget <= 0:
         raise TinycError(f"--sram-budget must be a positive number of bytes, got {sram_budget}", "--sram-budget")
-    if not max_mac_overhead >= 0:
+    if not max_mac_overhead >= 0 or max_mac_overhead != max_mac_overhead:
         raise TinycError(f"--max-mac-overhead must be >= 0, got {max_mac_overhead}", "--max-mac-overhead")
     if flash_budget is not None and (flash_budget <= 0 or precision != "mixed"):
         raise TinycError("--flash-budget needs --precision mixed and a positive number of bytes", "--flash-budget")
@@ -62,7 +69,8 @@ def compile_cmd(model, outdir, **kw):
     """Compile MODEL into a self-contained C project in OUTDIR."""
     from tinyc.pipeline import compile_model
     from tinyc.inspect_view import print_summary
-    c = compile_model(model, outdir, make_options(**kw))
+    opts = make_options(**kw)
+    c = compile_model(model, outdir, opts)
     print_summary(c.report, outdir)
 
 
@@ -75,13 +83,27 @@ def compile_cmd(model, outdir, **kw):
 @compile_options
 def run_cmd(model, input_path, output_path, stats_path, outdir, **kw):
     """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
+    from tinyc.inspect_view import print_run
     from tinyc.runner import run_model
+    from tinyc.validate import input_file, output_file
     opts = make_options(**kw)
-    if outdir is None:
-        with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
-            run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
-    else:
-        run_model(model, input_path, output_path, stats_path, Path(outdir), opts)
+    input_file(input_path, "--input")
+    output_file(output_path, "--output")
+    if stats_path:
+        output_file(stats_path, "--stats")
+    tmp = None if outdir is not None else Path(tempfile.mkdtemp(prefix="tinyc-run-"))
+    project = Path(outdir) if tmp is None else tmp / "project"
+    try:
+        stats = run_model(model, input_path, output_path, stats_path, project, opts)
+    except BuildError:
+        raise  # the project stays where the message says
+    except BaseException:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    print_run(stats, output_path, stats_path, None if tmp is not None else project)
+    if tmp is not None:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @cli.command("inspect")
@@ -92,7 +114,11 @@ def inspect_cmd(model, plot, **kw):
     """Show per-layer ops, shapes, MACs and live memory, with the peak marked."""
     from tinyc.pipeline import compile_model
     from tinyc.inspect_view import print_layers, plot_memory
-    c = compile_model(model, None, make_options(**kw))
+    from tinyc.validate import plot_file
+    opts = make_options(**kw)
+    if plot:
+        plot_file(plot)
+    c = compile_model(model, None, opts)
     print_layers(c)
     if plot:
         plot_memory(c, plot)
@@ -109,6 +135,9 @@ def boards_cmd():
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="tinyc", standalone_mode=False)
+    except BuildError as e:
+        print(f"tinyc: error: {e} (the project is kept there)", file=sys.stderr)
+        return 2
     except TinycError as e:
         print(f"tinyc: error: {e}", file=sys.stderr)
         return 2

@@ -12,12 +12,13 @@ import numpy as np
 
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
-from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
+from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder, work_plan
 from tinyc.datafiles import generated_samples, load_samples
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
 from tinyc.ops import OPS
 from tinyc.report import build_report
+from tinyc.validate import calibration_range, warn
 
 
 @dataclass
@@ -87,6 +88,8 @@ def calibration_samples(g: Graph, calib: str | None) -> list[dict[str, np.ndarra
         x = generated_samples(shape, t.dtype)
     else:
         x = load_samples(calib, shape, t.dtype, "calibration")
+        if t.dtype == "float32":
+            calibration_range(x, calib)
     return [{t.name: xi.reshape(t.shape)} for xi in x]
 
 
@@ -98,6 +101,11 @@ def quantize(g: Graph, opts: Options) -> Graph:
     if is_quantized(g):
         if opts.precision == "mixed":
             raise TinycError("--precision mixed needs a float model (this one is already quantized)", g.source)
+        if opts.calib is not None:  # checked like any calibration file, then ignored, said so
+            t = g.tensors[g.inputs[0]] if len(g.inputs) == 1 else None
+            if t is not None:
+                load_samples(opts.calib, t.shape[1:], t.dtype, "calibration")
+            warn(f"--calib {opts.calib} is ignored: {Path(g.source).name} is already quantized")
         return g
     from tinyc.quant.quantize import calibrate, quantize_graph
     needs = [t for t in g.activations() if t.q is None]
@@ -134,9 +142,12 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
     prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
-    report = build_report(q, prog, mem, board.name)
+    report = build_report(q, prog, mem, board.name, work_plan(q, calls))
+    if opts.sram_budget is not None and opts.precision == "int8" and report["work_bytes"] > opts.sram_budget:
+        raise TinycError(f"layer by layer needs {report['work_bytes']:,} bytes of work memory (work_bytes), over "
+                         f"--sram-budget {opts.sram_budget:,}: try --patch auto", q.source)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags, memory=report)
     return Compiled(q, prog, mem, report, files)
 
 
@@ -149,7 +160,8 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     base_calls = reorder(base, lower_calls(base))
     base_mem = plan_memory(base, base_calls)
     base_report = build_report(base, build_program(base, base_calls, base_mem.offsets, base_mem.arena_bytes,
-                                                   base_mem), base_mem, board.name)
+                                                   base_mem), base_mem, board.name,
+                               work_plan(base, base_calls))
     qm = None
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
@@ -160,13 +172,14 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     if qm is not None:
         report["quantmcu"] = qm["report"]
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags, memory=report)
     return Compiled(q, prog, pl.memory, report, files)
 
 
-def compile_model(path: str | Path, outdir: str | Path | None, opts: Options) -> Compiled:
-    """The whole pipeline. Writes outdir atomically when given."""
-    q = quantize(load_model(path), opts)
+def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, graph: Graph | None = None) -> Compiled:
+    """The whole pipeline (from `graph` when the caller has already loaded `path`). Writes outdir
+    atomically when given."""
+    q = quantize(graph if graph is not None else load_model(path), opts)
     c = compile_graph(q, opts)
     if outdir is not None:
         write_project(Path(outdir), c.files, opts.board, c.report)

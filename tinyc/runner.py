@@ -6,19 +6,24 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyc.backend.build import make, run_project
+from tinyc.backend.build import run_project
+from tinyc.backend.image import image_sizes
 from tinyc.datafiles import load_samples, save_outputs
 from tinyc.errors import TinycError
-from tinyc.pipeline import Options, compile_model
+from tinyc.pipeline import Options, compile_model, load_model
 
 
 def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options) -> dict:
-    c = compile_model(model, outdir, opts)
+    """Check X.npy against the model, compile into outdir, build, run every sample, write Y.npy
+    (and the stats). A build or run failure is a BuildError and leaves outdir in place."""
+    g = load_model(model)
+    if len(g.inputs) != 1:
+        raise TinycError(f"tinyc run supports single-input models, this one has {len(g.inputs)}", str(model))
+    t = g.tensors[g.inputs[0]]
+    x = load_samples(input_path, t.shape[1:], t.dtype, "input")  # before any work
+    c = compile_model(model, outdir, opts, graph=g)
     g, prog = c.graph, c.program
-    if len(prog.inputs) != 1:
-        raise TinycError(f"tinyc run supports single-input models, this one has {len(prog.inputs)}", str(model))
     port = prog.inputs[0]
-    x = load_samples(input_path, port.shape[1:], g.tensors[port.name].dtype, "input")
     samples = [[xi.reshape(port.shape)] for xi in x]
     out_dt = [g.tensors[p.name].dtype for p in prog.outputs]
     res = run_project(outdir, samples, [g.tensors[port.name].dtype], [p.shape for p in prog.outputs], out_dt)
@@ -28,21 +33,21 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
     stats = {"board": opts.board, "samples": len(samples),
              "instructions": int(res.instructions[0]) if res.instructions else 0,
              "instructions_per_sample": [int(v) for v in res.instructions],
-             "stack_bytes": int(res.stack_bytes), **size_of(outdir, opts.board),
-             "arena_bytes": c.report["arena_bytes"], "macs": c.report["macs"]}
+             "stack_bytes": int(res.stack_bytes), **memory_of(outdir, prog.name, opts.board, res.stack_bytes),
+             **{k: c.report[k] for k in ("arena_bytes", "work_bytes", "static_arena_bytes", "macs")}}
     if stats_path:
-        Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
+        try:
+            Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
+        except OSError as e:
+            raise TinycError(f"cannot write the stats: {e.strerror}", str(stats_path)) from None
     return stats
 
 
-def size_of(outdir: Path, board: str) -> dict:
-    """flash and static RAM of the built image, from `make size` (Berkeley format: text data bss)."""
+def memory_of(outdir: Path, model: str, board: str, stack_bytes: int) -> dict:
+    """flash_bytes, static_ram_bytes (.data + .bss), ram_reserve_bytes (the linker script's heap and
+    stack reserve) and sram_bytes = static_ram_bytes + the stack high-water mark, from the real
+    sections of the board image (tinyc.backend.image). The host has no such image: all 0."""
     if board == "host":
-        return {"flash_bytes": 0, "ram_bytes": 0}
-    out = make(outdir, "size")
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
-            text, data, bss = map(int, parts[:3])
-            return {"flash_bytes": text + data, "ram_bytes": data + bss}
-    raise TinycError("could not read 'make size' output", str(outdir))
+        return {"flash_bytes": 0, "static_ram_bytes": 0, "ram_reserve_bytes": 0, "sram_bytes": 0}
+    sizes = image_sizes(Path(outdir) / "build" / f"{model}.elf")
+    return {**sizes, "sram_bytes": sizes["static_ram_bytes"] + int(stack_bytes)}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyc.errors import TinycError
+from tinyc.errors import BuildError, TinycError
 
 
 @dataclass
@@ -20,8 +20,21 @@ class RunResult:
     stdout: str = ""
 
 
+REASON = re.compile(r"overflowed|error:|error\b|undefined reference|does not fit|fault|Error \d+$")
+
+
+def failure_reason(text: str, returncode: int) -> str:
+    """The compiler's, linker's or program's own words: its first error lines (at most two,
+    make's own lines last), else the last line of output."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    own = [ln for ln in lines if REASON.search(ln) and not ln.startswith("make")]
+    if own:
+        return "; ".join(dict.fromkeys(own[:2]))
+    return lines[-1] if lines else f"exit status {returncode}"
+
+
 def make(outdir: Path, *targets: str, env_vars: dict | None = None, timeout: int = 600) -> str:
-    """Run make in outdir; a failure is a TinycError carrying the last compiler line."""
+    """Run make in outdir; a failure is a BuildError carrying the compiler's own error lines."""
     if shutil.which("make") is None:
         raise TinycError("'make' is not installed")
     args = ["make", "-s", "--no-print-directory", "-C", str(outdir), *targets]
@@ -29,12 +42,10 @@ def make(outdir: Path, *targets: str, env_vars: dict | None = None, timeout: int
     try:
         p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise TinycError(f"'make {' '.join(targets)}' timed out after {timeout}s", str(outdir)) from None
+        raise BuildError(f"'make {' '.join(targets)}' timed out after {timeout}s", str(outdir)) from None
     if p.returncode != 0:
-        lines = [ln for ln in (p.stderr + p.stdout).splitlines() if ln.strip()]
-        errors = [ln for ln in lines if "error" in ln.lower() and not ln.startswith("make")]
-        tail = (errors or lines or [f"exit status {p.returncode}"])[0 if errors else -1]
-        raise TinycError(f"'make {' '.join(targets)}' failed: {tail}", str(outdir))
+        raise BuildError(f"'make {' '.join(targets)}' failed: {failure_reason(p.stderr + p.stdout, p.returncode)}",
+                         str(outdir))
     return p.stdout
 
 

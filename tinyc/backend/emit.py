@@ -54,10 +54,12 @@ def runtime_sources() -> list[str]:
                   for p in (RUNTIME_C / "src").rglob("*.c"))
 
 
-def render_project(prog: Program, board: dict, source: str, extra_cflags=()) -> dict[str, str]:
-    """All generated text files of the project, by relative path."""
+def render_project(prog: Program, board: dict, source: str, extra_cflags=(), *, memory: dict) -> dict[str, str]:
+    """All generated text files of the project, by relative path. `memory` holds the report's
+    arena_bytes and work_bytes (the header states them in the report's vocabulary)."""
     env = environment()
-    ctx = dict(prog=prog, refs=prog.refs, version=__version__, source=Path(source).name)
+    ctx = dict(prog=prog, refs=prog.refs, version=__version__, source=Path(source).name,
+               memory={k: int(memory[k]) for k in ("arena_bytes", "work_bytes")})
     files = {
         f"{prog.name}.h": env.get_template("model.h.j2").render(**ctx),
         f"{prog.name}.c": env.get_template("model.c.j2").render(**ctx),

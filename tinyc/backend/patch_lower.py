@@ -60,6 +60,7 @@ class PatchLowering:
     tile_macs: list[int]  # per stage node: MACs summed over all tiles
     base: PatchPlan | None = None  # layer by layer planned the same way (model input outside the arena)
     prefix: int = 0  # interface nodes run layer by layer before the stage (calls[:prefix])
+    arena_bytes: int = 0  # the same schedule planned with the model input inside the arena
 
 
 def c_patchable(g: Graph, split: int) -> bool:
@@ -99,7 +100,17 @@ def lower_patched(g: Graph, plan: PatchPlan, qplan: Plan | None = None) -> Patch
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs), k)
+                         layer_by_layer(costs), k, arena_with_input(g, k, costs, stage, steps, sizes))
+
+
+def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, sizes) -> int:
+    """arena_bytes of the patch schedule: planned with the model input inside the arena. After an
+    input interface (k nodes, run in place) the stage input's slot first holds the model input."""
+    if k:
+        first = [g.inputs[0], *(n.outputs[0] for n in g.nodes[:k])]
+        sizes = dict(sizes, **{stage.input: max(sizes[stage.input], *(g.tensors[x].nbytes for x in first))})
+    _, p, _ = _plan(costs, steps, sizes, with_input=True)
+    return int(p.arena_bytes)
 
 
 def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
