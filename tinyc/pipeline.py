@@ -164,12 +164,16 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     return Compiled(q, prog, pl.memory, report, files)
 
 
-def compile_model(path: str | Path, outdir: str | Path | None, opts: Options) -> Compiled:
-    """The whole pipeline. Writes outdir atomically when given."""
+def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, force: bool = False) -> Compiled:
+    """The whole pipeline. Writes outdir atomically when given (see tinyc/outdir.py; force
+    replaces a previous tinyc project that also holds the user's files, keeping them)."""
+    if outdir is not None:
+        from tinyc.outdir import check_outdir
+        check_outdir(outdir, force)
     q = quantize(load_model(path), opts)
     c = compile_graph(q, opts)
     if outdir is not None:
-        write_project(Path(outdir), c.files, opts.board, c.report)
+        write_project(Path(outdir), c.files, opts.board, c.report, force)
     return c
 
 

@@ -12,8 +12,8 @@ from tinyc.errors import TinycError
 from tinyc.pipeline import Options, compile_model
 
 
-def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options) -> dict:
-    c = compile_model(model, outdir, opts)
+def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options, force: bool = False) -> dict:
+    c = compile_model(model, outdir, opts, force)
     g, prog = c.graph, c.program
     if len(prog.inputs) != 1:
         raise TinycError(f"tinyc run supports single-input models, this one has {len(prog.inputs)}", str(model))
