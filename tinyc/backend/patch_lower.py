@@ -78,7 +78,7 @@ def split_graph(g: Graph) -> tuple[int, Graph]:
     return k, suffix_graph(g, k)
 
 
-def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: Plan | None = None) -> PatchLowering:
+def lower_patched(g: Graph, plan: PatchPlan, qplan: Plan | None = None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
     indexes g's nodes. With qplan, the stage runs QuantMCU with its thresholds and bits."""
     k, sub = split_graph(g)
@@ -89,7 +89,7 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: P
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
     if k:  # the stage input is in the arena: every patch reads it, so it lives until the loop's last step
         steps = [replace(st, reads=[*st.reads, stage.input]) if st.name == "patch.stitch" else st for st in steps]
-    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=k > 0)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=k > 0)
     offsets = tensor_offsets(bufs, p)
     head = interface_calls(g, k, stage, offsets)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
@@ -99,7 +99,7 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: P
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs, time_limit_s), k)
+                         layer_by_layer(costs), k)
 
 
 def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
