@@ -63,7 +63,8 @@ def load_model(path: str | Path) -> Graph:
         raise TinycError(f"cannot read model file: {e.strerror}", str(p)) from None
     if tflite:
         from tinyc.frontend.tflite_loader import load_tflite
-        return verify(load_tflite(p))
+        from tinyc.passes import INT_PASSES, run_passes
+        return run_passes(verify(load_tflite(p)), passes=INT_PASSES)
     if p.suffix.lower() == ".tflite":
         raise TinycError("not a TFLite flatbuffer (no 'TFL3' identifier)", str(p))
     from tinyc.frontend.onnx_loader import load_onnx
