@@ -63,7 +63,8 @@ def load_model(path: str | Path) -> Graph:
         raise TinycError(f"cannot read model file: {e.strerror}", str(p)) from None
     if tflite:
         from tinyc.frontend.tflite_loader import load_tflite
-        return verify(load_tflite(p))
+        from tinyc.passes import INT_PASSES, run_passes
+        return run_passes(verify(load_tflite(p)), passes=INT_PASSES)
     if p.suffix.lower() == ".tflite":
         raise TinycError("not a TFLite flatbuffer (no 'TFL3' identifier)", str(p))
     from tinyc.frontend.onnx_loader import load_onnx
@@ -154,7 +155,11 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
         qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
-    pl = lower_patched(q, plan, qplan=qm and qm["plan"])
+    extra = None
+    if qm is not None:
+        from tinyc.quantmcu.lower import stage_entries
+        extra = stage_entries(qm["plan"])
+    pl = lower_patched(q, plan, extra=extra)
     prog = program_of(q, pl)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
