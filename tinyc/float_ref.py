@@ -224,6 +224,24 @@ def hard_swish(g, node, x):
     return x * np.clip(x + np.float32(3), 0, 6) / np.float32(6)
 
 
+def gelu(g, node, x):
+    x = x.astype(np.float64)
+    return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
+
+
+def erf(g, node, x):
+    return _erf(x.astype(np.float64)).astype(np.float32)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    return np.vectorize(math.erf, otypes=[np.float64])(x)
+
+
+def prelu(g, node, x, alpha):
+    x = x.astype(np.float32)
+    return _act(np.where(x >= 0, x, x * alpha.astype(np.float32)).astype(np.float32), node)
+
+
 def softmax(g, node, x):
     z = x.astype(np.float64) * node.attrs.get("beta", 1.0)
     e = np.exp(z - z.max(axis=-1, keepdims=True))

@@ -59,6 +59,36 @@ def _ceil_pads(ctx, node, X, kernel, strides, pads):
     return tuple(p)
 
 
+def _one_d(ctx, node, fn, X, W=None, B=None, **attrs):
+    """A 1-D Conv / pool (rank-3 NCL) as its 2-D form with H = 1, between two reshapes."""
+    n, c, length = ctx.shape(X)
+    out = node.output[0]
+    on, oc, olen = ctx.shape(out)
+    x4 = ctx.tmp(X + "_2d", (n, c, 1, length))
+    y4 = ctx.tmp(out + "_2d", (on, oc, 1, olen))
+    ctx.shapes[x4], ctx.shapes[y4] = (n, c, 1, length), (on, oc, 1, olen)
+    ctx.emit(node, "reshape", [X], [x4])
+    if W is not None:
+        if ctx.const(W) is None:
+            raise ctx.error(node, "1-D convolution needs a constant float weight")
+        w4 = ctx.add_const(W + "_2d", ctx.const(W)[:, :, None, :])
+        ctx.consts[w4] = ctx.g.t(w4).data
+        W = w4
+    for key, one in (("kernel_shape", 1), ("strides", 1), ("dilations", 1)):
+        if attrs.get(key) is not None:
+            attrs[key] = [one, *attrs[key]]
+    if attrs.get("pads") is not None:
+        attrs["pads"] = [0, attrs["pads"][0], 0, attrs["pads"][1]]
+    n2 = type(node)()
+    n2.CopyFrom(node)
+    n2.output[0] = y4
+    if W is None:
+        fn(ctx, n2, x4, **attrs)
+    else:
+        fn(ctx, n2, x4, W, B, **attrs)
+    ctx.emit(node, "reshape", [y4], [out])
+
+
 def _axis(ctx, node, axis, rank):
     if not -rank <= axis < rank:
         raise ctx.error(node, f"axis {axis} out of range for rank {rank}")
@@ -83,6 +113,9 @@ def _qparams(ctx, node, scale, zero_point, axis, rank):
 # -- convolution and normalisation --------------------------------------------
 def Conv(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1, kernel_shape=None,
          pads=None, strides=None):
+    if len(ctx.shape(X)) == 3:
+        return _one_d(ctx, node, Conv, X, W, B, auto_pad=auto_pad, dilations=dilations, group=group,
+                      kernel_shape=kernel_shape, pads=pads, strides=strides)
     _require_weight(ctx, node, W, "weight")
     kernel = tuple(ctx.shape(W)[2:])
     if len(kernel) != 2:
@@ -133,6 +166,26 @@ def HardSigmoid(ctx, node, X, *, alpha=0.2, beta=0.5):
     ctx.emit(node, "mul", [X, ctx.add_const("hard_sigmoid_alpha", np.float32(alpha))], [t1], act=NO_ACT)
     ctx.emit(node, "add", [t1, ctx.add_const("hard_sigmoid_beta", np.float32(beta))], [t2], act=NO_ACT)
     ctx.emit(node, "clamp", [t2], node.output, act=(0.0, 1.0))
+
+
+def Erf(ctx, node, X):
+    ctx.emit(node, "erf", [X], node.output)
+
+
+def Gelu(ctx, node, X, *, approximate="none"):
+    if approximate != "none":
+        raise ctx.error(node, f"only the exact (erf) Gelu is supported, not approximate='{approximate}'")
+    ctx.emit(node, "gelu", [X], node.output)
+
+
+def PRelu(ctx, node, X, slope):
+    if ctx.const(slope) is None:
+        raise ctx.error(node, "PRelu slope must be a constant")
+    ctx.emit(node, "prelu", [X, slope], node.output, act=NO_ACT)
+
+
+def LeakyRelu(ctx, node, X, *, alpha=0.01):
+    ctx.emit(node, "prelu", [X, ctx.add_const("leaky_relu_alpha", np.float32(alpha))], node.output, act=NO_ACT)
 
 
 def Tanh(ctx, node, X):
@@ -202,6 +255,9 @@ def Gemm(ctx, node, A, B, C=None, *, alpha=1.0, beta=1.0, transA=0, transB=0):
 def MaxPool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, dilations=None, kernel_shape=None, pads=None,
             storage_order=0, strides=None):
     _only_first_output(ctx, node)
+    if len(ctx.shape(X)) == 3:
+        return _one_d(ctx, node, MaxPool, X, auto_pad=auto_pad, ceil_mode=ceil_mode, dilations=dilations,
+                      kernel_shape=kernel_shape, pads=pads, storage_order=storage_order, strides=strides)
     k = tuple(kernel_shape)
     s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
     if d != (1, 1):
@@ -213,6 +269,10 @@ def MaxPool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, dilations=None, ker
 
 def AveragePool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, count_include_pad=0, dilations=None,
                 kernel_shape=None, pads=None, strides=None):
+    if len(ctx.shape(X)) == 3:
+        return _one_d(ctx, node, AveragePool, X, auto_pad=auto_pad, ceil_mode=ceil_mode,
+                      count_include_pad=count_include_pad, dilations=dilations, kernel_shape=kernel_shape,
+                      pads=pads, strides=strides)
     k = tuple(kernel_shape)
     s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
     if d != (1, 1):

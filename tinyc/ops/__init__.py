@@ -21,6 +21,7 @@ from tinyc.ops import transpose
 from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
+from tinyc.ops import erf, gelu, prelu
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -44,6 +45,9 @@ OPS: dict[str, ModuleType] = {
     "logistic": logistic,
     "tanh": tanh,
     "hard_swish": hard_swish,
+    "gelu": gelu,
+    "erf": erf,
+    "prelu": prelu,
 }
 
 

@@ -8,11 +8,13 @@ from tinyc.passes.fold_batchnorm import fold_batchnorm
 from tinyc.passes.fold_constants import fold_constants
 from tinyc.passes.fold_qdq import fold_qdq
 from tinyc.passes.fuse_activations import fuse_activations
+from tinyc.passes.fuse_gelu import fuse_gelu
 from tinyc.passes.to_nhwc import to_nhwc
 
 FLOAT_PASSES = [
     fold_qdq,
     fold_constants,
+    fuse_gelu,
     fold_batchnorm,
     to_nhwc,
     fuse_activations,

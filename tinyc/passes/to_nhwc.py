@@ -13,9 +13,9 @@ TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 AXIS_TO_NHWC = (0, 3, 1, 2)  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
 SPATIAL = {"conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest"}
-UNARY = {"clamp", "logistic", "tanh", "hard_swish", "quantize", "dequantize", "identity", "dropout"}
-ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "add", "mul", "sub", "div", "quantize",
-               "dequantize", "identity", "dropout"}
+UNARY = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "quantize", "dequantize", "identity", "dropout"}
+ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "add", "mul", "sub", "div", "prelu",
+               "quantize", "dequantize", "identity", "dropout"}
 
 
 def to_nhwc(g: ir.Graph) -> ir.Graph:
