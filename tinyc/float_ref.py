@@ -20,7 +20,7 @@ from tinyc import ir
 from tinyc.quant.fixedpoint import round_half_away
 
 RAW_OPS = {"reshape", "flatten", "squeeze", "unsqueeze", "transpose", "identity", "dropout", "dequantize",
-           "concat", "pad"}
+           "concat", "pad", "strided_slice"}
 NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
@@ -118,6 +118,28 @@ def _conv_nhwc(x, w, b, a):
         y = np.einsum("nhwijgc,goijc->nhwgo", win, wg, optimize=True)
     y = y.reshape(n, oh, ow, cout)
     return y + b.astype(np.float32) if b is not None else y
+
+
+def transpose_conv(g, node, x, w, b=None, out_shape=None):
+    a = node.attrs
+    if a.get("layout") == "NCHW":
+        x, w = x.transpose(NCHW_TO_NHWC), w.transpose(NCHW_TO_NHWC)
+    cout, kh, kw, _ = w.shape
+    _, h, wd, _ = x.shape
+    sh, sw = a["strides"]
+    pt, pl, pb, pr = a["pads"]
+    full_h, full_w = (h - 1) * sh + kh, (wd - 1) * sw + kw
+    oh, ow = full_h - pt - pb, full_w - pl - pr
+    full = np.zeros((max(full_h, pt + oh), max(full_w, pl + ow), cout), np.float32)
+    for ky in range(kh):
+        for kx in range(kw):
+            full[ky:ky + (h - 1) * sh + 1:sh, kx:kx + (wd - 1) * sw + 1:sw] += \
+                x[0].astype(np.float32) @ w[:, ky, kx, :].T.astype(np.float32)
+    y = full[pt:pt + oh, pl:pl + ow][None]
+    if b is not None:
+        y = y + b.astype(np.float32)
+    y = _act(y, node)
+    return y.transpose(NHWC_TO_NCHW) if a.get("layout") == "NCHW" else y
 
 
 def depthwise_conv2d(g, node, x, w, b=None):
@@ -242,6 +264,11 @@ def prelu(g, node, x, alpha):
     return _act(np.where(x >= 0, x, x * alpha.astype(np.float32)).astype(np.float32), node)
 
 
+def leaky_relu(g, node, x):
+    x = x.astype(np.float32)
+    return np.where(x >= 0, x, x * np.float32(node.attrs.get("alpha", 0.2))).astype(np.float32)
+
+
 def softmax(g, node, x):
     z = x.astype(np.float64) * node.attrs.get("beta", 1.0)
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -275,6 +302,12 @@ def transpose(g, node, x):
 
 def concat(g, node, *xs):
     return np.concatenate(xs, axis=node.attrs["axis"])
+
+
+def strided_slice(g, node, x):
+    a = node.attrs
+    idx = tuple(np.arange(n, dtype=np.int64) * s + b for b, n, s in zip(a["begin"], a["size"], a["strides"]))
+    return x[np.ix_(*idx)].reshape(g.t(node.outputs[0]).shape)
 
 
 def pad(g, node, x):

@@ -125,6 +125,21 @@ def Conv(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1,
              groups=int(group), act=NO_ACT, layout="NCHW")
 
 
+def ConvTranspose(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1, kernel_shape=None,
+                  output_padding=None, output_shape=None, pads=None, strides=None):
+    w = ctx.const(W)
+    if w is None or w.ndim != 4 or len(ctx.shape(X)) != 4:
+        raise ctx.error(node, "only 2-D ConvTranspose with a constant float weight is supported")
+    if group != 1 or auto_pad not in ("NOTSET", "") or output_shape is not None or any(d != 1 for d in dilations or ()):
+        raise ctx.error(node, "ConvTranspose with group > 1, auto_pad, output_shape or dilations is not supported")
+    p = list(pads or (0, 0, 0, 0))
+    op = list(output_padding or (0, 0))
+    pads4 = (int(p[0]), int(p[1]), int(p[2]) - int(op[0]), int(p[3]) - int(op[1]))
+    w_oihw = ctx.add_const(W + "_oihw", np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
+    ctx.emit(node, "transpose_conv", [X, w_oihw, B or ""], node.output, strides=tuple(strides or (1, 1)),
+             dilations=(1, 1), pads=pads4, act=NO_ACT, layout="NCHW")
+
+
 def BatchNormalization(ctx, node, X, scale, B, input_mean, input_var, *, epsilon=1e-5, momentum=0.9,
                        training_mode=0, spatial=1):
     _only_first_output(ctx, node)
@@ -185,7 +200,7 @@ def PRelu(ctx, node, X, slope):
 
 
 def LeakyRelu(ctx, node, X, *, alpha=0.01):
-    ctx.emit(node, "prelu", [X, ctx.add_const("leaky_relu_alpha", np.float32(alpha))], node.output, act=NO_ACT)
+    ctx.emit(node, "leaky_relu", [X], node.output, alpha=float(alpha))
 
 
 def Tanh(ctx, node, X):
@@ -345,6 +360,78 @@ def Dropout(ctx, node, X, ratio_in=None, training_mode=None, *, seed=0, ratio=0.
     if training_mode and (ctx.const(training_mode) is None or bool(ctx.const(training_mode))):
         raise ctx.error(node, "Dropout in training mode is not supported")
     ctx.emit(node, "dropout", [X], node.output[:1])
+
+
+def Slice(ctx, node, data, starts, ends, axes=None, steps=None):
+    shape = ctx.shape(data)
+    rank = len(shape)
+    vals = [ctx.const(v) for v in (starts, ends, axes, steps)]
+    if any(v is None for v, name in zip(vals, (starts, ends, axes, steps)) if name):
+        raise ctx.error(node, "starts, ends, axes and steps must be constants")
+    st, en = vals[0].tolist(), vals[1].tolist()
+    ax = vals[2].tolist() if axes else list(range(len(st)))
+    sp = vals[3].tolist() if steps else [1] * len(st)
+    begin, size, strides = [0] * rank, list(shape), [1] * rank
+    for a, b, e, step in zip(ax, st, en, sp):
+        a = _axis(ctx, node, a, rank)
+        d = shape[a]
+        if step == 0:
+            raise ctx.error(node, "Slice step 0")
+        b, e = (b + d if b < 0 else b), (e + d if e < 0 else e)
+        if step > 0:
+            b, e = min(max(b, 0), d), min(max(e, 0), d)
+        else:
+            b, e = min(max(b, 0), d - 1), min(max(e, -1), d - 1)
+        n = max(0, -(-(e - b) // step))
+        if n == 0:
+            raise ctx.error(node, "Slice gives an empty tensor")
+        begin[a], size[a], strides[a] = int(b), int(n), int(step)
+    ctx.emit(node, "strided_slice", [data], node.output, begin=tuple(begin), size=tuple(size),
+             strides=tuple(strides))
+
+
+def Split(ctx, node, X, split_in=None, *, axis=0, split=None, num_outputs=None):
+    shape = ctx.shape(X)
+    axis = _axis(ctx, node, axis, len(shape))
+    offset = 0
+    for y in node.output:
+        n = ctx.shape(y)[axis]
+        begin = [0] * len(shape)
+        begin[axis] = offset
+        size = list(shape)
+        size[axis] = n
+        ctx.emit(node, "strided_slice", [X], [y], begin=tuple(begin), size=tuple(size),
+                 strides=(1,) * len(shape))
+        offset += n
+
+
+def Gather(ctx, node, data, indices, *, axis=0):
+    idx = ctx.const(indices)
+    if idx is None or ctx.const(data) is not None:
+        raise ctx.error(node, "only Gather of a run-time tensor with constant indices is supported")
+    shape = ctx.shape(data)
+    rank = len(shape)
+    axis = _axis(ctx, node, axis, rank)
+    flat = [int(i) + shape[axis] if int(i) < 0 else int(i) for i in np.asarray(idx).reshape(-1)]
+    if idx.ndim > 1 or not flat:
+        raise ctx.error(node, "Gather indices must be a scalar or a 1-D list")
+    step = flat[1] - flat[0] if len(flat) > 1 else 1
+    if step != 0 and all(b - a == step for a, b in zip(flat, flat[1:])):
+        begin, size, strides = [0] * rank, list(shape), [1] * rank
+        begin[axis], size[axis], strides[axis] = flat[0], len(flat), step
+        ctx.emit(node, "strided_slice", [data], node.output, begin=tuple(begin), size=tuple(size),
+                 strides=tuple(strides))
+        return
+    parts = []
+    for i in flat:
+        size = list(shape)
+        size[axis] = 1
+        begin = [0] * rank
+        begin[axis] = i
+        part = ctx.tmp(node.output[0] + f"_g{i}", size)
+        ctx.emit(node, "strided_slice", [data], [part], begin=tuple(begin), size=tuple(size), strides=(1,) * rank)
+        parts.append(part)
+    ctx.emit(node, "concat", parts, node.output, axis=axis)
 
 
 def Transpose(ctx, node, X, *, perm=None):

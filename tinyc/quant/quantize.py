@@ -15,8 +15,8 @@ from tinyc.ir import Graph, Node, QParams, Tensor
 from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
 from tinyc.quant.fixedpoint import round_half_away
 
-WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3}
-SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest"}
+WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
+SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice"}
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
