@@ -203,6 +203,36 @@ def resize_nearest(g, node, x):
     return x[:, idx[0]][:, :, idx[1]]
 
 
+@_nchw
+def resize_bilinear(g, node, x):
+    """ONNX Resize mode=linear: source coordinate by coordinate mode, clamped to [0, in - 1]."""
+    a = node.attrs
+    out = x.astype(np.float32)
+    for axis in (1, 2):
+        n_in, n_out = x.shape[axis], a["size"][axis - 1]
+        c = _source_coords(n_in, n_out, a.get("ctm", "half_pixel"), (a.get("scale") or (None, None))[axis - 1])
+        c = np.clip(c, 0, n_in - 1)
+        lo = np.floor(c).astype(np.int64)
+        hi = np.minimum(lo + 1, n_in - 1)
+        w = (c - lo).astype(np.float32)
+        shape = [1, 1, 1, 1]
+        shape[axis] = -1
+        out = np.take(out, lo, axis=axis) * (1 - w.reshape(shape)) + np.take(out, hi, axis=axis) * w.reshape(shape)
+    return out.astype(np.float32)
+
+
+def _source_coords(n_in, n_out, ctm, scale):
+    o = np.arange(n_out, dtype=np.float64)
+    ratio = n_out / n_in if scale is None else 1.0 / scale  # ONNX's output / input scale
+    if ctm == "align_corners":
+        return o * (n_in - 1) / (n_out - 1) if n_out > 1 else np.zeros(n_out)
+    if ctm == "asymmetric":
+        return o / ratio
+    if ctm == "pytorch_half_pixel" and n_out == 1:
+        return np.zeros(1)
+    return (o + 0.5) / ratio - 0.5
+
+
 def _nearest_index(n_in, n_out, align_corners, half_pixel_centers):
     """TFLite RESIZE_NEAREST_NEIGHBOR source indices along one axis."""
     scale = np.float32((n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out)

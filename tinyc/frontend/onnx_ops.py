@@ -532,7 +532,26 @@ def _same_q(a: QParams, b: QParams) -> bool:
 def Resize(ctx, node, X, roi=None, scales=None, sizes=None, *, mode="nearest", antialias=0, axes=None,
            coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.75, exclude_outside=0,
            extrapolation_value=0.0, keep_aspect_ratio_policy="stretch", nearest_mode="round_prefer_floor"):
+    if mode == "linear":
+        return _resize_linear(ctx, node, X, scales, coordinate_transformation_mode, antialias)
     _resize(ctx, node, X, mode, coordinate_transformation_mode, nearest_mode)
+
+
+def _resize_linear(ctx, node, X, scales, ctm, antialias):
+    shape_in, shape_out = ctx.shape(X), ctx.shape(node.output[0])
+    if len(shape_in) != 4 or shape_in[:2] != shape_out[:2] or antialias:
+        raise ctx.error(node, "only linear resize of the spatial dims of a rank-4 input is supported")
+    if ctm not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"):
+        raise ctx.error(node, f"unsupported coordinate_transformation_mode '{ctm}' for linear resize")
+    if ctm == "pytorch_half_pixel" and min(shape_out[2:]) == 1:
+        raise ctx.error(node, "pytorch_half_pixel resize to a size of 1 is not supported")
+    sc = ctx.const(scales) if scales else None
+    scale = None
+    if sc is not None and sc.size == 4:  # the coordinate transform uses the given scales, not out / in
+        scale = tuple(float(1.0 / np.float32(v)) for v in sc.reshape(-1)[2:])
+    ctx.emit(node, "resize_bilinear", [X], node.output, size=tuple(shape_out[2:]),
+             align_corners=ctm == "align_corners", half_pixel_centers=ctm in ("half_pixel", "pytorch_half_pixel"),
+             scale=scale, ctm=ctm, layout="NCHW")
 
 
 def Upsample(ctx, node, X, scales_in=None, *, mode="nearest", scales=None):

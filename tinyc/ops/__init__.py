@@ -21,7 +21,7 @@ from tinyc.ops import transpose
 from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
-from tinyc.ops import erf, gelu, prelu
+from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 
 OPS: dict[str, ModuleType] = {
@@ -49,6 +49,7 @@ OPS: dict[str, ModuleType] = {
     "gelu": gelu,
     "erf": erf,
     "prelu": prelu,
+    "resize_bilinear": resize_bilinear,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,

@@ -16,7 +16,8 @@ from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_s
 from tinyc.quant.fixedpoint import round_half_away
 
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
-SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice"}
+SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
+                 "resize_bilinear"}
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
