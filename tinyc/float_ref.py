@@ -37,11 +37,12 @@ def run_float(g: ir.Graph, inputs: dict[str, np.ndarray], return_all: bool = Fal
             raise ir.IRError(f"float_ref: no implementation for op '{n.op}' ({n.name})")
         raw = n.op in RAW_OPS
         args = [None if x == "" else _value(g, env, x, raw) for x in n.inputs]
-        out_t = g.t(n.outputs[0])
-        y = np.asarray(fn(g, n, *args))
-        if not raw and n.op != "quantize" and out_t.dtype != "float32" and out_t.q is not None:
-            y = quantize(g, n, y)  # an op writing an int tensor with QParams stores quantized values
-        env[n.outputs[0]] = y.astype(out_t.dtype, copy=False).reshape(out_t.shape)
+        res = fn(g, n, *args)
+        for name, y in zip(n.outputs, res if isinstance(res, tuple) else (res,)):
+            out_t, y = g.t(name), np.asarray(y)
+            if not raw and n.op != "quantize" and out_t.dtype != "float32" and out_t.q is not None:
+                y = quantize(g, n, y)  # an op writing an int tensor with QParams stores quantized values
+            env[name] = y.astype(out_t.dtype, copy=False).reshape(out_t.shape)
     if return_all:
         for name, t in g.tensors.items():
             if t.is_const:
@@ -297,6 +298,24 @@ def prelu(g, node, x, alpha):
 def leaky_relu(g, node, x):
     x = x.astype(np.float32)
     return np.where(x >= 0, x, x * np.float32(node.attrs.get("alpha", 0.2))).astype(np.float32)
+
+
+def arg_max(g, node, x):
+    a = node.attrs
+    v = -x if a.get("smallest", False) else x
+    axis = a.get("axis", 0) % x.ndim
+    if a.get("select_last_index", 0):
+        idx = x.shape[axis] - 1 - np.argmax(np.flip(v, axis=axis), axis=axis)
+    else:
+        idx = np.argmax(v, axis=axis)
+    return np.expand_dims(idx, axis) if a.get("keepdims", True) else idx
+
+
+def top_k(g, node, x):
+    k = int(node.attrs["k"])
+    key = -x if node.attrs.get("largest", True) else x
+    idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
+    return np.take_along_axis(x, idx, axis=-1), idx
 
 
 def softmax(g, node, x):

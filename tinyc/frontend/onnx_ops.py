@@ -501,6 +501,38 @@ def LogSoftmax(ctx, node, X, *, axis=None):
     _softmax(ctx, node, X, axis, "log_softmax")
 
 
+# -- index results (integer outputs, int32 in tinyc) -------------------------------
+def _int32_outputs(ctx, names):
+    for y in names:
+        if y:
+            ctx.g.t(y).dtype = "int32"
+
+
+def ArgMax(ctx, node, X, *, axis=0, keepdims=1, select_last_index=0):
+    ctx.emit(node, "arg_max", [X], node.output, axis=_axis(ctx, node, axis, len(ctx.shape(X))),
+             keepdims=bool(keepdims), select_last_index=int(select_last_index))
+    _int32_outputs(ctx, node.output)
+
+
+def ArgMin(ctx, node, X, *, axis=0, keepdims=1, select_last_index=0):
+    ctx.emit(node, "arg_max", [X], node.output, axis=_axis(ctx, node, axis, len(ctx.shape(X))),
+             keepdims=bool(keepdims), select_last_index=int(select_last_index), smallest=True)
+    _int32_outputs(ctx, node.output)
+
+
+def TopK(ctx, node, X, K, *, axis=-1, largest=1, sorted=1):
+    rank = len(ctx.shape(X))
+    if ctx.const(K) is None or _axis(ctx, node, axis, rank) != rank - 1:
+        raise ctx.error(node, "TopK needs a constant K and the last axis")
+    if not sorted:
+        raise ctx.error(node, "unsorted TopK is not supported")
+    outs = list(node.output)
+    if len(outs) != 2 or not all(outs):
+        raise ctx.error(node, "TopK needs both outputs (values and indices)")
+    ctx.emit(node, "top_k", [X], outs, k=int(ctx.const(K).reshape(-1)[0]), largest=bool(largest))
+    _int32_outputs(ctx, outs[1:])
+
+
 # -- quantization -----------------------------------------------------------------
 def QuantizeLinear(ctx, node, X, y_scale, y_zero_point=None, *, axis=1, saturate=1, block_size=0,
                    output_dtype=0):
