@@ -608,3 +608,7 @@ def _resize(ctx, node, X, mode, ctm, nearest_mode):
 
 OPS = {name: fn for name, fn in dict(globals()).items()
        if callable(fn) and getattr(fn, "__module__", "") == __name__ and name[0].isupper()}
+
+from tinyc.frontend.onnx_rnn import GRU, LSTM  # noqa: E402  (registered here, defined in their own module)
+
+OPS.update(LSTM=LSTM, GRU=GRU)
