@@ -4,6 +4,7 @@ Oracle: the CLI contract in ../shared/design.md.
 """
 import os
 import subprocess
+import shutil
 import sys
 from pathlib import Path
 
@@ -223,3 +224,37 @@ def test_bad_plot_path(tmp_path, capsys, plot, needle):
     assert rc == 2
     one_error(err, "--plot", needle)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_linker_rejects_what_the_quick_check_lets_through(tmp_path, capsys):
+    """A 3x13x13 conv: arena + I/O + the linker script's stack/heap reserve is under the 8 KB of an
+    STM32F100 (stm32vldiscovery), so only the real link (newlib's statics on top) shows it does not
+    fit. Oracle: the linker's own message; no OUTDIR."""
+    from tinyc.boards import get_board, ram_reserve
+    from tinyc.pipeline import Options, compile_model
+    m = small_onnx(tmp_path / "c.onnx", op="Conv", dims=(1, 3, 13, 13), w=np.ones((3, 3, 3, 3), np.float32),
+                   out_dims=(1, 3, 11, 11))
+    host = compile_model(m, None, Options()).report
+    io_out = 3 * 11 * 11 * 4
+    assert host["arena_bytes"] + io_out + ram_reserve(get_board("stm32vldiscovery")) < 8192
+    rc, _, err = cli(capsys, "compile", m, "-o", tmp_path / "proj", "--board", "stm32vldiscovery")
+    assert rc == 2 and not (tmp_path / "proj").exists()
+    one_error(err, "stm32vldiscovery", "ld: ", "does not fit")
+
+
+def test_build_failure_shows_the_compiler_and_keeps_the_project(tmp_path, capsys, monkeypatch):
+    """`tinyc run` whose build fails (a forced bad -include): gcc's own line, and the project stays."""
+    import tinyc.cli
+    make_options = tinyc.cli.make_options
+    monkeypatch.setattr(tinyc.cli, "make_options", lambda **kw: setattr(
+        o := make_options(**kw), "extra_cflags", ["-include", str(tmp_path / "no_such_header.h")]) or o)
+    np.save(tmp_path / "x.npy", np.zeros((1, 640), np.int8))
+    rc, _, err = cli(capsys, "run", AD, "--input", tmp_path / "x.npy", "--output", tmp_path / "y.npy")
+    assert rc == 2
+    one_error(err, "no_such_header.h", "No such file", "kept")
+    kept = Path(err.split("tinyc: error: ")[1].split(": ")[0])
+    try:
+        assert (kept / "Makefile").is_file() and (kept / "report.json").is_file()
+    finally:
+        shutil.rmtree(kept.parent, ignore_errors=True)
+    assert not (tmp_path / "y.npy").exists()

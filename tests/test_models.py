@@ -5,6 +5,7 @@ Oracles:
 - QDQ ONNX: the same bytes as the TFLite original (through LiteRT);
 - boards: the host build's bytes.
 """
+import json
 import subprocess
 from pathlib import Path
 
@@ -74,6 +75,8 @@ def test_tflite_int8_qemu_matches_litert(name, board, tmp_path):
     assert stats["ram_reserve_bytes"] == (sym["__heap_start"] - sym["__bss_end__"]) + sym["__heap_min"] + (
         sym["__StackTop"] - sym["__StackLimit"])
     assert stats["sram_bytes"] == stats["static_ram_bytes"] + stats["stack_bytes"] and stats["stack_bytes"] > 0
+    image = json.loads((tmp_path / "run_proj" / "report.json").read_text())["image"]  # compile's link check
+    assert image["static_ram_bytes"] == stats["static_ram_bytes"] and image["flash_bytes"] == stats["flash_bytes"]
 
 
 FLOAT = ["ad_autoencoder", "kws_dscnn", "vww_mbv1"]

@@ -36,6 +36,12 @@ def print_summary(report: dict, outdir, con: Console | None = None) -> None:
         con.print(f"  {line}")
     con.print(f"  weights {_b(report['weights_bytes'])}")
     con.print(f"  MACs    {report['macs']:,}")
+    im = report.get("image")
+    if im:
+        ram = im["static_ram_bytes"] + im["ram_reserve_bytes"]
+        con.print(f"  linked  flash {im['flash_bytes']:,} of {im['board_flash_bytes']:,} B; SRAM {ram:,} of "
+                  f"{im['board_sram_bytes']:,} B [dim](.data + .bss {im['static_ram_bytes']:,} B + the linker "
+                  f"script's stack and heap {im['ram_reserve_bytes']:,} B)[/dim]")
     if "patch" in report:
         print_patch(con, report)
 

@@ -31,6 +31,7 @@ class Options:
     max_mac_overhead: float = 0.30  # --patch auto without a budget: most extra MACs allowed
     precision: str = "int8"
     flash_budget: int | None = None  # --precision mixed: most weights bytes
+    link_check: bool = True  # compile_model on a board: build and let the linker judge the fit
     extra_cflags: list[str] = field(default_factory=list)
 
 
@@ -199,9 +200,24 @@ def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, fo
         check_outdir(outdir, force)
     q = quantize(graph if graph is not None else load_model(path), opts)
     c = compile_graph(q, opts)
+    check = _linker_check(opts.board, c.program.name) if opts.link_check else None
     if outdir is not None:
-        write_project(Path(outdir), c.files, opts.board, c.report, force)
+        write_project(Path(outdir), c.files, opts.board, c.report, force, check=check)
+    elif check is not None:
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="tinyc-link-") as tmp:
+            write_project(Path(tmp) / "project", c.files, opts.board, c.report, check=check)
     return c
+
+
+def _linker_check(board_name: str, model: str):
+    """For a board with SRAM/flash limits: the linker's verdict on the built project (None for the host)."""
+    from tinyc.backend.image import link_check
+    from tinyc.boards import get_board
+    board = get_board(board_name)
+    if board.qemu_machine is None or not (board.sram_bytes or board.flash_bytes):
+        return None
+    return lambda project: link_check(project, board, model)
 
 
 def _board_dict(board) -> dict:

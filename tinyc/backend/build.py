@@ -26,8 +26,10 @@ REASON = re.compile(r"overflowed|error:|error\b|undefined reference|does not fit
 def failure_reason(text: str, returncode: int) -> str:
     """The compiler's, linker's or program's own words: its first error lines (at most two,
     make's own lines last), else the last line of output."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    lines = [re.sub(r"^\S*/(ld|cc1|as|collect2)(: )", r"\1\2", ln.strip()) for ln in text.splitlines() if ln.strip()]
     own = [ln for ln in lines if REASON.search(ln) and not ln.startswith("make")]
+    if len(own) > 1:  # collect2's summary adds nothing to ld's own line
+        own = [ln for ln in own if not ln.startswith("collect2:")] or own
     if own:
         return "; ".join(dict.fromkeys(own[:2]))
     return lines[-1] if lines else f"exit status {returncode}"

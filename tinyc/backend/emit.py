@@ -72,9 +72,12 @@ def render_project(prog: Program, board: dict, source: str, extra_cflags=(), *, 
 
 
 def write_project(outdir: Path, files: dict[str, str], board_name: str, report: dict,
-                  force: bool = False) -> None:
+                  force: bool = False, check=None) -> None:
     """Write the project into a staging directory, then install it at outdir
-    (tinyc.outdir: only a missing/empty dir or a previous tinyc project is written)."""
+    (tinyc.outdir: only a missing/empty dir or a previous tinyc project is written).
+    check(staging dir) -> dict runs before report.json is written and before the install (the
+    board's link check: a project that does not link is never installed); its result is
+    report["image"]."""
     outdir = Path(outdir).absolute()
     check_outdir(outdir, force)
     try:
@@ -90,6 +93,8 @@ def write_project(outdir: Path, files: dict[str, str], board_name: str, report: 
         common = BOARDS / "common"
         if common.is_dir() and board_name != "host":
             shutil.copytree(common, tmp / "board" / "common")
+        if check is not None:
+            report["image"] = check(tmp)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
         install_project(tmp, outdir, force)
     except OSError as e:

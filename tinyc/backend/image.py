@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tinyc.errors import TinycError
+from tinyc.errors import BuildError, TinycError
 
 SIZE = "arm-none-eabi-size"
 RAM_SECTIONS = (".data", ".bss")
@@ -50,3 +50,19 @@ def image_sizes(elf: Path) -> dict[str, int]:
     return {"flash_bytes": sum(size.get(k, 0) for k in FLASH_SECTIONS),
             "static_ram_bytes": static,
             "ram_reserve_bytes": sum(size.get(k, 0) for k in RESERVE_SECTIONS)}
+
+
+def link_check(project: Path, board, model: str) -> dict:
+    """Build the project (arm-none-eabi-gcc and ld with the board's linker script) and return the
+    image's real sizes against the board's limits. The linker is the judge: a program that does not
+    fit fails to link (region overflow, or tc_sections.ld's ASSERT), and its own words become a
+    one-line TinycError."""
+    from tinyc.backend.build import make
+    try:
+        make(project, "-j2", "all")
+    except BuildError as e:
+        raise TinycError(f"{model} does not build for board {board.name}: {e.what.split(': ', 1)[-1]}",
+                         f"board '{board.name}'") from None
+    sizes = image_sizes(Path(project) / "build" / f"{model}.elf")
+    return {**sizes, "board_flash_bytes": board.flash_bytes, "board_sram_bytes": board.sram_bytes,
+            "source": f"{SIZE} -A on the linked image"}
