@@ -67,7 +67,8 @@ def render_project(prog: Program, board: dict, source: str, extra_cflags=(), *, 
     }
     sources = [f"{prog.name}.c", "main.c", *runtime_sources()]
     files["Makefile"] = env.get_template("Makefile.j2").render(
-        model=prog.name, sources=sources, board=board, extra_cflags=list(extra_cflags))
+        model=prog.name, sources=sources, board=board, extra_cflags=list(extra_cflags),
+        inputs=prog.inputs, outputs=prog.outputs)
     return files
 
 
