@@ -12,6 +12,11 @@ import click
 from tinyc.errors import BuildError, TinycError
 
 
+def _quiet(ctx, param, value):
+    from tinyc.progress import quiet
+    quiet(bool(value))
+
+
 def compile_options(f):
     """Options shared by compile, run and inspect."""
     opts = [
@@ -27,6 +32,8 @@ def compile_options(f):
         click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
                      help="mixed: per-layer int8 / int4-weight / int16-activation layers; with --patch: QuantMCU"),
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
+        click.option("-q", "--quiet", is_flag=True, callback=_quiet, expose_value=False, is_eager=True,
+                     help="no progress display (it is off anyway when stderr is not a terminal)"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -136,9 +143,9 @@ def inspect_cmd(model, plot, **kw):
 @cli.command("boards")
 def boards_cmd():
     """List the supported boards."""
-    from rich.console import Console
     from tinyc.boards import boards_table
-    Console().print(boards_table())
+    from tinyc.inspect_view import console
+    console().print(boards_table())
 
 
 def main(argv=None) -> int:

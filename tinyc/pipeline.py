@@ -18,6 +18,7 @@ from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
 from tinyc.ops import OPS
 from tinyc.report import build_report
+from tinyc.progress import step
 from tinyc.validate import calibration_range, warn
 
 
@@ -124,7 +125,8 @@ def quantize(g: Graph, opts: Options) -> Graph:
     q8 = verify(quantize_graph(g, ranges))
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
-        return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
+        with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):
+            return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
     return q8
 
 
@@ -143,7 +145,8 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     q = q.copy()
     if opts.patch != "off":
         from tinyc.backend.patch_lower import choose_plan
-        plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
+        with step(f"patch plan ({opts.patch})"):
+            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
         if plan.split is not None:
             return _compile_patched(q, opts, board, plan)
         if opts.precision == "mixed":
@@ -175,7 +178,8 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     qm = None
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
-        qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
+        with step("QuantMCU search (VDPC thresholds, VDQS bits)"):
+            qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
     extra = None
     if qm is not None:
         from tinyc.quantmcu.lower import stage_entries

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyc.errors import BuildError, TinycError
+from tinyc.progress import step
 
 
 @dataclass
@@ -80,13 +81,21 @@ def parse_stdout(text: str) -> tuple[list[int], int]:
     return ins, int(m.group(1)) if m else 0
 
 
+def _where(outdir: Path) -> str:
+    """'QEMU <machine>' or 'host', from the project's Makefile."""
+    m = re.search(r"^QEMU_MACHINE := (\S+)", (Path(outdir) / "Makefile").read_text(), re.M)
+    return f"QEMU {m.group(1)}" if m else "host"
+
+
 def run_project(outdir: Path, samples, in_dtypes, out_shapes, out_dtypes,
                 make_vars: dict | None = None, timeout: int = 600) -> RunResult:
     """Build outdir, run every sample through `make run`, and read the outputs back."""
     outdir = Path(outdir)
-    make(outdir, "all", env_vars=make_vars, timeout=timeout)
+    with step(f"building {outdir.name}"):
+        make(outdir, "all", env_vars=make_vars, timeout=timeout)
     write_inputs(outdir, samples, in_dtypes)
-    stdout = make(outdir, "run", env_vars=make_vars, timeout=timeout)
+    with step(f"running {len(samples)} sample(s) ({_where(outdir)})"):
+        stdout = make(outdir, "run", env_vars=make_vars, timeout=timeout)
     outputs = read_outputs(outdir, len(samples), out_shapes, out_dtypes)
     ins, stack = parse_stdout(stdout)
     return RunResult(outputs, ins, stack, stdout)

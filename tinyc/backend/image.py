@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 from tinyc.errors import BuildError, TinycError
+from tinyc.progress import step
 
 SIZE = "arm-none-eabi-size"
 RAM_SECTIONS = (".data", ".bss")
@@ -59,7 +60,8 @@ def link_check(project: Path, board, model: str) -> dict:
     one-line TinycError."""
     from tinyc.backend.build import make
     try:
-        make(project, "-j2", "all")
+        with step(f"building for {board.name} (the linker checks the fit)"):
+            make(project, "-j2", "all")
     except BuildError as e:
         raise TinycError(f"{model} does not build for board {board.name}: {e.what.split(': ', 1)[-1]}",
                          f"board '{board.name}'") from None

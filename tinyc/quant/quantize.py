@@ -31,7 +31,8 @@ def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "m
     from tinyc.float_ref import run_float
 
     obs: dict[str, object] = {}
-    for s in samples:
+    from tinyc.progress import track
+    for s in track(samples, f"calibrating on {len(samples)} samples"):
         env = run_float(g, s, return_all=True)
         for t in g.activations():
             if t.name in env:
