@@ -103,53 +103,6 @@ def print_layers(c, con: Console | None = None) -> None:
 
 
 def plot_memory(c, path) -> None:
-    """Live memory over the layers, stacked by tensor."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    if "patch" in c.report:
-        return plot_patch_memory(c.report, path, plt)
-    mem = c.memory
-    n = len(c.report["layers"])
-    fig, ax = plt.subplots(figsize=(max(6, n * 0.35), 4))
-    bottoms = [0] * n
-    for b in sorted(mem.buffers, key=lambda b: (b.first, b.name)):
-        # an in-place group occupies, at each step, its largest live member
-        heights = [max([s for _, s, f, last in b.rects() if f <= i <= last], default=0) for i in range(n)]
-        ax.bar(range(n), heights, bottom=bottoms, width=0.85, label=b.members[0][-24:])
-        bottoms = [x + h for x, h in zip(bottoms, heights)]
-    ax.axhline(c.report["arena_bytes"], color="k", ls="--", lw=1, label=f"arena {c.report['arena_bytes']:,} B")
-    ax.set_xlabel("layer")
-    ax.set_ylabel("live bytes")
-    ax.set_title(f"{c.report['model']}: live activation memory per layer")
-    if len(mem.buffers) <= 20:
-        ax.legend(fontsize=6, ncol=2)
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    finally:
-        plt.close(fig)
-
-
-def plot_patch_memory(rep: dict, path, plt) -> None:
-    """Per-layer live memory, layer by layer vs patch-based (as MCUNetV2's figure), peaks marked."""
-    p = rep["patch"]
-    base, patched = p["live_bytes_layer_by_layer"], p["live_bytes"]
-    n = len(base)
-    xs = list(range(n))
-    fig, ax = plt.subplots(figsize=(max(6, n * 0.35), 4))
-    ax.bar([x - 0.2 for x in xs], base, width=0.4, color="tab:gray", label="layer by layer")
-    ax.bar([x + 0.2 for x in xs], patched, width=0.4, color="tab:blue", label=f"patch-based ({p['plan']})")
-    ax.axhline(max(base), color="tab:gray", ls="--", lw=1, label=f"peak {max(base):,} B")
-    ax.axhline(max(patched), color="tab:blue", ls="--", lw=1, label=f"peak {max(patched):,} B")
-    ax.axvspan(-0.5, p["split"] + 0.5, color="tab:blue", alpha=0.08, label="patch stage")
-    ax.set_xlabel("layer")
-    ax.set_ylabel("live bytes (model input excluded in patch mode)")
-    ax.set_title(f"{rep['model']}: per-layer memory, MACs +{100 * p['mac_overhead']:.1f}% with patches")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=120)
-    finally:
-        plt.close(fig)
+    """The --plot figure (tinyc/plot.py)."""
+    from tinyc.plot import plot_memory as draw
+    draw(c, path)

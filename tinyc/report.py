@@ -32,6 +32,7 @@ def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str, work: Mem
             "output_shape": list(g.tensors[n.outputs[0]].shape),
             "output_bytes": int(sum(g.tensors[y].nbytes for y in n.outputs)),
             "scratch_bytes": int(c.scratch),
+            "step": i,  # index of the memory plan's step this layer runs in
             "live_bytes": int(mem.live[i]) if i < len(mem.live) else 0,
             "work_live_bytes": int(work.live[i]) if i < len(work.live) else 0,
             "inplace": bool(c.inplace and _shares(mem, c.inplace)),
@@ -108,6 +109,7 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
             "output_shape": list(g.tensors[n.outputs[0]].shape),
             "output_bytes": int(sum(g.tensors[y].nbytes for y in n.outputs)),
             "scratch_bytes": int(pl.steps[k].scratch) if i >= pre else 0,
+            "step": int(k),  # the memory plan's step (one patch-loop iteration for a staged node)
             "live_bytes": int(mem.live[k]),
             "work_live_bytes": int(mem.live[k]),
             "inplace": bool(pair and _shares(mem, pair)),
