@@ -81,8 +81,10 @@ def test_tflite_int8_qemu_matches_litert(name, board, tmp_path):
 
 FLOAT = ["ad_autoencoder", "kws_dscnn", "vww_mbv1"]
 BOARDS = ["netduinoplus2", "mps2-an386", "mps2-an500", "stm32f746g-disco"]
+# one float model per board in the default run (VWW on boards: the slow sweep and
+# tests/test_instruction_counts.py's int8 VWW on mps2-an386)
 DEFAULT_PAIRS = [("ad_autoencoder", "netduinoplus2"), ("kws_dscnn", "mps2-an386"),
-                 ("vww_mbv1", "mps2-an500"), ("kws_dscnn", "stm32f746g-disco")]
+                 ("ad_autoencoder", "mps2-an500"), ("kws_dscnn", "stm32f746g-disco")]
 
 
 def float_inputs(name, n=3, seed=2):
@@ -122,8 +124,8 @@ def test_float_onnx_every_board_matches_host(name, board, tmp_path):
 
 @pytest.mark.qemu
 def test_instruction_count_is_deterministic(tmp_path):
-    x = int8_inputs("kws_dscnn", n=2)
-    _, a = tinyc_run(MODELS / "kws_dscnn_int8.tflite", x, tmp_path, board="mps2-an386", tag="a")
-    _, b = tinyc_run(MODELS / "kws_dscnn_int8.tflite", x, tmp_path, board="mps2-an386", tag="b")
+    x = int8_inputs("ad_autoencoder", n=2)
+    _, a = tinyc_run(MODELS / "ad_autoencoder_int8.tflite", x, tmp_path, board="mps2-an386", tag="a")
+    _, b = tinyc_run(MODELS / "ad_autoencoder_int8.tflite", x, tmp_path, board="mps2-an386", tag="b")
     assert a["instructions_per_sample"] == b["instructions_per_sample"]
-    assert a["instructions"] > 1_000_000
+    assert a["instructions"] > 100_000
