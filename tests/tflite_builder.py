@@ -58,6 +58,9 @@ OPS: dict[str, tuple[str, str | None]] = {
     "RESIZE_NEAREST_NEIGHBOR": ("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"),
     "TRANSPOSE": ("TRANSPOSE", "TransposeOptions"),
     "RESHAPE": ("RESHAPE", "ReshapeOptions"),
+    "LEAKY_RELU": ("LEAKY_RELU", "LeakyReluOptions"),
+    "STRIDED_SLICE": ("STRIDED_SLICE", "StridedSliceOptions"),
+    "TRANSPOSE_CONV": ("TRANSPOSE_CONV", "TransposeConvOptions"),
 }
 
 # option fields whose value is an enum given by name
