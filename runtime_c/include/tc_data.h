@@ -90,6 +90,9 @@ tc_status tc_pad_s16(const tc_pad_params *params, const int16_t *input, int16_t 
  */
 tc_status tc_concat_s8(const tc_concat_params *params, const int8_t *lut, const int8_t *input, int8_t *output);
 
+/** @brief int16 concatenation slot copy (TFLite 16x8 CONCATENATION: no rescaling, equal QParams). */
+tc_status tc_concat_s16(const tc_concat_params *params, const int16_t *input, int16_t *output);
+
 /**
  * @brief int8 transpose of a tensor up to rank 4.
  *
