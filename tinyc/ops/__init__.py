@@ -22,6 +22,7 @@ from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
+from tinyc.ops import lstm
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -49,6 +50,7 @@ OPS: dict[str, ModuleType] = {
     "sub": sub,
     "strided_slice": strided_slice,
     "transpose_conv": transpose_conv,
+    "lstm": lstm,
 }
 
 
