@@ -63,7 +63,7 @@ def run_batch(graphs: list[Graph], inputs: list[list[np.ndarray]], opt: str = "-
         with ThreadPoolExecutor(jobs) as ex:
             objs = list(ex.map(_compile, jobs_args))
         exe = d / "batch"
-        subprocess.run(["gcc", *flags, *map(str, objs), "-o", str(exe)], check=True, capture_output=True)
+        subprocess.run(["gcc", *flags, *map(str, objs), "-o", str(exe), "-lm"], check=True, capture_output=True)
         with open(d / "input.bin", "wb") as f:
             for m, xs in zip(models, inputs):
                 for p, x in zip(m["inputs"], xs):

@@ -72,6 +72,8 @@ def load_model(path: str | Path) -> Graph:
 
 
 def is_quantized(g: Graph) -> bool:
+    if g.meta.get("prequantized"):  # a quantized TFLite model, float islands included
+        return True
     return all(t.dtype != "float32" for t in g.activations()
                if t.name not in g.inputs and t.name not in g.outputs)
 
@@ -111,6 +113,9 @@ def quantize(g: Graph, opts: Options) -> Graph:
 
 
 def check_supported(g: Graph) -> None:
+    from tinyc.ops.float_island import check
+    if g.meta.get("prequantized"):
+        check(g)
     for n in g.nodes:
         if n.op not in OPS:
             raise TinycError(f"op '{n.op}' has no int8 kernel yet (have: {', '.join(sorted(OPS))})",

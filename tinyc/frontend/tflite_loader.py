@@ -198,6 +198,8 @@ class _GraphBuilder:
             self.g.nodes.append(OpContext(self, op).convert())
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
+        if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
+            self.g.meta["prequantized"] = True  # never re-quantized; float tensors are float islands
         try:
             return verify(self.g)
         except IRError as e:
