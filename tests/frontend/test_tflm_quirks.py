@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness import run_graph_c
+from batch_c import run_batch_samples
 from tflite_builder import TensorSpec, build_model, run_litert
 from tinyc.pipeline import load_model
 from tinyc.ref import run_int
@@ -33,26 +33,32 @@ def _model(rng, op):
     return build_model(op, [x, w, b], [y], opts)
 
 
-@pytest.mark.parametrize("op", ["DEPTHWISE_CONV_2D", "CONV_2D"])
-def test_bias_quantized_dimension_quirk(tmp_path, op):
+def test_bias_quantized_dimension_quirk(tmp_path):
+    """DEPTHWISE_CONV_2D and CONV_2D with the quirk: ref and C (one ASan host binary) == TFLM, 3 samples."""
     from tflite_micro.python.tflite_micro import runtime
 
-    rng = np.random.default_rng(7)
-    model = _model(rng, op)
-    xs = [rng.integers(-128, 128, (1, 6, 6, 6)).astype(np.int8) for _ in range(3)]
-    with pytest.raises(Exception, match="quantized_dimension"):
-        run_litert(model, [xs[0]])
-    tflm = runtime.Interpreter.from_bytes(model)
-    want = []
-    for x in xs:
-        tflm.set_input(x, 0)
-        tflm.invoke()
-        want.append(tflm.get_output(0).copy())
-    path = tmp_path / "quirk.tflite"
-    path.write_bytes(model)
-    g = load_model(path)
-    for x, w in zip(xs, want):
-        assert run_int(g, {g.inputs[0]: x})[g.outputs[0]].tobytes() == w.tobytes()
-    for (y,), w in zip(run_graph_c(g, [[x] for x in xs]), want):
-        assert y.tobytes() == w.tobytes()
-    assert len(np.unique(want[0])) > 20
+    graphs, samples, wants = [], [], []
+    for k, op in enumerate(("DEPTHWISE_CONV_2D", "CONV_2D")):
+        rng = np.random.default_rng(7 + k)
+        model = _model(rng, op)
+        xs = [rng.integers(-128, 128, (1, 6, 6, 6)).astype(np.int8) for _ in range(3)]
+        with pytest.raises(Exception, match="quantized_dimension"):
+            run_litert(model, [xs[0]])
+        tflm = runtime.Interpreter.from_bytes(model)
+        want = []
+        for x in xs:
+            tflm.set_input(x, 0)
+            tflm.invoke()
+            want.append(tflm.get_output(0).copy())
+        path = tmp_path / f"quirk_{op.lower()}.tflite"
+        path.write_bytes(model)
+        g = load_model(path)
+        for x, w in zip(xs, want):
+            assert run_int(g, {g.inputs[0]: x})[g.outputs[0]].tobytes() == w.tobytes()
+        assert len(np.unique(want[0])) > 20
+        graphs.append(g)
+        samples.append([[x] for x in xs])
+        wants.append(want)
+    for outs, want in zip(run_batch_samples(graphs, samples, sanitize=True), wants):
+        for (y,), w in zip(outs, want):
+            assert y.tobytes() == w.tobytes()
