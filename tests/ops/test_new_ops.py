@@ -73,3 +73,18 @@ def test_sub_rounding_is_negated_multiplier():
     x = np.arange(-(1 << 12), 1 << 12, dtype=np.int64)
     m = np.int64(1 << 30)
     assert np.any(srdhm(x, -m) != -srdhm(x, m))
+
+
+def test_int16_add_pot_path_is_refused(tmp_path):
+    """LiteRT's shift-only int16 ADD (pot_scale_int16 with power-of-two scales) differs from the general path
+    tinyc implements: the frontend refuses it with one line instead of giving different bytes."""
+    from tflite_builder import TensorSpec, build_model
+    from tinyc.errors import TinycError
+    a, b = TensorSpec("a", (1, 8), "int16", 2 ** -10, 0), TensorSpec("b", (1, 8), "int16", 2 ** -12, 0)
+    y = TensorSpec("y", (1, 8), "int16", 2 ** -10, 0)
+    path = tmp_path / "pot.tflite"
+    path.write_bytes(build_model("ADD", [a, b], [y], {}))
+    with pytest.raises(TinycError, match="pot_scale_int16"):
+        load_model(path)
+    path.write_bytes(build_model("ADD", [a, b], [y], {"pot_scale_int16": False}))
+    assert load_model(path).nodes[0].op == "add"
