@@ -37,7 +37,7 @@ from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
-from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
+from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, evaluate, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
 from tinyc.patching.split import split_graph, window_load
@@ -97,8 +97,8 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, extra=No
                            load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs, time_limit_s), k)
+    base = layer_by_layer(ModelCosts(g) if k else costs, time_limit_s)  # same convention: input outside
+    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k)
 
 
 def _rect(r) -> list[int]:
@@ -234,25 +234,37 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
                              "layer by layer): choose a later split", "--patch")
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead)
+    base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
-def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
-    """choose_plan on a graph without an input interface."""
+def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float,
+                base: PatchPlan | None = None) -> PatchPlan:
+    """choose_plan on the graph after the input interface; base is layer by layer (whole graph)."""
     if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
         lower_patched_check(g, spec[0])
     if spec != "auto":
         return choose(g, patch, budget, max_mac_overhead, copy_input=True)
     cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
     if not cands:
-        print(f"tinyc: note: {g.name} has no stage that can run patch by patch (it needs spatial layers: "
-              f"{', '.join(C_STAGE_OPS)}); compiling layer by layer", file=sys.stderr)
-    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
+        print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
+              f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
+              "tensor of at least 2x2); compiling layer by layer", file=sys.stderr)
+    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)
     if cands and plan.split is None:
-        print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no patch plan needs less work memory "
-              f"within {100 * max_mac_overhead:.0f}% extra MACs", file=sys.stderr)
+        why_not(g, cands, plan, max_mac_overhead)
     return plan
+
+
+def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
+    """The stderr note when --patch auto keeps layer by layer: the best candidates' numbers."""
+    costs = ModelCosts(g)
+    best = min((evaluate(costs, *c, True) for c in cands[:: max(1, len(cands) // 40)]),
+               key=lambda p: (p.work_bytes, p.macs))
+    print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: its work memory is {base.work_bytes} B "
+          f"(model input outside the arena); the best patch plan sampled, {best.label}, needs {best.work_bytes} B "
+          f"at {100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
 
 
 def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:
