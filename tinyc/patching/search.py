@@ -166,13 +166,13 @@ def _least_work(costs, cands, base: PatchPlan, max_macs: float, copy_input, time
             fits = True
             if x.lb > best.work_bytes:
                 continue
-            p = evaluate(costs, *c, copy_input, time_limit_s)
+            p = evaluate(costs, *c, copy_input, time_limit_s, with_arena=False)
             if (p.work_bytes, p.macs) < (best.work_bytes, best.macs):
                 best = p
         misses = 0 if fits else misses + 1
         if misses >= STOP_AFTER:
             break
-    return best
+    return best if best is base else evaluate(costs, best.split, *best.grid, copy_input, time_limit_s)
 
 
 def search(g: Graph, budget: int | None = None, max_mac_overhead: float = MAX_MAC_OVERHEAD,
