@@ -36,6 +36,7 @@ from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
+from tinyc.ops.conv2d import scratch_general
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, evaluate, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
@@ -75,7 +76,7 @@ def c_patchable(g: Graph, split: int) -> bool:
     return True
 
 
-def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, extra=None) -> PatchLowering:
+def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
     indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index: (entry, arrays)}
     adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
@@ -85,7 +86,7 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, extra=No
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
-    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=False)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=False)
     offsets = tensor_offsets(bufs, p)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
@@ -97,7 +98,7 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, extra=No
                            load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    base = layer_by_layer(ModelCosts(g) if k else costs, time_limit_s)  # same convention: input outside
+    base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
     return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k)
 
 
@@ -141,7 +142,9 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     kinds = {c.template for c in calls}
     if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
         for c in calls:
-            c.template, c.scratch, c.inplace = "conv2d_s8.j2", 0, None
+            p = c.params
+            c.template, c.inplace, c.scratch_min = "conv2d_s8.j2", None, 0
+            c.scratch = scratch_general(p["kh"] * p["kw"] * p["cin"], p["cout"], 1)
     return calls
 
 

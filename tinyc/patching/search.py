@@ -79,11 +79,11 @@ def pareto(plans: list[PatchPlan]) -> list[PatchPlan]:
     return front
 
 
-def evaluate_all(costs: ModelCosts, cands, copy_input: bool = False, time_limit_s: float = 0.5) -> list[PatchPlan]:
+def evaluate_all(costs: ModelCosts, cands, copy_input: bool = False) -> list[PatchPlan]:
     """Every candidate scored (the layer-by-layer baseline first)."""
-    out = [layer_by_layer(costs, time_limit_s)]
+    out = [layer_by_layer(costs)]
     for s, nh, nw in cands:
-        out.append(evaluate(costs, s, nh, nw, copy_input, time_limit_s))
+        out.append(evaluate(costs, s, nh, nw, copy_input))
     return out
 
 
@@ -102,14 +102,14 @@ class _Scored:
         return self._lb
 
 
-def _smallest(costs, scored, base: PatchPlan, max_macs: float, copy_input, time_limit_s) -> PatchPlan:
+def _smallest(costs, scored, base: PatchPlan, max_macs: float, copy_input) -> PatchPlan:
     """The least work_bytes (ties: fewer MACs) among scored candidates with MACs <= max_macs;
     a candidate is planned only if its lower bound could still win."""
     best = base
     for x in sorted((x for x in scored if x.macs <= max_macs), key=lambda x: (x.lb, x.macs)):
         if x.lb > best.work_bytes:
             break
-        p = evaluate(costs, *x.cand, copy_input, time_limit_s)
+        p = evaluate(costs, *x.cand, copy_input)
         if (p.work_bytes, p.macs) < (best.work_bytes, best.macs):
             best = p
     return best
@@ -145,7 +145,7 @@ def rest_floor(costs: ModelCosts) -> list[int]:
     return floor
 
 
-def _least_work(costs, cands, base: PatchPlan, max_macs: float, copy_input, time_limit_s) -> PatchPlan:
+def _least_work(costs, cands, base: PatchPlan, max_macs: float, copy_input) -> PatchPlan:
     """The least work_bytes (ties: fewer MACs) among cands with MACs <= max_macs, or base. Splits are
     visited in order; a split whose rest_floor cannot beat the best so far is skipped, a candidate is
     planned only if its lower bound can, and the walk stops after STOP_AFTER consecutive splits where
@@ -166,34 +166,34 @@ def _least_work(costs, cands, base: PatchPlan, max_macs: float, copy_input, time
             fits = True
             if x.lb > best.work_bytes:
                 continue
-            p = evaluate(costs, *c, copy_input, time_limit_s, with_arena=False)
+            p = evaluate(costs, *c, copy_input, with_arena=False)
             if (p.work_bytes, p.macs) < (best.work_bytes, best.macs):
                 best = p
         misses = 0 if fits else misses + 1
         if misses >= STOP_AFTER:
             break
-    return best if best is base else evaluate(costs, best.split, *best.grid, copy_input, time_limit_s)
+    return best if best is base else evaluate(costs, best.split, *best.grid, copy_input)
 
 
 def search(g: Graph, budget: int | None = None, max_mac_overhead: float = MAX_MAC_OVERHEAD,
-           cands=None, copy_input: bool = False, time_limit_s: float = 0.5, base: PatchPlan | None = None) -> PatchPlan:
+           cands=None, copy_input: bool = False, base: PatchPlan | None = None) -> PatchPlan:
     """The `--patch auto` choice (see the module docstring); candidates default to candidates(g).
     base: the layer-by-layer plan to beat (default: g's own; a graph whose input interface runs per
     patch window passes the full graph's, planned with the model input outside the arena too)."""
     costs = ModelCosts(g)
     cands = candidates(g) if cands is None else cands
-    base = layer_by_layer(costs, time_limit_s) if base is None else base
+    base = layer_by_layer(costs) if base is None else base
     if budget is None:
-        return _least_work(costs, cands, base, base.macs * (1 + max_mac_overhead), copy_input, time_limit_s)
+        return _least_work(costs, cands, base, base.macs * (1 + max_mac_overhead), copy_input)
     scored = [_Scored(costs, c, copy_input) for c in cands]
     if base.work_bytes <= budget:
         return base
     for x in sorted(scored, key=lambda x: x.macs):
         if x.lb <= budget:
-            p = evaluate(costs, *x.cand, copy_input, time_limit_s)
+            p = evaluate(costs, *x.cand, copy_input)
             if p.work_bytes <= budget:
                 return p
-    least = _smallest(costs, scored, base, float("inf"), copy_input, time_limit_s)
+    least = _smallest(costs, scored, base, float("inf"), copy_input)
     raise TinycError(f"no patch plan fits the SRAM budget of {budget} bytes: the smallest planned work "
                      f"memory is {least.work_bytes} bytes (plan {least.label}, model input excluded)", g.source)
 
