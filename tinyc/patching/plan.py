@@ -53,6 +53,7 @@ class PatchPlan:
     split_tensor: str = ""
     split_shape: tuple = ()
     max_patch_input: tuple = ()  # (h, w) of the largest input patch
+    stream: bool = False  # row bands with halo caching (tinyc.patching.stream): grid (nbands, 1)
 
     @property
     def mac_overhead(self) -> float:
@@ -60,7 +61,9 @@ class PatchPlan:
 
     @property
     def label(self) -> str:
-        return "off" if self.split is None else f"{self.split}:{self.grid[0]}x{self.grid[1]}"
+        if self.split is None:
+            return "off"
+        return f"{self.split}:{self.grid[0]}s" if self.stream else f"{self.split}:{self.grid[0]}x{self.grid[1]}"
 
 
 class ModelCosts:

@@ -27,19 +27,21 @@ from tinyc.errors import TinycError, where
 from tinyc.ir import Graph, Node, Tensor
 from tinyc.ops import op_module
 from tinyc.patching.patch_graph import patch_attrs
-from tinyc.patching.receptive import PatchRegions, Region, Stage, back_region, stage_tiles
+from tinyc.patching.receptive import Region, Stage, back_region, split_points
 
 
 @dataclass
 class NodeBand:
     """Stage node n on band t: input rows `need` (pads: the patch's own), output rows `new`
-    (need None and new empty: nothing new, the node is skipped on this band);
-    restore: cached rows put on top of the output buffer; save: (first row in the buffer,
-    rows) copied to the cache afterwards; x_row / y_row: buffer rows where need / new start."""
+    (need None and new empty: nothing new, the node is skipped on this band). The output's
+    per-patch buffer holds rows [y_start, new.y1) of the full tensor: `restore` cached rows
+    first, then the new ones (at buffer row y_row = restore); afterwards save = (first buffer
+    row, rows) goes to the cache for the next band. x_row: buffer row of X where need starts."""
 
-    need: Region
+    need: Region | None
     pads: tuple[int, int, int, int]
     new: Region
+    y_start: int
     restore: int
     save: tuple[int, int]
     x_row: int
@@ -65,35 +67,76 @@ def check_stream(stage: Stage) -> None:
                          "output); this stage has a branch", where(stage.graph.source, n.name, n.op))
 
 
-def stream_bands(stage: Stage, nbands: int) -> tuple[list[PatchRegions], list[list[NodeBand]]]:
-    """The nbands x 1 grid's regions and, per band, per stage node, its NodeBand."""
+def _band(stage: Stage, tile: Region, done: dict[str, int]):
+    """Walking one band backwards: per node (need, pads, new, rows the consumer reads [lo, hi))."""
+    g = stage.graph
+    want = tile  # rows of the current node's output its consumer reads this band
+    out = []
+    for n in reversed(stage.nodes):
+        y = n.outputs[0]
+        w = g.tensors[y].shape[2]
+        c = done.get(y, 0)
+        new = Region(c, max(c, want.y1), 0, w)
+        if new.h < 1:
+            out.append((None, (0, 0, 0, 0), new, want))
+            want = None
+            break
+        need, pads = back_region(n, g, new)
+        out.append((need, pads, new, want))
+        want = need
+    skipped = len(stage.nodes) - len(out)
+    out += [(None, (0, 0, 0, 0), None, None)] * skipped
+    return out[::-1], want
+
+
+def stream_bands(stage: Stage, nbands: int) -> tuple[list[Region], list[list[NodeBand]]]:
+    """Per band, the input window it copies and, per stage node, its NodeBand. Bands are the
+    nbands x 1 grid over the split tensor; a node computes the rows [done, hi) where hi is the
+    last row its consumer reads this band."""
     check_stream(stage)
     g = stage.graph
-    tiles = stage_tiles(stage, nbands, 1)
-    done: dict[str, int] = {}  # tensor -> rows computed so far (b_{t-1})
+    _, h, w, _ = g.tensors[stage.output].shape
+    tiles = [Region(y0, y1, 0, w) for y0, y1 in zip(split_points(h, nbands), split_points(h, nbands)[1:])]
+    done: dict[str, int] = {}
+    raw, windows = [], []
+    for tile in tiles:
+        row, first_need = _band(stage, tile, done)
+        for n, (need, pads, new, want) in zip(stage.nodes, row):
+            y = n.outputs[0]
+            if new is None:  # the whole chain before a skipped node is skipped too
+                new = Region(done.get(y, 0), done.get(y, 0), 0, g.tensors[y].shape[2])
+                row[stage.nodes.index(n)] = (None, pads, new, None)
+            done[y] = max(done.get(y, 0), new.y1)
+        raw.append(row)
+        _, ih, iw, _ = g.tensors[stage.input].shape
+        windows.append(first_need if first_need is not None else Region(0, 1, 0, iw))
+    # buffer starts: the lowest row the consumer reads, or the first new row
+    starts = [[min(new.y0, want.y0) if want is not None else new.y0 for (_, _, new, want) in row] for row in raw]
+    for t in range(len(raw) - 2, -1, -1):  # read by nobody this band: the cache passes through
+        for i, (_, _, _, want) in enumerate(raw[t]):
+            if want is None:
+                starts[t][i] = starts[t + 1][i]
     bands = []
-    for t, pr in enumerate(tiles):
-        nxt = tiles[t + 1] if t + 1 < len(tiles) else None
-        row = []
-        for n in stage.nodes:
-            x, y = n.inputs[0], n.outputs[0]
-            a, b = pr.regions[y].y0, pr.regions[y].y1
-            c = max(a, done.get(y, 0))
-            full = pr.regions[y]
-            new = Region(c, b, full.x0, full.x1)
-            if new.h < 1:  # earlier bands computed every row this one needs: the node is skipped
-                keep = 0 if nxt is None else max(0, b - nxt.regions[y].y0)
-                row.append(NodeBand(None, (0, 0, 0, 0), new, b - a, (b - a - keep, keep), 0, b - a))
+    for t, row in enumerate(raw):
+        out = []
+        for i, (need, pads, new, want) in enumerate(row):
+            s0 = starts[t][i]
+            if want is None:
+                out.append(NodeBand(None, pads, new, s0, 0, (0, 0), 0, 0))
                 continue
-            need, pads = back_region(n, g, new)
-            if not pr.regions[x].contains(need):
-                raise AssertionError(f"{n.name}: band {t} needs rows outside the input's region")
-            keep = 0 if nxt is None else max(0, b - nxt.regions[y].y0)
-            row.append(NodeBand(need, pads, new, c - a, (b - a - keep, keep),
-                                need.y0 - pr.regions[x].y0, c - a))
-            done[y] = b
-        bands.append(row)
-    return tiles, bands
+            keep = max(0, new.y1 - starts[t + 1][i]) if t + 1 < len(raw) else 0
+            if i == 0:
+                x_row = need.y0 - windows[t].y0 if need is not None else 0
+            else:
+                x_row = need.y0 - starts[t][i - 1] if need is not None else 0
+            out.append(NodeBand(need, pads, new, s0, new.y0 - s0, (new.y1 - s0 - keep, keep), x_row, new.y0 - s0))
+        bands.append(out)
+    return windows, bands
+
+
+def buffer_rows(stage: Stage, bands: list[list[NodeBand]]) -> list[int]:
+    """Per stage node, the most rows its output's per-patch buffer holds."""
+    return [max(b[i].new.y1 - b[i].y_start for b in bands) for i in range(len(stage.nodes))]
 
 
 def cache_rows(stage: Stage, bands: list[list[NodeBand]]) -> list[int]:
@@ -125,29 +168,107 @@ def stream_macs(stage: Stage, bands: list[list[NodeBand]]) -> list[int]:
     return out
 
 
-def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int) -> np.ndarray:
-    """The split tensor, band by band, each node computing only its new rows from the rows
-    computed so far (a full-size store stands for per-patch buffer + cache: every row it reads
-    must have been computed already, which is asserted)."""
+def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0) -> np.ndarray:
+    """The split tensor, band by band, exactly as the C loop runs it: per node a per-patch buffer
+    (filled with junk first, so a row read before it was written shows), the cache rows restored
+    on top, the new rows computed from the input buffer's rows at x_row, the next band's rows
+    saved to the cache; the split node's new rows are stitched into the split tensor."""
     g = stage.graph
-    _, bands = stream_bands(stage, nbands)
-    store = {stage.input: x_full}
-    done = {stage.input: x_full.shape[1]}
-    for n in stage.nodes:
-        t = g.tensors[n.outputs[0]]
-        store[n.outputs[0]] = np.zeros(t.shape, dtype=t.dtype)
-        done[n.outputs[0]] = 0
-    for row in bands:
-        for n, nb in zip(stage.nodes, row):
-            x, y = n.inputs[0], n.outputs[0]
-            if nb.need is None:
-                continue
-            assert nb.need.y1 <= done[x] and nb.new.y0 == done[y], (n.name, nb)
-            pg = node_graph(stage, n, nb)
-            args = [store[x][:, nb.need.y0:nb.need.y1, nb.need.x0:nb.need.x1, :]]
-            args += [g.tensors[c].data if c else None for c in n.inputs[1:]]
-            out = op_module(n.op).ref(pg.nodes[0], pg, *args)[0]
-            store[y][:, nb.new.y0:nb.new.y1, nb.new.x0:nb.new.x1, :] = np.asarray(out).reshape(pg.tensors[y].shape)
-            done[y] = nb.new.y1
-    assert done[stage.output] == g.tensors[stage.output].shape[1]
-    return store[stage.output]
+    windows, bands = stream_bands(stage, nbands)
+    rng = np.random.default_rng(seed)
+    out_t = g.tensors[stage.output]
+    y_full = np.zeros(out_t.shape, dtype=out_t.dtype)
+    rows = buffer_rows(stage, bands)
+    caches = {n.outputs[0]: np.zeros((1, max(rows[i], 1), *g.tensors[n.outputs[0]].shape[2:]),
+                                     dtype=g.tensors[n.outputs[0]].dtype) for i, n in enumerate(stage.nodes)}
+    for win, row in zip(windows, bands):
+        xbuf = x_full[:, win.y0:win.y1, win.x0:win.x1, :]
+        for i, (n, nb) in enumerate(zip(stage.nodes, row)):
+            y = n.outputs[0]
+            t = g.tensors[y]
+            ybuf = rng.integers(-128, 128, (1, max(rows[i], 1), *t.shape[2:])).astype(t.dtype)
+            ybuf[:, :nb.restore] = caches[y][:, :nb.restore]
+            if nb.need is not None:
+                pg = node_graph(stage, n, nb)
+                args = [xbuf[:, nb.x_row:nb.x_row + nb.need.h, nb.need.x0:nb.need.x1, :]]
+                args += [g.tensors[c].data if c else None for c in n.inputs[1:]]
+                res = np.asarray(op_module(n.op).ref(pg.nodes[0], pg, *args)[0]).reshape(pg.tensors[y].shape)
+                ybuf[:, nb.y_row:nb.y_row + nb.new.h] = res
+            first, keep = nb.save
+            caches[y][:, :keep] = ybuf[:, first:first + keep]
+            xbuf = ybuf
+        last = row[-1]
+        y_full[:, last.new.y0:last.new.y1] = xbuf[:, last.y_row:last.y_row + last.new.h]
+    return y_full
+
+
+def cache_name(y: str) -> str:
+    return f"cache:{y}"
+
+
+def band_calls(stage: Stage, bands: list[list[NodeBand]], i: int) -> list:
+    """Stage node i lowered on every band that computes rows (None where it is skipped)."""
+    n = stage.nodes[i]
+    out = []
+    for b in bands:
+        if b[i].need is None:
+            out.append(None)
+            continue
+        pg = node_graph(stage, n, b[i])
+        out.append(op_module(n.op).lower(pg.nodes[0], pg))
+    return out
+
+
+def stream_schedule(costs, split: int, nbands: int, copy_input: bool = True):
+    """(steps, sizes, MACs, stage, input windows, bands) of the streaming plan: split after node `split`,
+    nbands full-width row bands, halo rows cached. Steps as tinyc.patching.plan's loop (one
+    iteration stands for all), never in place, plus one cache buffer per node output that keeps
+    rows for the next band, live over the whole loop (written at patch.begin, read at stitch)."""
+    from tinyc.backend.schedule import steps_of
+    from tinyc.memory import Step
+    g = costs.g
+    from tinyc.patching.receptive import stage_of
+    stage = stage_of(g, split)
+    windows, bands = stream_bands(stage, nbands)
+    sizes: dict[str, int] = {f"patch:{stage.input}": max(r.h * r.w for r in windows) * costs.pixel_bytes(stage.input)}
+    for n, rows in zip(stage.nodes, buffer_rows(stage, bands)):
+        y = n.outputs[0]
+        sizes[f"patch:{y}"] = max(rows, 1) * g.tensors[y].shape[2] * costs.pixel_bytes(y)
+    keep = cache_rows(stage, bands)
+    caches = []
+    for n, rows in zip(stage.nodes, keep):
+        if rows:
+            y = n.outputs[0]
+            sizes[cache_name(y)] = rows * g.tensors[y].shape[2] * costs.pixel_bytes(y)
+            caches.append(cache_name(y))
+    steps = [Step("patch.begin", [], [stage.output, *caches])]
+    if copy_input:
+        steps.append(Step("patch.load", [stage.input], [f"patch:{stage.input}"]))
+    macs = 0
+    for i, n in enumerate(stage.nodes):
+        calls = [c for c in band_calls(stage, bands, i) if c is not None]
+        scratch = max((c.scratch for c in calls), default=0)
+        x = n.inputs[0]
+        reads = [x if x == stage.input and not copy_input else f"patch:{x}"]
+        steps.append(Step(f"patch.{n.name}", reads, [f"patch:{n.outputs[0]}"], scratch, None))
+    macs = sum(stream_macs(stage, bands))
+    steps.append(Step("patch.stitch", [f"patch:{stage.output}", *caches], []))
+    if not copy_input or stage.input not in costs.in_arena:
+        sizes.pop(f"patch:{stage.input}", None)
+    rest = steps_of(g, costs.calls[split + 1:], costs.in_arena)
+    sizes.update({x: costs.bytes_of(x) for x in costs.in_arena})
+    for x in {x for n in stage.nodes for x in n.outputs} - {stage.output}:
+        sizes.pop(x, None)
+    macs += sum(costs.node_macs[split + 1:])
+    return steps + rest, sizes, macs, stage, windows, bands
+
+
+def evaluate_stream(costs, split: int, nbands: int, copy_input: bool = True, time_limit_s: float = 2.0):
+    """The planned arena and MACs of one streaming candidate (a PatchPlan with stream=True)."""
+    from tinyc.patching.plan import _finish
+    steps, sizes, macs, stage, windows, _ = stream_schedule(costs, split, nbands, copy_input)
+    t = costs.g.tensors[stage.output]
+    biggest = max(windows, key=lambda r: r.h * r.w)
+    extra = dict(split_tensor=stage.output, split_shape=t.shape, max_patch_input=(biggest.h, biggest.w),
+                 stream=True)
+    return _finish(costs, steps, sizes, split, (nbands, 1), macs, time_limit_s, extra)
