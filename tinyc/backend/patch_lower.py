@@ -23,6 +23,7 @@ for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, replace
 
@@ -84,6 +85,8 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: P
     indexes g's nodes. With qplan, the stage runs QuantMCU with its thresholds and bits."""
     k, sub = split_graph(g)
     split = plan.split - k
+    if getattr(plan, "stream", False):
+        return _lower_streamed(g, plan, k, sub, time_limit_s, qplan)
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
@@ -101,6 +104,19 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: P
                      live_bytes(bufs, len(policy[0])), bufs)
     return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
                          layer_by_layer(costs, time_limit_s), k)
+
+
+def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, time_limit_s: float, qplan) -> PatchLowering:
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
+    no QuantMCU."""
+    from tinyc.backend.stream_lower import lower_streamed
+    if k or qplan is not None:
+        raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
+                         "--precision mixed: use an S:NxM grid", g.source)
+    if not c_patchable(sub, plan.split):
+        lower_patched_check(sub, plan.split)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan, time_limit_s)
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0)
 
 
 def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
@@ -282,6 +298,9 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
     split indexing g's nodes; the stage starts after the input interface (split_graph).
     A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
     k, sub = split_graph(g)
+    stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
+    if stream:
+        return stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
     spec = parse_patch(patch)
     if isinstance(spec, tuple) and k:
         if spec[0] < k:
@@ -291,6 +310,19 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
+
+
+def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
+    """--patch S:Ns: split after node S, N full-width row bands with halo caching
+    (tinyc.patching.stream); the stage must be a chain the C loop can run, with no input interface."""
+    from tinyc.patching.stream import evaluate_stream
+    if k:
+        raise TinycError("streaming patch plans (S:Ns) need a model without an input interface", "--patch")
+    if not 1 <= nbands <= 1024:
+        raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    return evaluate_stream(ModelCosts(sub), split, nbands)
 
 
 def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:

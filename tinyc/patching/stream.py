@@ -67,68 +67,64 @@ def check_stream(stage: Stage) -> None:
                          "output); this stage has a branch", where(stage.graph.source, n.name, n.op))
 
 
-def _band(stage: Stage, tile: Region, done: dict[str, int]):
-    """Walking one band backwards: per node (need, pads, new, rows the consumer reads [lo, hi))."""
-    g = stage.graph
-    want = tile  # rows of the current node's output its consumer reads this band
-    out = []
-    for n in reversed(stage.nodes):
-        y = n.outputs[0]
-        w = g.tensors[y].shape[2]
-        c = done.get(y, 0)
-        new = Region(c, max(c, want.y1), 0, w)
-        if new.h < 1:
-            out.append((None, (0, 0, 0, 0), new, want))
-            want = None
-            break
-        need, pads = back_region(n, g, new)
-        out.append((need, pads, new, want))
-        want = need
-    skipped = len(stage.nodes) - len(out)
-    out += [(None, (0, 0, 0, 0), None, None)] * skipped
-    return out[::-1], want
+def _rows(n: Node, g: Graph, c: int, target: int, avail: int) -> tuple[int, Region | None, tuple]:
+    """The most rows [c, hi), hi <= target, node n can compute from its input's first `avail`
+    rows: (hi, input rows needed or None, pads)."""
+    w = g.tensors[n.outputs[0]].shape[2]
+    for hi in range(target, c, -1):
+        need, pads = back_region(n, g, Region(c, hi, 0, w))
+        if need.y1 <= avail:
+            return hi, need, pads
+    return c, None, (0, 0, 0, 0)
 
 
 def stream_bands(stage: Stage, nbands: int) -> tuple[list[Region], list[list[NodeBand]]]:
-    """Per band, the input window it copies and, per stage node, its NodeBand. Bands are the
-    nbands x 1 grid over the split tensor; a node computes the rows [done, hi) where hi is the
-    last row its consumer reads this band."""
+    """Per band, the input window it copies and, per stage node, its NodeBand. Band t moves
+    every node forward to its share ceil(H * (t + 1) / nbands) of its output rows, or as far as
+    the rows its input has so far allow (the last band finishes every tensor): a line buffer
+    that lags each layer by its halo, so the per-band buffers stay near H / nbands rows."""
     check_stream(stage)
     g = stage.graph
-    _, h, w, _ = g.tensors[stage.output].shape
-    tiles = [Region(y0, y1, 0, w) for y0, y1 in zip(split_points(h, nbands), split_points(h, nbands)[1:])]
-    done: dict[str, int] = {}
+    _, ih, iw, _ = g.tensors[stage.input].shape
+    done: dict[str, int] = {stage.input: ih}
     raw, windows = [], []
-    for tile in tiles:
-        row, first_need = _band(stage, tile, done)
-        for n, (need, pads, new, want) in zip(stage.nodes, row):
-            y = n.outputs[0]
-            if new is None:  # the whole chain before a skipped node is skipped too
-                new = Region(done.get(y, 0), done.get(y, 0), 0, g.tensors[y].shape[2])
-                row[stage.nodes.index(n)] = (None, pads, new, None)
-            done[y] = max(done.get(y, 0), new.y1)
+    for t in range(nbands):
+        row = []
+        for n in stage.nodes:
+            x, y = n.inputs[0], n.outputs[0]
+            hy, wy = g.tensors[y].shape[1:3]
+            target = hy if t == nbands - 1 else -(-hy * (t + 1) // nbands)
+            c = done.get(y, 0)
+            hi, need, pads = _rows(n, g, c, max(target, c), done[x])
+            row.append([need, pads, Region(c, hi, 0, wy), None])
+            done[y] = hi
+        for i in range(len(row) - 1):  # what the consumer reads of each output this band
+            row[i][3] = row[i + 1][0]
+        row[-1][3] = row[-1][2] if row[-1][2].h else None
+        first = row[0][0]
+        windows.append(first if first is not None else Region(0, 1, 0, iw))
         raw.append(row)
-        _, ih, iw, _ = g.tensors[stage.input].shape
-        windows.append(first_need if first_need is not None else Region(0, 1, 0, iw))
-    # buffer starts: the lowest row the consumer reads, or the first new row
-    starts = [[min(new.y0, want.y0) if want is not None else new.y0 for (_, _, new, want) in row] for row in raw]
-    for t in range(len(raw) - 2, -1, -1):  # read by nobody this band: the cache passes through
-        for i, (_, _, _, want) in enumerate(raw[t]):
-            if want is None:
-                starts[t][i] = starts[t + 1][i]
+    if any(done[n.outputs[0]] < g.tensors[n.outputs[0]].shape[1] for n in stage.nodes):
+        raise AssertionError("streaming left rows uncomputed")
+    # Buffer start of each output per band: its first new row, the first row its consumer reads,
+    # and the first row the next band still needs (the cache), whichever is lowest.
+    starts = [[0] * len(stage.nodes) for _ in raw]
+    for t in range(len(raw) - 1, -1, -1):
+        for i, (_, _, new, want) in enumerate(raw[t]):
+            nxt = starts[t + 1][i] if t + 1 < len(raw) else new.y1
+            starts[t][i] = min(new.y0, want.y0 if want is not None else new.y0, nxt)
     bands = []
     for t, row in enumerate(raw):
         out = []
-        for i, (need, pads, new, want) in enumerate(row):
+        for i, (need, pads, new, _) in enumerate(row):
             s0 = starts[t][i]
-            if want is None:
-                out.append(NodeBand(None, pads, new, s0, 0, (0, 0), 0, 0))
-                continue
-            keep = max(0, new.y1 - starts[t + 1][i]) if t + 1 < len(raw) else 0
-            if i == 0:
-                x_row = need.y0 - windows[t].y0 if need is not None else 0
+            keep = new.y1 - starts[t + 1][i] if t + 1 < len(raw) else 0
+            if need is None:
+                x_row = 0
+            elif i == 0:
+                x_row = need.y0 - windows[t].y0
             else:
-                x_row = need.y0 - starts[t][i - 1] if need is not None else 0
+                x_row = need.y0 - starts[t][i - 1]
             out.append(NodeBand(need, pads, new, s0, new.y0 - s0, (new.y1 - s0 - keep, keep), x_row, new.y0 - s0))
         bands.append(out)
     return windows, bands
