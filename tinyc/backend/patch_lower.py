@@ -335,11 +335,33 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
     if not cands:
         print(f"tinyc: note: {g.name} has no stage that can run patch by patch (it needs spatial layers: "
               f"{', '.join(C_STAGE_OPS)}); compiling layer by layer", file=sys.stderr)
-    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
+    try:
+        plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
+    except TinycError:
+        plan = None
+    plan = prefer_stream(g, plan, sorted({c[0] for c in cands}), budget)
     if cands and plan.split is None:
         print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no patch plan needs less work memory "
               f"within {100 * max_mac_overhead:.0f}% extra MACs", file=sys.stderr)
     return plan
+
+
+def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
+    """The auto choice between the grid plan the search found (None: none fit the budget) and the
+    best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
+    the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
+    work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
+    from tinyc.patching.stream import search_stream
+    best = search_stream(ModelCosts(g), splits, budget)
+    if plan is None:
+        if best is None:
+            search(g, budget, cands=[], copy_input=True)  # raises the budget error
+        return best
+    if best is None:
+        return plan
+    if budget is not None:
+        return best if best.macs < plan.macs else plan
+    return best if best.work_bytes * best.macs < plan.work_bytes * plan.macs else plan
 
 
 def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:

@@ -268,3 +268,30 @@ def evaluate_stream(costs, split: int, nbands: int, copy_input: bool = True, tim
     extra = dict(split_tensor=stage.output, split_shape=t.shape, max_patch_input=(biggest.h, biggest.w),
                  stream=True)
     return _finish(costs, steps, sizes, split, (nbands, 1), macs, time_limit_s, extra)
+
+
+def band_counts(split_rows: int, input_rows: int) -> list[int]:
+    """The band counts the search tries for a split tensor of split_rows rows: half, one, two
+    and four bands per split row, within 2..input_rows // 2 (a fixed count: deterministic)."""
+    want = {max(split_rows // 2, 2), split_rows, 2 * split_rows, 4 * split_rows}
+    return sorted(n for n in want if 2 <= n <= max(input_rows // 2, 2))
+
+
+def search_stream(costs, splits: list[int], budget: int | None = None):
+    """The streaming plan with the least work_bytes (ties: fewer bands) over chain stages ending at
+    `splits` (with a budget: the least among those that fit), or None."""
+    from tinyc.patching.receptive import stage_of
+    g = costs.g
+    best = None
+    for s in splits:
+        stage = stage_of(g, s)
+        if not is_chain(stage):
+            continue
+        rows = g.tensors[stage.output].shape[1]
+        for nb in band_counts(rows, g.tensors[stage.input].shape[1]):
+            p = evaluate_stream(costs, s, nb)
+            if budget is not None and p.work_bytes > budget:
+                continue
+            if best is None or (p.work_bytes, nb) < (best.work_bytes, best.grid[0]):
+                best = p
+    return best
