@@ -80,7 +80,7 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     k, sub = split_graph(g)
     split = plan.split - k
     if getattr(plan, "stream", False):
-        return _lower_streamed(g, plan, k, sub, time_limit_s, qplan)
+        return _lower_streamed(g, plan, k, sub, extra)
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
@@ -100,16 +100,16 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
                          layer_by_layer(costs), k)
 
 
-def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, time_limit_s: float, qplan) -> PatchLowering:
+def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
     """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
     no QuantMCU."""
     from tinyc.backend.stream_lower import lower_streamed
-    if k or qplan is not None:
+    if k or extra is not None:
         raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
                          "--precision mixed: use an S:NxM grid", g.source)
     if not c_patchable(sub, plan.split):
         lower_patched_check(sub, plan.split)
-    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan, time_limit_s)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
     return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0)
 
 
@@ -289,7 +289,7 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
                              "layer by layer): choose a later split", "--patch")
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead)
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, stream_ok=not k)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
@@ -303,11 +303,16 @@ def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchP
         raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
+    if not streamable(sub, split):
+        n = sub.nodes[split]
+        raise TinycError(f"a streaming stage must be a chain of {', '.join(STREAM_OPS)} nodes: choose a grid "
+                         "(S:NxM) or an earlier split", where(sub.source, n.name, n.op))
     return evaluate_stream(ModelCosts(sub), split, nbands)
 
 
-def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
-    """choose_plan on a graph without an input interface."""
+def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float,
+                stream_ok: bool = True) -> PatchPlan:
+    """choose_plan on a graph without an input interface (stream_ok: streaming plans may compete)."""
     if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
         lower_patched_check(g, spec[0])
     if spec != "auto":
@@ -320,11 +325,25 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
         plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
     except TinycError:
         plan = None
-    plan = prefer_stream(g, plan, sorted({c[0] for c in cands}), budget)
+    if stream_ok:
+        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])}), budget)
+    elif plan is None:
+        search(g, budget, max_mac_overhead, cands=cands, copy_input=True)  # raises the budget error
     if cands and plan.split is None:
         print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no patch plan needs less work memory "
               f"within {100 * max_mac_overhead:.0f}% extra MACs", file=sys.stderr)
     return plan
+
+
+# Stage ops the streaming C loop runs (stream_lower: row offsets into conv and pool kernels).
+STREAM_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
+
+
+def streamable(g: Graph, split: int) -> bool:
+    """The stage ending at `split` is a chain of int8 conv / depthwise / pool nodes."""
+    from tinyc.patching.stream import is_chain
+    return (all(n.op in STREAM_OPS for n in g.nodes[:split + 1]) and c_patchable(g, split)
+            and is_chain(stage_of(g, split)))
 
 
 def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:

@@ -26,14 +26,14 @@ def _row_bytes(g: Graph, name: str) -> int:
     return w * c * int(np.dtype(g.tensors[name].dtype).itemsize)
 
 
-def lower_streamed(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0):
+def lower_streamed(g: Graph, plan: PatchPlan):
     """(the loop's Call + the rest's calls, checked MemoryPlan, stage, steps, per-node MACs, base)
     of a streaming plan on a graph without an input interface."""
     from tinyc.backend.patch_lower import KINDS, spec_classes, tile_dims
     from tinyc.errors import TinycError, where
     costs = ModelCosts(g)
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
-    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=False)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=False)
     offsets = tensor_offsets(bufs, p)
     nodes, tile_macs = [], []
     for i, n in enumerate(stage.nodes):
@@ -78,4 +78,4 @@ def lower_streamed(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0):
         call.arrays.update({f"s{i}_{k}": v for k, v in first.arrays.items()})
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    return [call] + costs.calls[plan.split + 1:], mem, stage, policy[0], tile_macs, layer_by_layer(costs, time_limit_s)
+    return [call] + costs.calls[plan.split + 1:], mem, stage, policy[0], tile_macs, layer_by_layer(costs)

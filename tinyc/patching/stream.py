@@ -259,7 +259,7 @@ def stream_schedule(costs, split: int, nbands: int, copy_input: bool = True):
     return steps + rest, sizes, macs, stage, windows, bands
 
 
-def evaluate_stream(costs, split: int, nbands: int, copy_input: bool = True, time_limit_s: float = 2.0):
+def evaluate_stream(costs, split: int, nbands: int, copy_input: bool = True):
     """The planned arena and MACs of one streaming candidate (a PatchPlan with stream=True)."""
     from tinyc.patching.plan import _finish
     steps, sizes, macs, stage, windows, _ = stream_schedule(costs, split, nbands, copy_input)
@@ -267,7 +267,7 @@ def evaluate_stream(costs, split: int, nbands: int, copy_input: bool = True, tim
     biggest = max(windows, key=lambda r: r.h * r.w)
     extra = dict(split_tensor=stage.output, split_shape=t.shape, max_patch_input=(biggest.h, biggest.w),
                  stream=True)
-    return _finish(costs, steps, sizes, split, (nbands, 1), macs, time_limit_s, extra)
+    return _finish(costs, steps, sizes, split, (nbands, 1), macs, extra)
 
 
 def band_counts(split_rows: int, input_rows: int) -> list[int]:
