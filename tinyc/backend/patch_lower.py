@@ -24,6 +24,7 @@ for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, replace
 
@@ -82,6 +83,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
     k, sub = split_graph(g)
     split = plan.split - k
+    if getattr(plan, "stream", False):
+        return _lower_streamed(g, plan, k, sub, extra)
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
@@ -100,6 +103,20 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
     return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k)
+
+
+def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
+    no QuantMCU."""
+    from tinyc.backend.stream_lower import lower_streamed
+    if k or extra is not None:
+        raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
+                         "--precision mixed: use an S:NxM grid", g.source)
+    if not c_patchable(sub, plan.split):
+        lower_patched_check(sub, plan.split)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0)
+
 
 
 def _rect(r) -> list[int]:
@@ -155,7 +172,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     kind = calls[0].template[:-3]
     if kind not in KINDS or any(c.template != calls[0].template for c in calls):
         raise TinycError(f"no C patch kernel for this node ({kind})", where(g.source, n.name, n.op))
-    scratch = max(c.least_scratch for c in calls)  # as the patch plan counted it
+    scratch = max(c.scratch for c in calls)  # as the patch plan counted it
     ins = [input_ref(g, stage, n, j, pgs, offsets) for j in range(len(n.inputs))]
     tiles = [dict(c.params) for c in calls]
     if kind == "add_s8" and any(r["views"] for r in ins):
@@ -171,10 +188,37 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
-                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0)
+                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
+                 spec=spec_classes(kind, calls, scratch))
     if scratch and f"patch.{n.name}.scratch" not in offsets:
         raise AssertionError(f"{n.name}: the plan has no scratch buffer for the patch kernel")
     return entry, calls[0].arrays, macs
+
+
+# Per-tile geometry a specialised kernel takes as literals (tc_conv_spec_dsp.h).
+SPEC_GEOMETRY = ("h", "w", "oh", "ow", "pad_top", "pad_left")
+
+
+def spec_classes(kind: str, calls: list[Call], scratch: int) -> dict | None:
+    """How the DSP build runs stage node `kind` on every tile with the layer-by-layer specialised
+    kernels (templates/ops/*_spec.j2), or None for the generic kernel:
+    a 1x1 conv takes tc_convolve_1x1_s8_spec with each tile's pixel count (px);
+    a general or 3x3 depthwise conv switches on the tile's geometry class (cls: per tile; classes:
+    the literal geometry of each class, border tiles having their own)."""
+    if not all(c.params.get("spec") for c in calls):
+        return None
+    ps = [c.params for c in calls]
+    if kind == "conv2d_1x1_s8":
+        return dict(px=[p["oh"] * p["ow"] for p in ps]) if scratch >= calls[0].scratch else None
+    if kind == "depthwise_conv2d_s8" and scratch and scratch < max(4 * p["oh"] * p["ow"] for p in ps):
+        return None
+    if kind == "conv2d_s8" and scratch < calls[0].scratch:
+        return None
+    if kind not in ("conv2d_s8", "depthwise_conv2d_s8"):
+        return None
+    keys = [tuple(p[k] for k in SPEC_GEOMETRY) for p in ps]
+    classes = sorted(set(keys))
+    return dict(cls=[classes.index(k) for k in keys], classes=[dict(zip(SPEC_GEOMETRY, k)) for k in classes])
 
 
 def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
@@ -230,6 +274,9 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
     split indexing g's nodes; the stage starts after the input interface (split_graph).
     A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
     k, sub = split_graph(g)
+    stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
+    if stream:
+        return stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
     spec = parse_patch(patch)
     if isinstance(spec, tuple) and k:
         if spec[0] < k:
@@ -238,13 +285,32 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base)
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok=not k)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
+def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
+    """--patch S:Ns: split after node S, N full-width row bands with halo caching
+    (tinyc.patching.stream); the stage must be a chain the C loop can run, with no input interface."""
+    from tinyc.patching.stream import evaluate_stream
+    if k:
+        raise TinycError("streaming patch plans (S:Ns) need a model without an input interface", "--patch")
+    if not 1 <= nbands <= 1024:
+        raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    if not streamable(sub, split):
+        n = sub.nodes[split]
+        raise TinycError(f"a streaming stage must be a chain of {', '.join(STREAM_OPS)} nodes: choose a grid "
+                         "(S:NxM) or an earlier split", where(sub.source, n.name, n.op))
+    return evaluate_stream(ModelCosts(sub), split, nbands)
+
+
+
 def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float,
-                base: PatchPlan | None = None) -> PatchPlan:
-    """choose_plan on the graph after the input interface; base is layer by layer (whole graph)."""
+                base: PatchPlan | None = None, stream_ok: bool = True) -> PatchPlan:
+    """choose_plan on the graph after the input interface; base is layer by layer (whole graph);
+    stream_ok: streaming plans may compete."""
     if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
         lower_patched_check(g, spec[0])
     if spec != "auto":
@@ -254,7 +320,14 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
         print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
               f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
               "tensor of at least 2x2); compiling layer by layer", file=sys.stderr)
-    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)
+    try:
+        plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)
+    except TinycError:
+        plan = None
+    if stream_ok:
+        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])}), budget)
+    elif plan is None:
+        search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)  # raises the budget error
     if cands and plan.split is None:
         why_not(g, cands, plan, max_mac_overhead)
     return plan
@@ -268,6 +341,35 @@ def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
     print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: its work memory is {base.work_bytes} B "
           f"(model input outside the arena); the best patch plan sampled, {best.label}, needs {best.work_bytes} B "
           f"at {100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
+
+
+# Stage ops the streaming C loop runs (stream_lower: row offsets into conv and pool kernels).
+STREAM_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
+
+
+def streamable(g: Graph, split: int) -> bool:
+    """The stage ending at `split` is a chain of int8 conv / depthwise / pool nodes."""
+    from tinyc.patching.stream import is_chain
+    return (all(n.op in STREAM_OPS for n in g.nodes[:split + 1]) and c_patchable(g, split)
+            and is_chain(stage_of(g, split)))
+
+
+def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
+    """The auto choice between the grid plan the search found (None: none fit the budget) and the
+    best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
+    the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
+    work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
+    from tinyc.patching.stream import search_stream
+    best = search_stream(ModelCosts(g), splits, budget)
+    if plan is None:
+        if best is None:
+            search(g, budget, cands=[], copy_input=True)  # raises the budget error
+        return best
+    if best is None:
+        return plan
+    if budget is not None:
+        return best if best.macs < plan.macs else plan
+    return best if best.work_bytes * best.macs < plan.work_bytes * plan.macs else plan
 
 
 def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:

@@ -53,6 +53,7 @@ class PatchPlan:
     split_tensor: str = ""
     split_shape: tuple = ()
     max_patch_input: tuple = ()  # (h, w) of the largest input patch
+    stream: bool = False  # row bands with halo caching (tinyc.patching.stream): grid (nbands, 1)
 
     @property
     def mac_overhead(self) -> float:
@@ -60,7 +61,9 @@ class PatchPlan:
 
     @property
     def label(self) -> str:
-        return "off" if self.split is None else f"{self.split}:{self.grid[0]}x{self.grid[1]}"
+        if self.split is None:
+            return "off"
+        return f"{self.split}:{self.grid[0]}s" if self.stream else f"{self.split}:{self.grid[0]}x{self.grid[1]}"
 
 
 class ModelCosts:
@@ -70,8 +73,6 @@ class ModelCosts:
     def __init__(self, g: Graph):
         self.g = g
         self.calls = lower_calls(g)
-        for c in self.calls:  # patching is the memory-first mode: every kernel gets its least scratch
-            c.scratch = c.least_scratch
         self.in_arena = arena_tensors(g)
         self.node_macs = [op_module(n.op).macs(n, g) for n in g.nodes]
         self.base_macs = sum(self.node_macs)
@@ -97,7 +98,7 @@ class ModelCosts:
             pn = pg.graph.nodes[i]
             call = op_module(pn.op).lower(pn, pg.graph)
             ok = call.inplace is not None and call.inplace[0] not in pg.crops and call.inplace[0] != pg.input
-            self._cache[key] = (op_module(pn.op).macs(pn, pg.graph), call.least_scratch, ok)  # memory first
+            self._cache[key] = (op_module(pn.op).macs(pn, pg.graph), call.scratch, ok)
         return self._cache[key]
 
 
