@@ -334,13 +334,21 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
 
 
 def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
-    """The stderr note when --patch auto keeps layer by layer: the best candidates' numbers."""
+    """The stderr note when --patch auto keeps layer by layer, with the numbers that decide it: the
+    last split the C loop can reach, what the rest needs after it, and the best plan there."""
+    from tinyc.patching.search import rest_floor
     costs = ModelCosts(g)
-    best = min((evaluate(costs, *c, True) for c in cands[:: max(1, len(cands) // 40)]),
+    last = max(c[0] for c in cands)
+    floor = rest_floor(costs)[last]
+    blocker = g.nodes[last + 1] if last + 1 < len(g.nodes) else None
+    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable or more than "
+           "one tensor live there)" if blocker is not None else "")
+    best = min((evaluate(costs, *c, True, with_arena=False) for c in cands if c[0] == last),
                key=lambda p: (p.work_bytes, p.macs))
-    print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: its work memory is {base.work_bytes} B "
-          f"(model input outside the arena); the best patch plan sampled, {best.label}, needs {best.work_bytes} B "
-          f"at {100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
+    print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: layer by layer needs {base.work_bytes} B of "
+          f"work memory (model input outside the arena); {why}; the layers after it alone need at least "
+          f"{floor} B; the best plan there, {best.label}, needs {best.work_bytes} B at "
+          f"{100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
 
 
 # Stage ops the streaming C loop runs (stream_lower: row offsets into conv and pool kernels).
