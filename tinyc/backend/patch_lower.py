@@ -13,16 +13,18 @@ input outside the arena: the kernels read the caller's buffer), which has
 passed the memory checker. A residual branch that reads less than its source
 patch (a crop) is a strided view for `add`, never a copy.
 
-An input interface (the quantize and NCHW -> NHWC relabel an ONNX model starts
-with, tinyc.patching.split.interface_prefix) runs layer by layer first: the
-plan is made on the graph after it, whose input (the stage input) then lives
-in the arena, and the interface's outputs share that buffer.
+An input interface (float -> int8 quantize, NCHW -> NHWC transpose or relabel,
+tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
+tc_load_window_f32_s8 read the caller's buffer in its own layout and dtype in
+place of tc_copy_window. The plan is made on the graph after the interface,
+whose input (the stage input) never exists in full.
 With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_s8 runs after every stage
 node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
 for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, replace
 
@@ -37,14 +39,17 @@ from tinyc.ops import op_module
 from tinyc.ops.common import Call
 from tinyc.ops.conv2d import scratch_general
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
-from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
+from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, evaluate, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
-from tinyc.patching.split import split_graph
+from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
-C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
-KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8")
+C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad")
+KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8")
+SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
 
 
 @dataclass
@@ -59,7 +64,7 @@ class PatchLowering:
     steps: list
     tile_macs: list[int]  # per stage node: MACs summed over all tiles
     base: PatchPlan | None = None  # layer by layer planned the same way (model input outside the arena)
-    prefix: int = 0  # interface nodes run layer by layer before the stage (calls[:prefix])
+    prefix: int = 0  # interface nodes of g, run per window by the stage's loader
     arena_bytes: int = 0  # the same schedule planned with the model input inside the arena
 
 
@@ -79,49 +84,52 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
     k, sub = split_graph(g)
     split = plan.split - k
+    if getattr(plan, "stream", False):
+        return _lower_streamed(g, plan, k, sub, extra)
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
-    if k:  # the stage input is in the arena: every patch reads it, so it lives until the loop's last step
-        steps = [replace(st, reads=[*st.reads, stage.input]) if st.name == "patch.stitch" else st for st in steps]
-    bufs, p, policy = _plan(costs, steps, sizes, with_input=k > 0)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=False)
     offsets = tensor_offsets(bufs, p)
-    head = interface_calls(g, k, stage, offsets)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
-    if k:
-        call.params["in_offset"] = offsets[stage.input]
+    if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
+        load = window_load(g, k)
+        call.inputs = [g.inputs[0]]
+        call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
+                           load_scale=load.quantize[0] if load.quantize else 0.0,
+                           load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs), k, arena_with_input(g, k, costs, stage, steps, sizes))
+    base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
+    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
+                         arena_with_input(g, k, costs, stage, steps, sizes))
 
 
 def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, sizes) -> int:
-    """arena_bytes of the patch schedule: planned with the model input inside the arena. After an
-    input interface (k nodes, run in place) the stage input's slot first holds the model input."""
+    """arena_bytes of the patch schedule: planned with the model input inside the arena. With an
+    input interface (k nodes, run per window by the loader) the slot holds the model input itself."""
     if k:
-        first = [g.inputs[0], *(n.outputs[0] for n in g.nodes[:k])]
-        sizes = dict(sizes, **{stage.input: max(sizes[stage.input], *(g.tensors[x].nbytes for x in first))})
+        sizes = dict(sizes, **{stage.input: max(sizes[stage.input], g.tensors[g.inputs[0]].nbytes)})
     _, p, _ = _plan(costs, steps, sizes, with_input=True)
     return int(p.arena_bytes)
 
 
-def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
-    """The k interface nodes lowered; afterwards each of their outputs has the stage input's
-    offset in `offsets` (they run one after another, in place: quantize and reshape allow it)."""
-    calls = []
-    for n in g.nodes[:k]:
-        t = g.tensors[n.outputs[0]]
-        if t.nbytes > g.tensors[stage.input].nbytes:
-            raise TinycError(f"the input interface writes '{t.name}' ({t.nbytes} bytes), larger than the patch "
-                             "stage's input: it cannot run before the patch loop", where(g.source, n.name, n.op))
-        offsets[t.name] = offsets[stage.input]
-        c = op_module(n.op).lower(n, g)
-        c.scratch = 0
-        calls.append(c)
-    return calls
+def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
+    no QuantMCU."""
+    from tinyc.backend.stream_lower import lower_streamed
+    if k or extra is not None:
+        raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
+                         "--precision mixed: use an S:NxM grid", g.source)
+    if not c_patchable(sub, plan.split):
+        lower_patched_check(sub, plan.split)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
+    # arena_bytes: the input placed beside the streamed schedule's buffers (a valid plan, not a tight one)
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0,
+                         mem.arena_bytes + g.tensors[g.inputs[0]].nbytes)
+
 
 
 def _rect(r) -> list[int]:
@@ -151,7 +159,7 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
         windows=[_rect(pg.regions.regions[stage.input]) for pg in pgs],
         tiles=[_rect(pg.regions.tile) for pg in pgs],
         in_buf=offsets[f"patch:{stage.input}"], out_buf=offsets[f"patch:{stage.output}"],
-        split_offset=offsets[stage.output], nodes=nodes, in_offset=None, quantmcu=active)
+        split_offset=offsets[stage.output], nodes=nodes, quantmcu=active, nchw=0, load_f32=False)
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
 
 
@@ -177,21 +185,53 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     kind = calls[0].template[:-3]
     if kind not in KINDS or any(c.template != calls[0].template for c in calls):
         raise TinycError(f"no C patch kernel for this node ({kind})", where(g.source, n.name, n.op))
-    scratch = max(c.least_scratch for c in calls)  # as the patch plan counted it
+    scratch = max(c.scratch for c in calls)  # as the patch plan counted it
     ins = [input_ref(g, stage, n, j, pgs, offsets) for j in range(len(n.inputs))]
     tiles = [dict(c.params) for c in calls]
     if kind == "add_s8" and any(r["views"] for r in ins):
         for t, pg in enumerate(pgs):
             tiles[t].update(view_dims(g, n, i, pg))
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
-    in_dims, out_dims = tile_dims(kind, tiles)
+    if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
+        in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
+    elif kind in SIZED + ("pad_s8",):
+        in_dims, out_dims = [], []
+    else:
+        in_dims, out_dims = tile_dims(kind, tiles)
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
-                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0)
+                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
+                 spec=spec_classes(kind, calls, scratch))
     if scratch and f"patch.{n.name}.scratch" not in offsets:
         raise AssertionError(f"{n.name}: the plan has no scratch buffer for the patch kernel")
     return entry, calls[0].arrays, macs
+
+
+# Per-tile geometry a specialised kernel takes as literals (tc_conv_spec_dsp.h).
+SPEC_GEOMETRY = ("h", "w", "oh", "ow", "pad_top", "pad_left")
+
+
+def spec_classes(kind: str, calls: list[Call], scratch: int) -> dict | None:
+    """How the DSP build runs stage node `kind` on every tile with the layer-by-layer specialised
+    kernels (templates/ops/*_spec.j2), or None for the generic kernel:
+    a 1x1 conv takes tc_convolve_1x1_s8_spec with each tile's pixel count (px);
+    a general or 3x3 depthwise conv switches on the tile's geometry class (cls: per tile; classes:
+    the literal geometry of each class, border tiles having their own)."""
+    if not all(c.params.get("spec") for c in calls):
+        return None
+    ps = [c.params for c in calls]
+    if kind == "conv2d_1x1_s8":
+        return dict(px=[p["oh"] * p["ow"] for p in ps]) if scratch >= calls[0].scratch else None
+    if kind == "depthwise_conv2d_s8" and scratch and scratch < max(4 * p["oh"] * p["ow"] for p in ps):
+        return None
+    if kind == "conv2d_s8" and scratch < calls[0].scratch:
+        return None
+    if kind not in ("conv2d_s8", "depthwise_conv2d_s8"):
+        return None
+    keys = [tuple(p[k] for k in SPEC_GEOMETRY) for p in ps]
+    classes = sorted(set(keys))
+    return dict(cls=[classes.index(k) for k in keys], classes=[dict(zip(SPEC_GEOMETRY, k)) for k in classes])
 
 
 def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
@@ -247,6 +287,9 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
     split indexing g's nodes; the stage starts after the input interface (split_graph).
     A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
     k, sub = split_graph(g)
+    stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
+    if stream:
+        return stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
     spec = parse_patch(patch)
     if isinstance(spec, tuple) and k:
         if spec[0] < k:
@@ -254,25 +297,100 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
                              "layer by layer): choose a later split", "--patch")
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead)
+    base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok=not k)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
-def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
-    """choose_plan on a graph without an input interface."""
+def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
+    """--patch S:Ns: split after node S, N full-width row bands with halo caching
+    (tinyc.patching.stream); the stage must be a chain the C loop can run, with no input interface."""
+    from tinyc.patching.stream import evaluate_stream
+    if k:
+        raise TinycError("streaming patch plans (S:Ns) need a model without an input interface", "--patch")
+    if not 1 <= nbands <= 1024:
+        raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    if not streamable(sub, split):
+        n = sub.nodes[split]
+        raise TinycError(f"a streaming stage must be a chain of {', '.join(STREAM_OPS)} nodes: choose a grid "
+                         "(S:NxM) or an earlier split", where(sub.source, n.name, n.op))
+    return evaluate_stream(ModelCosts(sub), split, nbands)
+
+
+
+def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float,
+                base: PatchPlan | None = None, stream_ok: bool = True) -> PatchPlan:
+    """choose_plan on the graph after the input interface; base is layer by layer (whole graph);
+    stream_ok: streaming plans may compete."""
     if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
         lower_patched_check(g, spec[0])
     if spec != "auto":
         return choose(g, patch, budget, max_mac_overhead, copy_input=True)
     cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
     if not cands:
-        print(f"tinyc: note: {g.name} has no stage that can run patch by patch (it needs spatial layers: "
-              f"{', '.join(C_STAGE_OPS)}); compiling layer by layer", file=sys.stderr)
-    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
+        print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
+              f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
+              "tensor of at least 2x2); compiling layer by layer", file=sys.stderr)
+    try:
+        plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)
+    except TinycError:
+        plan = None
+    if stream_ok:
+        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])}), budget)
+    elif plan is None:
+        search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)  # raises the budget error
     if cands and plan.split is None:
-        print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no patch plan needs less work memory "
-              f"within {100 * max_mac_overhead:.0f}% extra MACs", file=sys.stderr)
+        why_not(g, cands, plan, max_mac_overhead)
     return plan
+
+
+def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
+    """The stderr note when --patch auto keeps layer by layer, with the numbers that decide it: the
+    last split the C loop can reach, what the rest needs after it, and the best plan there."""
+    from tinyc.patching.search import rest_floor
+    costs = ModelCosts(g)
+    last = max(c[0] for c in cands)
+    floor = rest_floor(costs)[last]
+    blocker = g.nodes[last + 1] if last + 1 < len(g.nodes) else None
+    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable or more than "
+           "one tensor live there)" if blocker is not None else "")
+    best = min((evaluate(costs, *c, True, with_arena=False) for c in cands if c[0] == last),
+               key=lambda p: (p.work_bytes, p.macs))
+    print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: layer by layer needs {base.work_bytes} B of "
+          f"work memory (model input outside the arena); {why}; the layers after it alone need at least "
+          f"{floor} B; the best plan there, {best.label}, needs {best.work_bytes} B at "
+          f"{100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
+
+
+# Stage ops the streaming C loop runs (stream_lower: row offsets into conv and pool kernels).
+STREAM_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
+
+
+def streamable(g: Graph, split: int) -> bool:
+    """The stage ending at `split` is a chain of int8 conv / depthwise / pool nodes."""
+    from tinyc.patching.stream import is_chain
+    return (all(n.op in STREAM_OPS for n in g.nodes[:split + 1]) and c_patchable(g, split)
+            and is_chain(stage_of(g, split)))
+
+
+def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
+    """The auto choice between the grid plan the search found (None: none fit the budget) and the
+    best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
+    the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
+    work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
+    from tinyc.patching.stream import search_stream
+    best = search_stream(ModelCosts(g), splits, budget)
+    if plan is None:
+        if best is None:
+            search(g, budget, cands=[], copy_input=True)  # raises the budget error
+        return best
+    if best is None:
+        return plan
+    if budget is not None:
+        return best if best.macs < plan.macs else plan
+    return best if best.work_bytes * best.macs < plan.work_bytes * plan.macs else plan
 
 
 def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:
@@ -295,8 +413,8 @@ def lower_patched_check(g: Graph, split: int) -> None:
 
 def program_of(g: Graph, pl: PatchLowering):
     """The Program of a patch lowering: the model input is the caller's buffer (never in the arena;
-    after an input interface, the stage input is an arena buffer)."""
-    x = g.inputs[0] if pl.prefix else pl.stage.input
+    an input interface runs inside the patch loop's window loader)."""
+    x = g.inputs[0]
     prog = build_program(g, pl.calls, dict(pl.memory.offsets, **{x: 0}), pl.memory.arena_bytes, pl.memory)
     ref = prog.refs[x]
     ref.kind, ref.offset, ref.symbol = "extern", 0, f"in{g.inputs.index(x)}"
