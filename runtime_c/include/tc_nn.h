@@ -16,5 +16,6 @@
 #include "tc_mixed.h"
 #include "tc_quantmcu.h"
 #include "tc_reduce.h"
+#include "tc_recurrent.h"
 
 #endif /* TC_NN_H */

@@ -23,6 +23,7 @@ from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
+from tinyc.ops import gru, lstm
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 
 OPS: dict[str, ModuleType] = {
@@ -53,6 +54,8 @@ OPS: dict[str, ModuleType] = {
     "resize_bilinear": resize_bilinear,
     "arg_max": arg_max,
     "top_k": top_k,
+    "lstm": lstm,
+    "gru": gru,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
