@@ -282,6 +282,11 @@ def gelu(g, node, x):
     return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
 
 
+def silu(g, node, x):
+    x = x.astype(np.float64)
+    return (x / (1.0 + np.exp(-x))).astype(np.float32)
+
+
 def erf(g, node, x):
     return _erf(x.astype(np.float64)).astype(np.float32)
 

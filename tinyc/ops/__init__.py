@@ -24,6 +24,7 @@ from tinyc.ops import log_softmax
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
 from tinyc.ops import gru, lstm
+from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 
 OPS: dict[str, ModuleType] = {
@@ -56,6 +57,7 @@ OPS: dict[str, ModuleType] = {
     "top_k": top_k,
     "lstm": lstm,
     "gru": gru,
+    "silu": silu,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
