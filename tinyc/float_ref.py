@@ -323,7 +323,7 @@ def top_k(g, node, x):
     return np.take_along_axis(x, idx, axis=-1), idx
 
 
-def lstm(g, node, x, w, r, b, h0=None, c0=None):
+def lstm_f32(g, node, x, w, r, b, h0=None, c0=None):
     from tinyc.quant import recurrent
     hid = r.shape[1]
     ones = np.ones(w.shape[0], np.float32)
@@ -334,7 +334,7 @@ def lstm(g, node, x, w, r, b, h0=None, c0=None):
     return y, h[None], c[None]
 
 
-def gru(g, node, x, w, r, wb, rb, h0=None):
+def gru_f32(g, node, x, w, r, wb, rb, h0=None):
     from tinyc.quant import recurrent
     hid = r.shape[1]
     ones = np.ones(w.shape[0], np.float32)

@@ -17,5 +17,6 @@
 #include "tc_quantmcu.h"
 #include "tc_reduce.h"
 #include "tc_recurrent.h"
+#include "tc_rnn_f32.h"
 
 #endif /* TC_NN_H */

@@ -1,70 +1,51 @@
 /*
- * tc_recurrent.h - whole-sequence LSTM and GRU with float32 activations and int8 weights
- * (float islands of a quantized model; ONNX gate order and equations).
- *
- * Arithmetic is float32 in a fixed order (no contraction): gate row c is
- * bias[c] + w_scale[c] * sum_k(x[k] * w[c][k]) + r_scale[c] * sum_k(h[k] * r[c][k]),
- * sums in k order; sigmoid(v) = 1 / (1 + expf(-v)), tanh = tanhf. tinyc's numpy
- * reference (tinyc/quant/recurrent.py) does the same operations.
+ * tc_recurrent.h - recurrent kernels: int8 LSTM (TFLite UNIDIRECTIONAL_SEQUENCE_LSTM, 8x8_16).
  */
 #ifndef TC_RECURRENT_H
 #define TC_RECURRENT_H
 
 #include "tc_types.h"
 
-/** Sequence geometry. */
+/** Constants of one int8 LSTM (gate order: input, forget, cell, output). */
 typedef struct {
-    int32_t steps;               /**< T */
-    int32_t n_in;                /**< I, input features */
-    int32_t hidden;              /**< H */
-    int32_t reverse;             /**< 1: run from the last step to the first */
-    int32_t linear_before_reset; /**< GRU only (ONNX attribute) */
-} tc_rnn_params;
+    int32_t steps;      /**< time steps T */
+    int32_t batch;      /**< batch B */
+    int32_t n_input;    /**< features per step I */
+    int32_t n_cell;     /**< cells N (= output size; no projection) */
+    int32_t time_major; /**< 1: input/output [T, B, .]; 0: [B, T, .] */
+    const int32_t *mult;  /**< [8]: 4 input-weight then 4 recurrent-weight multipliers (s_w s_in / 2^-12) */
+    const int32_t *shift; /**< [8] */
+    const int32_t *gate_bias[4];  /**< int32, Format: [N] per gate (TFLite's gate biases) */
+    const int32_t *zp_corr;       /**< [8 * N]: - zp_in * row sums of W_x per gate, then - zp_h * row sums of W_h */
+    const int8_t *w_input[4];     /**< int8, Format: [N, I] per gate */
+    const int8_t *w_recurrent[4]; /**< int8, Format: [N, N] per gate */
+    const int8_t *output_state0;  /**< int8, Format: [B, N]: the output state at the start of every invoke */
+    const int16_t *cell_state0;   /**< int16, Format: [B, N]: the cell state at the start of every invoke */
+    tc_per_tensor_quant hidden;   /**< 2^-30 / hidden_scale */
+    int32_t hidden_zp;
+    int32_t cell_exp;   /**< the cell state's scale is 2^cell_exp, -15 <= cell_exp <= -1 */
+    int32_t cell_clip;  /**< quantized cell clip, 0 = none */
+} tc_lstm_params;
+
+/** Scratch bytes tc_lstm_s8 needs: cell state and 4 gates (int16) and output state (int8), B * N each. */
+int32_t tc_lstm_s8_get_buffer_size(int32_t batch, int32_t n_cell);
 
 /**
- * @brief LSTM over a sequence (ONNX LSTM, one direction, batch 1, no peepholes). Gates i, o, f, c.
+ * @brief int8 LSTM over a sequence, bit-exact with TFLite's LstmStepInteger8x8_16 (no CIFG, peephole,
+ *        projection or layer norm).
  *
- * @param[in]  params   geometry
- * @param[in]  x        float32, Format: [T, I]
- * @param[in]  w        int8, Format: [4H, I]; row c scaled by w_scale[c]
- * @param[in]  w_scale  float32, Format: [4H]
- * @param[in]  r        int8, Format: [4H, H]; row c scaled by r_scale[c]
- * @param[in]  r_scale  float32, Format: [4H]
- * @param[in]  bias     float32, Format: [4H] (input and recurrent biases summed)
- * @param[in]  h0       float32, Format: [H], or NULL for zeros
- * @param[in]  c0       float32, Format: [H], or NULL for zeros
- * @param[out] y        float32, Format: [T, H], h of every step in time order
- * @param[out] h_last   float32, Format: [H], the final h (also the running state)
- * @param[out] c_last   float32, Format: [H], the final c (also the running state)
- * @param[in]  scratch  float32, 4H elements
- * @return TC_OK, or TC_ERR_ARG for a bad geometry
+ * Per step and gate: g = sat16(requant(x . W_x + b_x)); g = sat16(requant(h . W_h + b_h) + g) (double
+ * rounding); i, f, o = logistic and c~ = tanh of g as FixedPoint<int16, 3> (gemmlowp);
+ * c = sat16(rdbpot(f c, 15) + rdbpot(i c~, 30 + cell_exp)), clipped;
+ * h = sat8(requant(o tanh(c)) + hidden_zp) with tanh of FixedPoint<int16, 15 + cell_exp>.
+ * The states start from output_state0 / cell_state0 at every call (stateless across invokes).
+ *
+ * @param[in]  params   dims, multipliers, effective biases, weights, initial states
+ * @param[in]  ctx      scratch of tc_lstm_s8_get_buffer_size() bytes, 2-byte aligned
+ * @param[in]  input    int8, Format: [B, T, I] (or [T, B, I] when time_major)
+ * @param[out] output   int8, Format: [B, T, N] (or [T, B, N]); must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a missing or too small scratch buffer or bad dims
  */
-tc_status tc_lstm_f32(const tc_rnn_params *params, const float *x, const int8_t *w, const float *w_scale,
-                      const int8_t *r, const float *r_scale, const float *bias, const float *h0, const float *c0,
-                      float *y, float *h_last, float *c_last, float *scratch);
-
-/**
- * @brief GRU over a sequence (ONNX GRU, one direction, batch 1). Gates z, r, h.
- *
- * h_t = (1 - z) * n + z * h_{t-1}; n = tanh(Wh x + wb_h + r * (Rh h + rb_h)) with
- * linear_before_reset, else tanh(Wh x + wb_h + Rh (r * h) + rb_h).
- *
- * @param[in]  params   geometry (linear_before_reset used)
- * @param[in]  x        float32, Format: [T, I]
- * @param[in]  w        int8, Format: [3H, I]; row c scaled by w_scale[c]
- * @param[in]  w_scale  float32, Format: [3H]
- * @param[in]  r        int8, Format: [3H, H]; row c scaled by r_scale[c]
- * @param[in]  r_scale  float32, Format: [3H]
- * @param[in]  wb       float32, Format: [3H], input biases
- * @param[in]  rb       float32, Format: [3H], recurrent biases
- * @param[in]  h0       float32, Format: [H], or NULL for zeros
- * @param[out] y        float32, Format: [T, H]
- * @param[out] h_last   float32, Format: [H] (also the running state)
- * @param[in]  scratch  float32, 4H elements
- * @return TC_OK, or TC_ERR_ARG for a bad geometry
- */
-tc_status tc_gru_f32(const tc_rnn_params *params, const float *x, const int8_t *w, const float *w_scale,
-                     const int8_t *r, const float *r_scale, const float *wb, const float *rb, const float *h0,
-                     float *y, float *h_last, float *scratch);
+tc_status tc_lstm_s8(const tc_lstm_params *params, const tc_context *ctx, const int8_t *input, int8_t *output);
 
 #endif /* TC_RECURRENT_H */

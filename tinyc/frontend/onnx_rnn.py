@@ -1,4 +1,4 @@
-"""ONNX LSTM and GRU -> the `lstm` / `gru` IR ops (whole sequence, one direction, batch 1).
+"""ONNX LSTM and GRU -> the `lstm_f32` / `gru_f32` IR ops (whole sequence, one direction, batch 1).
 
 The sequence input is reshaped to [T, I]; the op writes every step's h
 ([T, H]) and the final states ([1, H]); Y / Y_h / Y_c are reshapes of those.
@@ -77,7 +77,7 @@ def LSTM(ctx, node, X, W, R, B=None, sequence_lens=None, initial_h=None, initial
     ins = [_sequence(ctx, node, X, t_len, n_in), ctx.add_const(f"{W}_rows", w), ctx.add_const(f"{R}_rows", r),
            ctx.add_const(f"{node.output[0] or 'lstm'}_bias", (b[:4 * hid] + b[4 * hid:]).astype(np.float32)),
            _state(ctx, node, initial_h, hid, "h0"), _state(ctx, node, initial_c, hid, "c0")]
-    ctx.emit(node, "lstm", ins, ys, reverse=direction == "reverse")
+    ctx.emit(node, "lstm_f32", ins, ys, reverse=direction == "reverse")
     _finish(ctx, node, outs, ys)
 
 
@@ -93,5 +93,5 @@ def GRU(ctx, node, X, W, R, B=None, sequence_lens=None, initial_h=None, *, activ
     ins = [_sequence(ctx, node, X, t_len, n_in), ctx.add_const(f"{W}_rows", w), ctx.add_const(f"{R}_rows", r),
            ctx.add_const(f"{base}_wb", b[:3 * hid].copy()), ctx.add_const(f"{base}_rb", b[3 * hid:].copy()),
            _state(ctx, node, initial_h, hid, "h0")]
-    ctx.emit(node, "gru", ins, ys, reverse=direction == "reverse", linear_before_reset=int(linear_before_reset))
+    ctx.emit(node, "gru_f32", ins, ys, reverse=direction == "reverse", linear_before_reset=int(linear_before_reset))
     _finish(ctx, node, outs, ys)

@@ -23,9 +23,10 @@ from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
-from tinyc.ops import gru, lstm
+from tinyc.ops import gru_f32, lstm_f32
 from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
+from tinyc.ops import lstm
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -55,13 +56,14 @@ OPS: dict[str, ModuleType] = {
     "resize_bilinear": resize_bilinear,
     "arg_max": arg_max,
     "top_k": top_k,
-    "lstm": lstm,
-    "gru": gru,
+    "lstm_f32": lstm_f32,
+    "gru_f32": gru_f32,
     "silu": silu,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
     "transpose_conv": transpose_conv,
+    "lstm": lstm,
 }
 
 

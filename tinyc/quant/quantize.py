@@ -15,7 +15,7 @@ from tinyc.ir import Graph, Node, QParams, Tensor
 from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
 from tinyc.quant.fixedpoint import round_half_away
 
-FLOAT_ISLANDS = {"lstm": (1, 2), "gru": (1, 2)}  # ops that compute in float32: their int8 weight inputs
+FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in float32: their int8 weight inputs
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
 SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
                  "resize_bilinear", "top_k"}

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "tc_recurrent.h"
+#include "tc_rnn_f32.h"
 
 /* scale * sum_k(v[k] * w[k]), summed in k order (the numpy reference's order) */
 static inline float tc_rnn_dot(const int8_t *w, const float *v, int32_t n, float scale)

@@ -1,10 +1,10 @@
-"""gru: a whole one-directional GRU sequence, float32 activations with int8 weights (a float island).
+"""gru_f32: a whole one-directional GRU sequence, float32 activations with int8 weights (a float island).
 
 inputs: x [T, I] float32, w [3H, I] and r [3H, H] (int8, per-row scales,
 axis 0), wb [3H] and rb [3H] float32, h0 [1, H] float32 or "" (zeros).
 attrs: reverse, linear_before_reset (PyTorch exports 1). outputs: y [T, H],
 h_last [1, H], float32. Gates in ONNX order z, r, h. Arithmetic:
-tinyc.quant.recurrent.gru; kernel tc_gru_f32, scratch 4H floats. See lstm.py
+tinyc.quant.recurrent.gru; kernel tc_gru_f32, scratch 4H floats. See lstm_f32.py
 for how the quantizer places the island.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.ops.common import Call
-from tinyc.ops.lstm import _state, geometry, weights
+from tinyc.ops.lstm_f32 import _state, geometry, weights
 from tinyc.quant import recurrent
 
 
