@@ -32,7 +32,7 @@ def assert_clean_error(p, *needles, outdir=None):
         assert n.lower() in lines[0].lower(), lines[0]
     if outdir is not None:
         assert not Path(outdir).exists()
-        assert not any(Path(outdir).parent.glob(f".{Path(outdir).name}.tmp*"))
+        assert not any(Path(outdir).parent.glob(f".{Path(outdir).name}.*tmp*"))
 
 
 def small_onnx(path, op="Relu", dims=(1, 4, 8, 8), w=None, extra_attrs=None, out_dims=None):

@@ -56,13 +56,18 @@ def cli():
 
 @cli.command("compile")
 @click.argument("model", type=click.Path())
-@click.option("-o", "--outdir", required=True, type=click.Path(), help="output C project directory")
+@click.option("-o", "--outdir", required=True, type=click.Path(),
+              help="output C project directory: new, empty, or a previous tinyc project")
+@click.option("--force", is_flag=True, help="replace a previous tinyc project even if it holds other files (kept)")
 @compile_options
-def compile_cmd(model, outdir, **kw):
+def compile_cmd(model, outdir, force, **kw):
     """Compile MODEL into a self-contained C project in OUTDIR."""
+    from tinyc.outdir import check_outdir
+    opts = make_options(**kw)
+    check_outdir(outdir, force)
     from tinyc.pipeline import compile_model
     from tinyc.inspect_view import print_summary
-    c = compile_model(model, outdir, make_options(**kw))
+    c = compile_model(model, outdir, opts, force)
     print_summary(c.report, outdir)
 
 
@@ -71,9 +76,11 @@ def compile_cmd(model, outdir, **kw):
 @click.option("--input", "input_path", required=True, type=click.Path(), help="X.npy, shape (N, *input shape without batch)")
 @click.option("--output", "output_path", required=True, type=click.Path(), help="Y.npy (or .npz for several outputs)")
 @click.option("--stats", "stats_path", type=click.Path(), default=None, help="write S.json with instructions, flash, RAM, stack")
-@click.option("-o", "--outdir", type=click.Path(), default=None, help="keep the generated project here")
+@click.option("-o", "--outdir", type=click.Path(), default=None,
+              help="keep the generated project here: new, empty, or a previous tinyc project")
+@click.option("--force", is_flag=True, help="replace a previous tinyc project even if it holds other files (kept)")
 @compile_options
-def run_cmd(model, input_path, output_path, stats_path, outdir, **kw):
+def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
     """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
     from tinyc.runner import run_model
     opts = make_options(**kw)
@@ -81,7 +88,9 @@ def run_cmd(model, input_path, output_path, stats_path, outdir, **kw):
         with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
             run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
     else:
-        run_model(model, input_path, output_path, stats_path, Path(outdir), opts)
+        from tinyc.outdir import check_outdir
+        check_outdir(outdir, force)
+        run_model(model, input_path, output_path, stats_path, Path(outdir), opts, force)
 
 
 @cli.command("inspect")

@@ -63,7 +63,8 @@ def load_model(path: str | Path) -> Graph:
         raise TinycError(f"cannot read model file: {e.strerror}", str(p)) from None
     if tflite:
         from tinyc.frontend.tflite_loader import load_tflite
-        return verify(load_tflite(p))
+        from tinyc.passes import INT_PASSES, run_passes
+        return run_passes(verify(load_tflite(p)), passes=INT_PASSES)
     if p.suffix.lower() == ".tflite":
         raise TinycError("not a TFLite flatbuffer (no 'TFL3' identifier)", str(p))
     from tinyc.frontend.onnx_loader import load_onnx
@@ -168,7 +169,11 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
         qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
-    pl = lower_patched(q, plan, qplan=qm and qm["plan"])
+    extra = None
+    if qm is not None:
+        from tinyc.quantmcu.lower import stage_entries
+        extra = stage_entries(qm["plan"])
+    pl = lower_patched(q, plan, extra=extra)
     prog = program_of(q, pl)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
@@ -178,12 +183,16 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     return Compiled(q, prog, pl.memory, report, files)
 
 
-def compile_model(path: str | Path, outdir: str | Path | None, opts: Options) -> Compiled:
-    """The whole pipeline. Writes outdir atomically when given."""
+def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, force: bool = False) -> Compiled:
+    """The whole pipeline. Writes outdir atomically when given (see tinyc/outdir.py; force
+    replaces a previous tinyc project that also holds the user's files, keeping them)."""
+    if outdir is not None:
+        from tinyc.outdir import check_outdir
+        check_outdir(outdir, force)
     q = quantize(load_model(path), opts)
     c = compile_graph(q, opts)
     if outdir is not None:
-        write_project(Path(outdir), c.files, opts.board, c.report)
+        write_project(Path(outdir), c.files, opts.board, c.report, force)
     return c
 
 

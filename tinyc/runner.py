@@ -12,8 +12,8 @@ from tinyc.errors import TinycError
 from tinyc.pipeline import Options, compile_model
 
 
-def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options) -> dict:
-    c = compile_model(model, outdir, opts)
+def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options, force: bool = False) -> dict:
+    c = compile_model(model, outdir, opts, force)
     g, prog = c.graph, c.program
     ports = [(p.name, p.shape, g.tensors[p.name].dtype) for p in prog.inputs]
     sets = load_sample_sets(input_path, ports, "input")

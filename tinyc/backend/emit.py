@@ -1,15 +1,14 @@
 """Emission: a Program -> a self-contained C project directory, through Jinja2 templates.
 
-The directory is written to a temporary sibling and renamed into place at the
-end, so an error or Ctrl-C never leaves a half-written OUTDIR.
+The project is written to a staging directory and installed at the end
+(tinyc/outdir.py), so an error or Ctrl-C never leaves a half-written OUTDIR, and
+nothing tinyc did not write is ever removed.
 """
 from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import jinja2
@@ -18,6 +17,7 @@ import numpy as np
 from tinyc import __version__
 from tinyc.backend.lower import Program
 from tinyc.errors import TinycError
+from tinyc.outdir import check_outdir, install_project, staging_dir
 from tinyc.paths import BOARDS, RUNTIME_C, TEMPLATES
 
 
@@ -69,13 +69,14 @@ def render_project(prog: Program, board: dict, source: str, extra_cflags=()) -> 
     return files
 
 
-def write_project(outdir: Path, files: dict[str, str], board_name: str, report: dict) -> None:
-    """Write the project to a temp dir next to outdir, then swap it into place."""
-    outdir = Path(outdir).resolve()
-    parent = outdir.parent
+def write_project(outdir: Path, files: dict[str, str], board_name: str, report: dict,
+                  force: bool = False) -> None:
+    """Write the project into a staging directory, then install it at outdir
+    (tinyc.outdir: only a missing/empty dir or a previous tinyc project is written)."""
+    outdir = Path(outdir).absolute()
+    check_outdir(outdir, force)
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp", dir=parent))
+        tmp = staging_dir(outdir)
     except OSError as e:
         raise TinycError(f"cannot create output directory: {e.strerror}", str(outdir)) from None
     try:
@@ -88,13 +89,10 @@ def write_project(outdir: Path, files: dict[str, str], board_name: str, report: 
         if common.is_dir() and board_name != "host":
             shutil.copytree(common, tmp / "board" / "common")
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
-        if outdir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old", dir=parent))
-            os.rename(outdir, old / "x")
-            os.rename(tmp, outdir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, outdir)
+        install_project(tmp, outdir, force)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise TinycError(f"cannot write the project: {e.strerror}", str(outdir)) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -6,11 +6,15 @@ from tinyc.passes.canonicalise import canonicalise
 from tinyc.passes.drop_identities import drop_identities
 from tinyc.passes.fold_batchnorm import fold_batchnorm
 from tinyc.passes.fold_constants import fold_constants
+from tinyc.passes.fold_pad import fold_pad
 from tinyc.passes.fold_qdq import fold_qdq
 from tinyc.passes.fold_slices import fold_slices
 from tinyc.passes.fuse_activations import fuse_activations
 from tinyc.passes.fuse_gelu import fuse_gelu, fuse_silu
 from tinyc.passes.to_nhwc import to_nhwc
+
+# Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs.
+INT_PASSES = [fold_pad]
 
 FLOAT_PASSES = [
     fold_qdq,
@@ -22,6 +26,7 @@ FLOAT_PASSES = [
     fuse_activations,
     canonicalise,
     fold_slices,
+    fold_pad,
     drop_identities,
 ]
 
