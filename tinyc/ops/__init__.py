@@ -23,6 +23,8 @@ from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
+from tinyc.ops import gru_f32, lstm_f32
+from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
 
@@ -54,6 +56,9 @@ OPS: dict[str, ModuleType] = {
     "resize_bilinear": resize_bilinear,
     "arg_max": arg_max,
     "top_k": top_k,
+    "lstm_f32": lstm_f32,
+    "gru_f32": gru_f32,
+    "silu": silu,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
