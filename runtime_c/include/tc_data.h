@@ -1,6 +1,6 @@
 /*
  * tc_data.h - data movement and (de)quantization kernels: pad, concat,
- * transpose, resize nearest, quantize, requantize, dequantize.
+ * transpose, strided slice, resize nearest, quantize, requantize, dequantize.
  *
  * Reshape has no kernel: it is an alias, or a memcpy in the generated code.
  * Tensors of rank < 4 are passed as 4-D with leading dims of 1.
@@ -15,7 +15,7 @@ typedef struct {
     tc_dims input;     /**< input shape */
     tc_dims before;    /**< elements added before the data, per dim */
     tc_dims after;     /**< elements added after the data, per dim */
-    int32_t pad_value; /**< fill value, already quantized, in [-128, 127] */
+    int32_t pad_value; /**< fill value, already quantized, in the element type's range */
 } tc_pad_params;
 
 /** One input of a concatenation, viewed as [outer, in_inner] inside an output [outer, out_inner]. */
@@ -32,6 +32,31 @@ typedef struct {
     int32_t perm[4];    /**< a permutation of 0..3 */
 } tc_transpose_params;
 
+/** Strided slice of a 4-D tensor: element j of dim i reads index begin[i] + j * strides[i]. */
+typedef struct {
+    int32_t in_dims[4]; /**< input shape, outermost first */
+    int32_t begin[4];   /**< first index per dim, in [0, in_dims[i]) when size[i] > 0 */
+    int32_t size[4];    /**< output shape, >= 0 */
+    int32_t strides[4]; /**< non-zero, may be negative; the last index must stay in range */
+} tc_strided_slice_params;
+
+/**
+ * @brief Strided slice (TFLite STRIDED_SLICE; ONNX Slice / Split / Gather with constant indices), int8.
+ *
+ * Values are copied unchanged. tinyc merges whole trailing dims first, so any rank that
+ * reduces to 4 dims works.
+ *
+ * @param[in]  params  input shape, begin, size and strides per dim
+ * @param[in]  input   int8, Format: [d0, d1, d2, d3]
+ * @param[out] output  int8, Format: [size0, size1, size2, size3]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if an index leaves the input
+ */
+tc_status tc_strided_slice_s8(const tc_strided_slice_params *params, const int8_t *input, int8_t *output);
+/** @brief tc_strided_slice_s8 for int16 elements. */
+tc_status tc_strided_slice_s16(const tc_strided_slice_params *params, const int16_t *input, int16_t *output);
+/** @brief tc_strided_slice_s8 for int32 (or float32) elements. */
+tc_status tc_strided_slice_s32(const tc_strided_slice_params *params, const int32_t *input, int32_t *output);
+
 /**
  * @brief int8 constant pad (TFLite PAD / PADV2).
  *
@@ -42,6 +67,9 @@ typedef struct {
  * @return TC_OK, or TC_ERR_ARG for a negative dim or pad
  */
 tc_status tc_pad_s8(const tc_pad_params *params, const int8_t *input, int8_t *output);
+
+/** @brief int16 constant pad (TFLite 16x8 PAD): tc_pad_s8 with int16 elements; pad_value in [-32768, 32767]. */
+tc_status tc_pad_s16(const tc_pad_params *params, const int16_t *input, int16_t *output);
 
 /**
  * @brief Write one int8 input of a concatenation into its slot of the output.
@@ -129,6 +157,12 @@ tc_status tc_requantize_s8_s16(int32_t size, int32_t in_zp, const tc_per_tensor_
 tc_status tc_requantize_s16_s8(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
                                const int16_t *input, int8_t *output);
 
+/** @brief int32 -> int16 requantize (TFLite QUANTIZE); output may equal input (a forward walk that narrows). */
+tc_status tc_requantize_s32_s16(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                                const int32_t *input, int16_t *output);
+/** @brief int16 -> int32 requantize (TFLite QUANTIZE); output must not overlap the input. */
+tc_status tc_requantize_s16_s32(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                                const int16_t *input, int32_t *output);
 /** @brief int16 -> int16 requantize; output may equal input. */
 tc_status tc_requantize_s16_s16(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
                                 const int16_t *input, int16_t *output);

@@ -1,5 +1,5 @@
 /*
- * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast) and clamp.
+ * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast) and clamp.
  */
 #ifndef TC_ELEMENTWISE_H
 #define TC_ELEMENTWISE_H
@@ -26,10 +26,10 @@ typedef struct {
     int32_t input1_offset; /**< -zero point of input 1 */
     int32_t input2_offset; /**< -zero point of input 2 */
     int32_t output_offset; /**< output zero point */
-    int32_t left_shift;    /**< headroom shift, 20 for int8 */
+    int32_t left_shift;    /**< headroom shift, 20 for int8, 15 for int16 */
     int32_t input1_multiplier;
     int32_t input1_shift;  /**< <= 0 */
-    int32_t input2_multiplier;
+    int32_t input2_multiplier; /**< negative for SUB (TFLite runs SUB as ADD with input 2's multiplier negated) */
     int32_t input2_shift;  /**< <= 0 */
     int32_t output_multiplier;
     int32_t output_shift;  /**< <= 0 */
@@ -79,6 +79,22 @@ tc_status tc_add_s8(const tc_add_params *params,
                     const tc_strides *b_strides,
                     const int8_t *b,
                     int8_t *output);
+
+/**
+ * @brief int16 add / sub with broadcast (TFLite 16x8 ADD / SUB, general path): tc_add_s8's arithmetic
+ *        with left_shift 15 and the int16 activation range. Same walk and aliasing rules as tc_add_s8.
+ * @param[in]  a       int16
+ * @param[in]  b       int16
+ * @param[out] output  int16, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_add_s16(const tc_add_params *params,
+                     const tc_dims *out_dims,
+                     const tc_strides *a_strides,
+                     const int16_t *a,
+                     const tc_strides *b_strides,
+                     const int16_t *b,
+                     int16_t *output);
 
 /**
  * @brief int8 multiply with broadcast: out = clamp(requant((a + o1) * (b + o2)) + o_out), TFLite MulElementwise.
