@@ -58,6 +58,10 @@ OPS: dict[str, tuple[str, str | None]] = {
     "RESIZE_NEAREST_NEIGHBOR": ("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"),
     "TRANSPOSE": ("TRANSPOSE", "TransposeOptions"),
     "RESHAPE": ("RESHAPE", "ReshapeOptions"),
+    "RSQRT": ("RSQRT", None),
+    "GELU": ("GELU", "GeluOptions"),
+    "BATCH_MATMUL": ("BATCH_MATMUL", "BatchMatMulOptions"),
+    "GATHER": ("GATHER", "GatherOptions"),
 }
 
 # option fields whose value is an enum given by name
