@@ -1,0 +1,56 @@
+"""The test ViTs (tests/vit/make_vit.py) end to end, bit for bit against LiteRT BUILTIN_REF.
+
+Oracle: LiteRT for the numpy reference, the host C and the mps2-an500 (QEMU) C.
+"""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from oracle import litert_run
+from tinyc.pipeline import Options, load_model
+from tinyc.ref import run_int
+from tinyc.runner import run_model
+
+VIT = Path(__file__).parent
+INT8 = ["vit_gelu_int8", "vit_tanh_int8"]
+
+
+def inputs(n, seed=0):
+    return np.random.default_rng(seed).integers(-128, 128, (n, 32, 32, 3)).astype(np.int8)
+
+
+def litert(name, x):
+    return litert_run(VIT / f"{name}.tflite", [x])[0]
+
+
+def tinyc_c(name, x, tmp_path, board="host", extra=()):
+    np.save(tmp_path / "x.npy", x)
+    guard = ["-DTC_ARENA_GUARD=1"] if board != "host" else []
+    stats = run_model(VIT / f"{name}.tflite", tmp_path / "x.npy", tmp_path / "y.npy", tmp_path / "s.json",
+                      tmp_path / "proj", Options(board=board, extra_cflags=guard + list(extra)))
+    return np.load(tmp_path / "y.npy"), stats
+
+
+@pytest.mark.parametrize("name", INT8)
+def test_vit_numpy_ref_matches_litert(name):
+    x = inputs(2, seed=1)
+    g = load_model(VIT / f"{name}.tflite")
+    got = np.stack([run_int(g, {g.inputs[0]: xi[None]})[g.outputs[0]].reshape(-1) for xi in x])
+    np.testing.assert_array_equal(got, litert(name, x).reshape(got.shape))
+
+
+def test_vit_host_c_matches_litert(tmp_path):
+    x = inputs(2)
+    got, _ = tinyc_c("vit_tanh_int8", x, tmp_path)
+    np.testing.assert_array_equal(got, litert("vit_tanh_int8", x))
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+@pytest.mark.parametrize("name", INT8)
+def test_vit_mps2_an500_matches_litert(name, tmp_path):
+    x = inputs(2, seed=2)
+    got, stats = tinyc_c(name, x, tmp_path, board="mps2-an500")
+    np.testing.assert_array_equal(got, litert(name, x))
+    assert stats["instructions"] > 0
