@@ -21,7 +21,7 @@ from tinyc.ops import transpose
 from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
-from tinyc.ops import batch_matmul, gather, gelu, rsqrt
+from tinyc.ops import batch_matmul, gather, gelu, rsqrt, token_stage
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 
 OPS: dict[str, ModuleType] = {
@@ -50,6 +50,7 @@ OPS: dict[str, ModuleType] = {
     "gather": gather,
     "gelu": gelu,
     "rsqrt": rsqrt,
+    "token_stage": token_stage,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
