@@ -26,6 +26,8 @@ def compile_options(f):
         click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
                      help="mixed: per-layer int8 / int4-weight / int16-activation layers; with --patch: QuantMCU"),
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
+        click.option("--token-tiling", type=click.Choice(["auto", "off"]), default="auto", show_default=True,
+                     help="run token-wise op sequences (LayerNorm, MLP, attention) a few tokens at a time"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -33,7 +35,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None):
+                 flash_budget=None, token_tiling="auto"):
     from tinyc.patching.search import parse_patch
     parse_patch(patch)
     if sram_budget is not None and sram_budget <= 0:
@@ -45,7 +47,7 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget)
+                   flash_budget=flash_budget, token_tiling=token_tiling)
 
 
 @click.group()

@@ -54,3 +54,20 @@ def test_vit_mps2_an500_matches_litert(name, tmp_path):
     got, stats = tinyc_c(name, x, tmp_path, board="mps2-an500")
     np.testing.assert_array_equal(got, litert(name, x))
     assert stats["instructions"] > 0
+
+
+def test_vit_arena_at_most_half_of_tflm_head():
+    """Token tiling: tinyc's arena (model input included) <= 0.5 x TFLM's non-persistent arena
+    ("head", measured live with the tflite-micro package) for the ViT TFLM can run (tanh GELU;
+    TFLM has no GELU kernel). Without token tiling the arena is above that (the check can fail)."""
+    import sys
+    sys.path.insert(0, str(VIT.parent.parent / "bench"))
+    from memory import tflm_arena
+    from tinyc.pipeline import compile_graph
+    path = VIT / "vit_tanh_int8.tflite"
+    head, _ = tflm_arena(path)
+    assert head is not None and head > 0
+    g = load_model(path)
+    tiled = compile_graph(g, Options()).report["arena_bytes"]
+    plain = compile_graph(g, Options(token_tiling="off")).report["arena_bytes"]
+    assert tiled <= 0.5 * head < plain, (tiled, plain, head)
