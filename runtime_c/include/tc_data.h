@@ -116,6 +116,26 @@ tc_status tc_resize_nearest_s8(const tc_dims *input_dims, int32_t out_h, int32_t
                                const int8_t *input, int8_t *output);
 
 /**
+ * @brief int8 bilinear resize (TFLite RESIZE_BILINEAR, reference ResizeBilinearInteger arithmetic).
+ *
+ * Each output row y reads input rows lo = y_table[3y], hi = y_table[3y+1] with weight
+ * frac = y_table[3y+2] (1/1024 units) on hi; columns likewise. The four-corner int32 sum
+ * is rounded half away from zero and divided by 2^20. Input and output share QParams.
+ *
+ * @param[in]  input_dims  [N, H, W, C] of the input
+ * @param[in]  out_h       output rows
+ * @param[in]  out_w       output columns
+ * @param[in]  y_table     int32, Format: [out_h, 3] (lo, hi, frac), 0 <= lo <= hi < H
+ * @param[in]  x_table     int32, Format: [out_w, 3] (lo, hi, frac), 0 <= lo <= hi < W
+ * @param[in]  input       int8, Format: [N, H, W, C]
+ * @param[out] output      int8, Format: [N, out_h, out_w, C]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a table entry out of range
+ */
+tc_status tc_resize_bilinear_s8(const tc_dims *input_dims, int32_t out_h, int32_t out_w,
+                                const int32_t *y_table, const int32_t *x_table,
+                                const int8_t *input, int8_t *output);
+
+/**
  * @brief float32 -> int8 (TFLite AffineQuantize): clamp(zp + roundf(x / scale), -128, 127).
  *
  * NaN becomes -128.

@@ -16,5 +16,6 @@
 #include "tc_mixed.h"
 #include "tc_quantmcu.h"
 #include "tc_transformer.h"
+#include "tc_reduce.h"
 
 #endif /* TC_NN_H */

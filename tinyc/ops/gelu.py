@@ -3,6 +3,8 @@
 LiteRT builds a 256-entry table at prepare time (LUTPopulate with
 GeluTransform / GeluTransformApproximate in float32); tinyc computes the same
 table at compile time (tinyc.quant.transformer) and runs tc_lut_s8, in place.
+The ONNX frontend's fuse_gelu pass makes the exact form from the
+Div -> Erf -> Add -> Mul -> Mul pattern PyTorch exports for nn.GELU().
 """
 from __future__ import annotations
 
