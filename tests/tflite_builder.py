@@ -62,6 +62,9 @@ OPS: dict[str, tuple[str, str | None]] = {
     "GELU": ("GELU", "GeluOptions"),
     "BATCH_MATMUL": ("BATCH_MATMUL", "BatchMatMulOptions"),
     "GATHER": ("GATHER", "GatherOptions"),
+    "LEAKY_RELU": ("LEAKY_RELU", "LeakyReluOptions"),
+    "STRIDED_SLICE": ("STRIDED_SLICE", "StridedSliceOptions"),
+    "TRANSPOSE_CONV": ("TRANSPOSE_CONV", "TransposeConvOptions"),
 }
 
 # option fields whose value is an enum given by name

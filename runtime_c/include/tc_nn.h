@@ -17,5 +17,6 @@
 #include "tc_quantmcu.h"
 #include "tc_transformer.h"
 #include "tc_reduce.h"
+#include "tc_recurrent.h"
 
 #endif /* TC_NN_H */

@@ -54,8 +54,8 @@ def ref(node, g, x):
 
 def collapse(shape, begin, size, strides):
     """Fewer dims for the same walk: unit dims go, and a dim taken whole (begin 0, stride 1, full size)
-    merges into a stride-1 dim before it. Padded at the front to rank 4 as
-    (in_dims, begin, size, strides); None when more than 4 dims remain."""
+    merges into a stride-1 dim before it. Padded at the front to rank 6 (TC_SLICE_DIMS) as
+    (in_dims, begin, size, strides); None when more than 6 dims remain."""
     dims: list[list[int]] = []
     for d, b, n, s in zip(shape, begin, size, strides):
         if d == 1 and n == 1:
@@ -65,9 +65,9 @@ def collapse(shape, begin, size, strides):
             dims[-1] = [pd * d, pb * d, pn * d, 1]
         else:
             dims.append([int(d), int(b), int(n), int(s)])
-    if len(dims) > 4:
+    if len(dims) > 6:
         return None
-    dims = [[1, 0, 1, 1]] * (4 - len(dims)) + dims
+    dims = [[1, 0, 1, 1]] * (6 - len(dims)) + dims
     return [list(t) for t in zip(*dims)]
 
 
@@ -76,7 +76,7 @@ def lower(node, g) -> Call:
     begin, size, strides = box(node, g)
     plan = collapse(x.shape, begin, size, strides)
     if plan is None:
-        raise TinycError(f"strided slice of a rank-{len(x.shape)} tensor needs more than 4 dims after merging whole "
+        raise TinycError(f"strided slice of a rank-{len(x.shape)} tensor needs more than 6 dims after merging whole "
                          "dims", where(g.source, node.name, node.op))
     if x.dtype not in _KERNEL:
         raise TinycError(f"strided slice of {x.dtype} tensors has no kernel (supported: int8, int16, int32)",
