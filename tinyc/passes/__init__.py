@@ -8,6 +8,7 @@ from tinyc.passes.fold_batchnorm import fold_batchnorm
 from tinyc.passes.fold_constants import fold_constants
 from tinyc.passes.fold_pad import fold_pad
 from tinyc.passes.fold_qdq import fold_qdq
+from tinyc.passes.fold_slices import fold_slices
 from tinyc.passes.fuse_activations import fuse_activations
 from tinyc.passes.fuse_gelu import fuse_gelu
 from tinyc.passes.to_nhwc import to_nhwc
@@ -24,6 +25,7 @@ FLOAT_PASSES = [
     fuse_activations,
     canonicalise,
     fold_pad,
+    fold_slices,
     drop_identities,
 ]
 

@@ -109,6 +109,7 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     float_in = [n for n in g.inputs if g.tensors[n].dtype == "float32"]
     float_out = [n for n in g.outputs if g.tensors[n].dtype == "float32"]
     act_q = _act_qparams(g, ranges)
+    _unshare_float_params(g)
     for n in g.nodes:
         if n.op in WEIGHT_AXIS:
             w = g.tensors[n.inputs[1]] = _quantize_weight(g.tensors[n.inputs[1]], WEIGHT_AXIS[n.op],
@@ -125,6 +126,24 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
         g.tensors[name] = Tensor(name, t.shape, "int8", None, q)
     _float_interface(g, float_in, float_out)
     return g
+
+
+def _unshare_float_params(g: Graph) -> None:
+    """A float weight or bias read by several weighted nodes gets one copy per node: each node's bias
+    scale is s_in * s_w of its own input (a model reusing one layer on two tensors, e.g. a shared head)."""
+    seen = set()
+    for n in g.nodes:
+        if n.op not in WEIGHT_AXIS:
+            continue
+        for i in (1, 2):
+            name = n.inputs[i] if len(n.inputs) > i else ""
+            if not name or g.tensors[name].dtype != "float32":
+                continue
+            if name in seen:
+                t = g.tensors[name]
+                n.inputs[i] = g.unique_name(f"{name}_{n.name}")
+                g.add_tensor(Tensor(n.inputs[i], t.shape, t.dtype, t.data.copy(), t.q))
+            seen.add(n.inputs[i])
 
 
 def _float_interface(g: Graph, float_in: list[str], float_out: list[str]) -> None:
