@@ -147,6 +147,8 @@ def _attach_subcalls(call: Call, k: int, model: str, offsets, refs: dict, consts
             refs[name] = Ref("const", base.ctype, symbol=f"({base.symbol} + t * {w[2]})")
     for j, sc in enumerate(call.params["subcalls"]):
         sc.params.setdefault("index", f"{k}_{j}")
+        if sc.scratch:
+            sc.params["scratch_offset"] = call.params["scratch_offset"] + sc.params["stage_scratch"]
         for key, arr in sorted(sc.arrays.items()):
             arr = np.asarray(arr)
             sym = f"{model}_n{k}_{j}_{key}"

@@ -88,9 +88,12 @@ def tile_graph(node) -> tuple[Graph, dict]:
     return tg, where
 
 
-def _place_internal(tg: Graph, where: dict) -> tuple[dict[str, int], int]:
-    """First-fit offsets of the scratch tiles by their lifetime (node index) within one tile."""
-    first, last = {}, {}
+def _place_internal(tg: Graph, where: dict, kernel_scratch: dict[int, int]) -> tuple[dict, int]:
+    """First-fit offsets of the scratch tiles by their lifetime (node index) within one tile,
+    and of each kernel's own scratch (key: node index, live at that node only)."""
+    first, last, size_of = {}, {}, {}
+    for i, nbytes in kernel_scratch.items():
+        first[i], last[i], size_of[i] = i, i, nbytes
     for i, n in enumerate(tg.nodes):
         for x in n.inputs:
             if x in where and where[x][0] == "scratch":
@@ -99,10 +102,11 @@ def _place_internal(tg: Graph, where: dict) -> tuple[dict[str, int], int]:
             if where.get(y, ("",))[0] == "scratch":
                 first.setdefault(y, i)
                 last.setdefault(y, i)
+                size_of[y] = tg.tensors[y].nbytes
     offsets, live, total = {}, [], 0
-    for y in sorted(first, key=lambda k: first[k]):
-        size = (tg.tensors[y].nbytes + ALIGN - 1) // ALIGN * ALIGN
-        busy = sorted((offsets[o], offsets[o] + (tg.tensors[o].nbytes + ALIGN - 1) // ALIGN * ALIGN)
+    for y in sorted(first, key=lambda k: (first[k], str(k))):
+        size = (size_of[y] + ALIGN - 1) // ALIGN * ALIGN
+        busy = sorted((offsets[o], offsets[o] + (size_of[o] + ALIGN - 1) // ALIGN * ALIGN)
                       for o in live if last[o] >= first[y])
         off = 0
         for lo, hi in busy:
@@ -118,12 +122,15 @@ def _place_internal(tg: Graph, where: dict) -> tuple[dict[str, int], int]:
 def lower(node, g) -> Call:
     from tinyc.ops import op_module
     tg, where = tile_graph(node)
-    offsets, scratch = _place_internal(tg, where)
     subcalls = []
     for n in tg.nodes:
         c = op_module(n.op).lower(n, tg)
         c.params.pop("spec", None)  # specialised DSP kernels assume whole layers
         subcalls.append(c)
+    offsets, scratch = _place_internal(tg, where, {i: c.scratch for i, c in enumerate(subcalls) if c.scratch})
+    for i, c in enumerate(subcalls):
+        if c.scratch:
+            c.params["stage_scratch"] = offsets[i]
     tile_refs = {}
     for name, w in where.items():
         dtype = tg.tensors[name].dtype
