@@ -45,4 +45,9 @@ tc_status tc_batch_matmul_s16(const tc_batch_matmul_params *params, const int16_
 tc_status tc_gather(int32_t outer, int32_t axis_size, int32_t row_bytes, const int32_t *indices, int32_t count,
                     const void *input, void *output);
 
+/** int16 activation through TFLite's 513-entry interpolated table (LUTLookup): for v in
+ *  [-32768, 32767], base = lut[256 + (v >> 7)], slope = lut[index + 1] - base (int16),
+ *  output = base + ((slope * (v & 127) + 64) >> 7). May run in place (input == output). */
+tc_status tc_lut_interp_s16(const int16_t *lut, int32_t size, const int16_t *input, int16_t *output);
+
 #endif

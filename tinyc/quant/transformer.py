@@ -90,3 +90,47 @@ def gelu_tanh_f32(v) -> np.float32:
     cube = f32(f32(f32(f32(0.044715) * v) * v) * v)
     t = _tanhf(f32(_SQRT2_PI * f32(v + cube)))
     return f32(f32(f32(0.5) * v) * f32(f32(1.0) + t))
+
+
+def rsqrt_values(q, s_in: float, zp_in: int, s_out: float, zp_out: int, qmin: int, qmax: int) -> np.ndarray:
+    """RsqrtEvalQuantized<T> on every element of q (int8 or int16 values)."""
+    m0, sh = quantize_multiplier(1.0 / (math.sqrt(float(np.float32(s_in))) * float(np.float32(s_out))))
+    v = np.asarray(q, dtype=np.int64) - zp_in
+    mult, ish = inv_sqrt_multiplier_exp(np.maximum(v, 0))
+    data = mbqm_double(np.ones_like(v), mult, ish + K_SHIFT)
+    y = mbqm_double(data, m0, sh - K_SHIFT) + zp_out
+    return np.clip(np.where(v <= 0, qmax, y), qmin, qmax)
+
+
+def rsqrt_output_multiplier(s_in: float, s_out: float) -> tuple[int, int]:
+    """QuantizeMultiplier(1 / (sqrt(s_in) * s_out)) of the float32 scales, in double."""
+    return quantize_multiplier(1.0 / (math.sqrt(float(np.float32(s_in))) * float(np.float32(s_out))))
+
+
+def lut_populate_s16(s_in: float, zp_in: int, s_out: float, zp_out: int, transform) -> np.ndarray:
+    """LUTPopulateInt16<float>: 512 biased samples of transform over the input's real range
+    plus the end value, in the output's int16 units (read by LUTLookup with interpolation)."""
+    s_in, s_out = f32(s_in), f32(s_out)
+    in_min, in_max = f32(s_in * f32(-32768 - zp_in)), f32(s_in * f32(32767 - zp_in))
+    out_min, out_max = f32(s_out * f32(-32768 - zp_out)), f32(s_out * f32(32767 - zp_out))
+    steps = 512
+    step = f32(f32(in_max - in_min) / f32(steps))
+    half = f32(step / f32(2))
+    inv = f32(f32(65536) / f32(out_max - out_min))
+
+    def rnd(v):
+        v = f32(v)
+        return f32(math.floor(abs(float(v)) + 0.5) * (1 if v >= 0 else -1))
+
+    lut = np.empty(steps + 1, dtype=np.int16)
+    for i in range(steps):
+        x0 = f32(in_min + f32(f32(i) * step))
+        val = f32(transform(x0))
+        mid = f32(transform(f32(x0 + half)))
+        nxt = f32(transform(f32(in_min + f32(f32(i + 1) * step))))
+        sample = rnd(val * inv)
+        interp = rnd(f32(f32(f32(nxt * inv) + sample) / f32(2)))
+        bias = rnd(f32(f32(interp - rnd(mid * inv)) / f32(2)))
+        lut[i] = int(min(max(float(sample - bias), -32768.0), 32767.0))
+    lut[steps] = int(min(max(float(rnd(f32(transform(in_max)) * inv)), -32768.0), 32767.0))
+    return lut
