@@ -71,3 +71,21 @@ def test_vit_arena_at_most_half_of_tflm_head():
     tiled = compile_graph(g, Options()).report["arena_bytes"]
     plain = compile_graph(g, Options(token_tiling="off")).report["arena_bytes"]
     assert tiled <= 0.5 * head < plain, (tiled, plain, head)
+
+
+def test_vit_16x8_c_matches_numpy_ref():
+    """vit_gelu_16x8 (int16 activations, token tiling on): generated C == numpy reference (ASan)."""
+    from harness import assert_bitexact
+    g = load_model(VIT / "vit_gelu_16x8.tflite")
+    x = (inputs(1, seed=3).astype(np.int16) * 200)
+    assert_bitexact(g, [[x[0:1]]])
+
+
+@pytest.mark.xfail(strict=True, reason="int16 SOFTMAX (tinyc/ops/softmax.py, 16x8) differs from LiteRT by 1 LSB "
+                                       "in one element of a 65-wide score row of this model; the rest is exact")
+def test_vit_16x8_numpy_ref_matches_litert():
+    g = load_model(VIT / "vit_gelu_16x8.tflite")
+    x = (inputs(1, seed=0).astype(np.int16) * 200)
+    got = run_int(g, {g.inputs[0]: x})[g.outputs[0]].reshape(-1)
+    want = litert_run(VIT / "vit_gelu_16x8.tflite", [x])[0].reshape(-1)
+    np.testing.assert_array_equal(got, want)
