@@ -32,9 +32,9 @@ def tinyc_c(name, x, tmp_path, board="host", extra=()):
     return np.load(tmp_path / "y.npy"), stats
 
 
-@pytest.mark.parametrize("name", INT8)
+@pytest.mark.parametrize("name", ["vit_gelu_int8", pytest.param("vit_tanh_int8", marks=pytest.mark.slow)])
 def test_vit_numpy_ref_matches_litert(name):
-    x = inputs(2, seed=1)
+    x = inputs(1, seed=1)
     g = load_model(VIT / f"{name}.tflite")
     got = np.stack([run_int(g, {g.inputs[0]: xi[None]})[g.outputs[0]].reshape(-1) for xi in x])
     np.testing.assert_array_equal(got, litert(name, x).reshape(got.shape))

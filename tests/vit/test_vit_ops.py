@@ -173,14 +173,14 @@ def check(seeds, dtype, c_build=True):
 
 @pytest.mark.parametrize("dtype", ["int8", "int16"])
 def test_vit_ops(dtype):
-    """Every op (2 seeds): numpy reference == LiteRT; generated C == numpy reference."""
-    check(range(2), dtype)
+    """Every op (1 seed): numpy reference == LiteRT; generated C == numpy reference."""
+    check(range(1), dtype)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("dtype", ["int8", "int16"])
 def test_vit_ops_sweep(dtype):
-    check(range(2, 40), dtype)
+    check(range(1, 40), dtype)
 
 
 def test_rsqrt_all_inputs_and_gelu_tables():
