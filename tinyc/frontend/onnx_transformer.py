@@ -52,7 +52,7 @@ def LayerNormalization(ctx, node, X, Scale, B=None, *, axis=-1, epsilon=1e-5, st
 def matmul(fallback):
     """MatMul: a constant 2-D B stays a fully connected layer; two activations give batch_matmul."""
     def MatMul(ctx, node, A, B):
-        if ctx.const(B) is not None:
+        if ctx.const(B) is not None or ctx.is_weight(B):  # a constant, or a DequantizeLinear of one
             return fallback(ctx, node, A, B)
         if len(ctx.shape(A)) < 2 or len(ctx.shape(B)) < 2:
             raise ctx.error(node, "MatMul of two activations needs rank >= 2 inputs")
