@@ -183,6 +183,7 @@ def test_vit_ops_sweep(dtype):
     check(range(1, 40), dtype)
 
 
+@pytest.mark.slow
 def test_rsqrt_all_inputs_and_gelu_tables():
     """RSQRT over several qparams and both GELU forms, every int8 input value (numpy ref vs LiteRT)."""
     rng = np.random.default_rng(99)
