@@ -23,7 +23,7 @@ typedef struct {
     const int16_t *cell_state0;   /**< int16, Format: [B, N]: the cell state at the start of every invoke */
     tc_per_tensor_quant hidden;   /**< 2^-30 / hidden_scale */
     int32_t hidden_zp;
-    int32_t cell_exp;   /**< the cell state's scale is 2^cell_exp, -15 <= cell_exp <= -1 */
+    int32_t cell_exp;   /**< the cell state's scale is 2^cell_exp, -15 <= cell_exp <= -9 */
     int32_t cell_clip;  /**< quantized cell clip, 0 = none */
 } tc_lstm_params;
 

@@ -80,4 +80,23 @@ typedef struct {
 tc_status tc_softmax_s16(const tc_softmax_s16_params *params, const int16_t *exp_lut, const int16_t *recip_lut,
                          int32_t rows, int32_t depth, const int16_t *input, int16_t *output);
 
+/**
+ * @brief float32 softmax of each row (a float island of a quantized model), as LiteRT's float reference:
+ *        out = exp((x - max) * beta) / sum, the sum in float32 in element order. May run in place.
+ * @param[in]  beta    softmax beta
+ * @param[in]  input   float32, Format: [rows, depth]
+ * @param[out] output  float32, Format: [rows, depth]
+ * @return TC_OK, or TC_ERR_ARG for rows < 0 or depth < 1
+ */
+tc_status tc_softmax_f32(float beta, int32_t rows, int32_t depth, const float *input, float *output);
+
+/**
+ * @brief float32 log-softmax of each row, as LiteRT's float reference: (x - max) - logf(sum expf(x - max)).
+ *        May run in place.
+ * @param[in]  input   float32, Format: [rows, depth]
+ * @param[out] output  float32, Format: [rows, depth]
+ * @return TC_OK, or TC_ERR_ARG for rows < 0 or depth < 1
+ */
+tc_status tc_log_softmax_f32(int32_t rows, int32_t depth, const float *input, float *output);
+
 #endif /* TC_SOFTMAX_H */

@@ -198,6 +198,8 @@ class _GraphBuilder:
             self.g.nodes.append(OpContext(self, op).convert())
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
+        if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
+            self.g.meta["prequantized"] = True  # never re-quantized; float tensors are float islands
         try:
             return verify(self.g)
         except IRError as e:
@@ -314,6 +316,10 @@ def qparams(t: TflTensor, shape: tuple[int, ...], loc: str) -> QParams | None:
         raise TinycError(f"tensor '{t.name}' has {n} scales but {zps.size} zero points", loc)
     if n == 1:
         return QParams(t.scales.reshape(()), zps.reshape(()))
+    if len(shape) == 1 and shape[0] == n and not 0 <= t.qdim < 1:
+        # Old converters copied the filter's quantized_dimension (3 for depthwise) onto the 1-D bias
+        # (TFLM's person-detection model): LiteRT refuses it, TFLM reads the bias per element. So do we.
+        return QParams(t.scales.copy(), zps.copy(), axis=0)
     if not 0 <= t.qdim < len(shape) or shape[t.qdim] != n:
         raise TinycError(f"tensor '{t.name}': {n} scales do not match dim {t.qdim} of shape {list(shape)}", loc)
     return QParams(t.scales.copy(), zps.copy(), axis=t.qdim)

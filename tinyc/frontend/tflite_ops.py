@@ -217,11 +217,25 @@ def FULLY_CONNECTED(cx) -> Node:
     return cx.node("fully_connected", [cx.x(0), cx.weight(1, axis=0), cx.bias(2)], act=fused_act(cx))
 
 
+def _check_pot16(cx) -> None:
+    """LiteRT runs int16 ADD/SUB with pot_scale_int16 (the schema default) and power-of-two scales with zero
+    points 0 through a separate shift-only path (meant for LSTM cells), which tinyc does not implement."""
+    ts = [cx.b.g.tensors[n] for n in (cx.x(0), cx.x(1))]
+    ts.append(cx.b.g.tensors[cx.b.ir_tensor(cx.op.outputs[0], cx.loc)])
+    if not cx.opts.get("PotScaleInt16", True) or any(t.dtype != "int16" or t.q is None for t in ts):
+        return
+    if all(t.q.zp() == 0 and math.frexp(t.q.s())[0] == 0.5 for t in ts):
+        cx.fail("int16 ADD/SUB with pot_scale_int16 and power-of-two scales (TFLite's shift-only LSTM path) "
+                "is not supported; convert with pot_scale_int16=false")
+
+
 def ADD(cx) -> Node:
+    _check_pot16(cx)
     return cx.node("add", [cx.x(0), cx.x(1)], act=fused_act(cx))
 
 
 def SUB(cx) -> Node:
+    _check_pot16(cx)
     return cx.node("sub", [cx.x(0), cx.x(1)], act=fused_act(cx))
 
 
@@ -445,9 +459,9 @@ OPS = {
     "CONV_2D": (CONV_2D, "Conv2DOptions", _CONV),
     "DEPTHWISE_CONV_2D": (DEPTHWISE_CONV_2D, "DepthwiseConv2DOptions", _CONV),
     "FULLY_CONNECTED": (FULLY_CONNECTED, "FullyConnectedOptions", (*_FUSED, "WeightsFormat")),
-    "ADD": (ADD, "AddOptions", _FUSED),
+    "ADD": (ADD, "AddOptions", (*_FUSED, "PotScaleInt16")),
     "MUL": (MUL, "MulOptions", _FUSED),
-    "SUB": (SUB, "SubOptions", _FUSED),
+    "SUB": (SUB, "SubOptions", (*_FUSED, "PotScaleInt16")),
     "UNIDIRECTIONAL_SEQUENCE_LSTM": (UNIDIRECTIONAL_SEQUENCE_LSTM, "UnidirectionalSequenceLSTMOptions",
                                      ("FusedActivationFunction", "CellClip", "ProjClip", "TimeMajor")),
     "LEAKY_RELU": (LEAKY_RELU, "LeakyReluOptions", ("Alpha",)),

@@ -45,8 +45,9 @@ def params(node, g) -> dict:
     if c0.dtype != "int16" or h0.dtype != "int8" or c0.q is None or h0.q is None:
         raise _err(node, g, "LSTM states must be int8 (output) and int16 (cell) with QParams")
     mant, exp = math.frexp(float(c0.q.s()))
-    if mant != 0.5 or c0.q.zp() != 0 or not -15 <= exp - 1 <= -1:
-        raise _err(node, g, f"the LSTM cell state scale {c0.q.s()} is not a power of two with zero point 0")
+    if mant != 0.5 or c0.q.zp() != 0 or not -15 <= exp - 1 <= -9:
+        raise _err(node, g, f"the LSTM cell state scale {c0.q.s()} is not 2^k (-15 <= k <= -9, TFLite's ApplyTanh "
+                            "range) with zero point 0")
     cell_exp = exp - 1
     s_x, s_h = np.float32(x.q.s()), np.float32(h0.q.s())
     mx = [quantize_multiplier(float(np.float32(np.float32(w.q.s()) * s_x) / GATE_SCALE)) for w in wx]

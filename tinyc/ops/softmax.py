@@ -16,6 +16,7 @@ import numpy as np
 
 from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call, output_of
+from tinyc.ops import float_island
 from tinyc.quant import softmax16
 from tinyc.quant.gemmlowp import softmax_exp_table, softmax_rows_s8
 
@@ -69,6 +70,8 @@ def macs(node, g) -> int:
 
 
 def ref(node, g, x):
+    if float_island.is_float(node, g):
+        return [float_island.softmax_f32(x, float(node.attrs.get("beta", 1.0)))]
     if _is16(node, g):
         (m0, sh), rows, depth = _check16(node, g)
         y = softmax16.softmax_rows_s16(np.asarray(x).reshape(rows, depth), m0, sh, softmax16.exp_lut(),
@@ -80,6 +83,8 @@ def ref(node, g, x):
 
 def lower(node, g) -> Call:
     x, y = node.inputs[0], node.outputs[0]
+    if float_island.is_float(node, g):
+        return float_island.lower_call(node, g, "tc_softmax_f32", float(node.attrs.get("beta", 1.0)))
     if _is16(node, g):
         (m0, sh), rows, depth = _check16(node, g)
         return Call(template="softmax_s16.j2", node=node.name, inputs=[x], outputs=[y],

@@ -26,6 +26,11 @@ def box(node, g) -> tuple[list[int], list[int], list[int]]:
     loc = where(g.source, node.name, node.op)
     if not len(begin) == len(size) == len(strides) == len(x.shape):
         raise TinycError(f"begin/size/strides {begin}/{size}/{strides} do not match rank {len(x.shape)}", loc)
+    y = output_of(node, g)
+    if y.dtype != x.dtype or (x.q is None) != (y.q is None) or \
+            (x.q is not None and (x.q.s() != y.q.s() or x.q.zp() != y.q.zp())):
+        raise TinycError(f"strided slice copies values: input and output need the same dtype and QParams, got "
+                         f"{x.dtype} {x.q!r} and {y.dtype} {y.q!r}", loc)
     for d, b, n, s in zip(x.shape, begin, size, strides):
         if s == 0 or n < 0 or (n > 0 and not (0 <= b < d and 0 <= b + (n - 1) * s < d)):
             raise TinycError(f"slice begin {begin}, size {size}, strides {strides} leaves the input {list(x.shape)}",

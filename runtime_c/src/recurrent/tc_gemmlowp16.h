@@ -51,7 +51,7 @@ static inline int32_t tc_exp_quarter16(int32_t a)
     return tc_clamp_i32(ct + tc_srdhm16(ct, tc_w16(x + inner)), INT16_MIN, INT16_MAX);
 }
 
-/* exp_on_negative_values: F<bits> raw a <= 0 -> F0 raw; bits <= 5 (no clamp branch needed). */
+/* exp_on_negative_values: F<bits> raw a <= 0 -> F0 raw, 1 <= bits <= 12. */
 static inline int32_t tc_exp_neg16(int32_t a, int32_t bits)
 {
     static const int32_t barrel[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
@@ -64,6 +64,9 @@ static inline int32_t tc_exp_neg16(int32_t a, int32_t bits)
         if (bits > k && (remainder & (1 << (frac + k))) != 0) {
             result = tc_srdhm16(result, tc_c16(barrel[k + 2]));
         }
+    }
+    if (bits > 5 && a < tc_c16(-(int32_t)(1u << (36 - bits)))) {
+        result = 0;
     }
     return a == 0 ? INT16_MAX : result;
 }

@@ -29,7 +29,7 @@ tc_status tc_lstm_s8(const tc_lstm_params *p, const tc_context *ctx, const int8_
     const int32_t n = p->n_cell;
     const int32_t bn = p->batch * n;
     if (ctx == NULL || ctx->buf == NULL || ctx->size < tc_lstm_s8_get_buffer_size(p->batch, n) || n < 1 ||
-        p->n_input < 1 || p->steps < 1 || p->batch < 1 || p->cell_exp < -15 || p->cell_exp > -1) {
+        p->n_input < 1 || p->steps < 1 || p->batch < 1 || p->cell_exp < -15 || p->cell_exp > -9) {
         return TC_ERR_ARG;
     }
     int16_t *cell = (int16_t *)ctx->buf;

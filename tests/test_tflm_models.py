@@ -1,17 +1,19 @@
-"""TFLite UNIDIRECTIONAL_SEQUENCE_LSTM int8: TFLM's mnist_lstm_int8.tflite (LSTM -> FC -> softmax).
+"""TFLM's example models: mnist_lstm_int8.tflite (UNIDIRECTIONAL_SEQUENCE_LSTM int8 -> FC -> softmax) and
+micro_speech_int8.tflite (reshape, depthwise conv, FC, softmax).
 
-Oracle: LiteRT BUILTIN_REF with its variable tensors reset before every sample (tinyc's LSTM is
-stateless across invokes: the states start from their initial constants each time, see
-tinyc/ops/lstm.py). The numpy reference and the generated C (host with ASan + UBSan, and
-mps2-an386 under QEMU) must give LiteRT's bytes.
+Oracle: LiteRT BUILTIN_REF, with its variable tensors reset before every sample for the LSTM
+(tinyc's LSTM is stateless across invokes: the states start from their initial constants each
+time, see tinyc/ops/lstm.py). The numpy reference and the generated C (both models in one host
+binary with ASan + UBSan; the LSTM also on mps2-an386 under QEMU) must give LiteRT's bytes.
 """
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from batch_c import run_batch_samples
 from harness import run_graph_c
-from oracle import litert_interpreter
+from oracle import litert_interpreter, litert_run
 from shared_models import shared_path
 from tinyc.pipeline import load_model
 from tinyc.ref import run_int
@@ -44,9 +46,9 @@ def model():
 
 
 def test_lstm_ref_matches_litert(model):
-    """numpy reference == LiteRT on 20 samples, for the LSTM's own output (all 28 steps) and the model output."""
+    """numpy reference == LiteRT on 10 samples, for the LSTM's own output (all 28 steps) and the model output."""
     path, g = model
-    xs = _samples(20)
+    xs = _samples(10)
     lstm_out = g.nodes[0].outputs[0]
     want_lstm = _litert(path, xs, tensor=23)
     want = _litert(path, xs)
@@ -54,16 +56,24 @@ def test_lstm_ref_matches_litert(model):
         env = run_int(g, {g.inputs[0]: x}, return_all=True)
         assert env[lstm_out].tobytes() == wl.tobytes()
         assert env[g.outputs[0]].tobytes() == w.tobytes()
-    assert len({w.tobytes() for w in want}) > 3  # the samples give different answers
+    assert len({w.tobytes() for w in want_lstm}) == len(xs)  # every sample gives its own sequence
+    assert len({w.tobytes() for w in want}) > 2
 
 
-def test_lstm_c_host_matches_litert(model):
-    """Generated C on the host (ASan + UBSan) == LiteRT on 8 samples."""
+def test_tflm_models_c_host_matches_litert(model):
+    """Generated C of both models in one host binary (ASan + UBSan) == LiteRT, 4 samples each."""
     path, g = model
-    xs = _samples(8, seed=1)
-    got = run_graph_c(g, [[x] for x in xs])
-    for (y,), w in zip(got, _litert(path, xs)):
+    speech_path = shared_path("models/tflm/micro_speech_int8.tflite")
+    speech = load_model(speech_path)
+    xs = _samples(4, seed=1)
+    ss = np.random.default_rng(3).integers(-128, 128, (4, 1960)).astype(np.int8)
+    got = run_batch_samples([g, speech], [[[x] for x in xs], [[s[None]] for s in ss]], sanitize=True)
+    for (y,), w in zip(got[0], _litert(path, xs)):
         assert y.tobytes() == w.tobytes()
+    want = litert_run(speech_path, [ss])[0]
+    for (y,), w in zip(got[1], want):
+        assert y.reshape(-1).tobytes() == w.reshape(-1).tobytes()
+    assert len({w.tobytes() for w in want}) > 3
 
 
 @pytest.mark.qemu
