@@ -282,6 +282,11 @@ def gelu(g, node, x):
     return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
 
 
+def silu(g, node, x):
+    x = x.astype(np.float64)
+    return (x / (1.0 + np.exp(-x))).astype(np.float32)
+
+
 def erf(g, node, x):
     return _erf(x.astype(np.float64)).astype(np.float32)
 
@@ -316,6 +321,27 @@ def top_k(g, node, x):
     key = -x if node.attrs.get("largest", True) else x
     idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
     return np.take_along_axis(x, idx, axis=-1), idx
+
+
+def lstm_f32(g, node, x, w, r, b, h0=None, c0=None):
+    from tinyc.quant import recurrent
+    hid = r.shape[1]
+    ones = np.ones(w.shape[0], np.float32)
+    y, h, c = recurrent.lstm(x.astype(np.float32), w, ones, r, ones, b.astype(np.float32),
+                             np.zeros(hid, np.float32) if h0 is None else h0.reshape(hid).astype(np.float32),
+                             np.zeros(hid, np.float32) if c0 is None else c0.reshape(hid).astype(np.float32),
+                             bool(node.attrs.get("reverse", False)))
+    return y, h[None], c[None]
+
+
+def gru_f32(g, node, x, w, r, wb, rb, h0=None):
+    from tinyc.quant import recurrent
+    hid = r.shape[1]
+    ones = np.ones(w.shape[0], np.float32)
+    y, h = recurrent.gru(x.astype(np.float32), w, ones, r, ones, wb.astype(np.float32), rb.astype(np.float32),
+                         np.zeros(hid, np.float32) if h0 is None else h0.reshape(hid).astype(np.float32),
+                         bool(node.attrs.get("reverse", False)), bool(node.attrs.get("linear_before_reset", 0)))
+    return y, h[None]
 
 
 def softmax(g, node, x):

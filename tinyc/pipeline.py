@@ -75,8 +75,8 @@ def load_model(path: str | Path) -> Graph:
 
 def is_quantized(g: Graph) -> bool:
     """True when no node computes in float: every activation a node reads or writes is an integer,
-    except the float side of an interface quantize / dequantize. A quantized TFLite model always is
-    (its float tensors are float islands, run by float kernels)."""
+    except the float side of an interface quantize / dequantize (a quantized TFLite model, float
+    islands included, is marked by its loader)."""
     if g.meta.get("prequantized"):
         return True
     for n in g.nodes:

@@ -18,5 +18,6 @@
 #include "tc_transformer.h"
 #include "tc_reduce.h"
 #include "tc_recurrent.h"
+#include "tc_rnn_f32.h"
 
 #endif /* TC_NN_H */

@@ -24,6 +24,8 @@ from tinyc.ops import log_softmax
 from tinyc.ops import batch_matmul, gather, rsqrt, token_stage
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
+from tinyc.ops import gru_f32, lstm_f32
+from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
 
@@ -59,6 +61,9 @@ OPS: dict[str, ModuleType] = {
     "resize_bilinear": resize_bilinear,
     "arg_max": arg_max,
     "top_k": top_k,
+    "lstm_f32": lstm_f32,
+    "gru_f32": gru_f32,
+    "silu": silu,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
