@@ -34,6 +34,8 @@ def compile_options(f):
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
         click.option("-q", "--quiet", is_flag=True, callback=_quiet, expose_value=False, is_eager=True,
                      help="no progress display (it is off anyway when stderr is not a terminal)"),
+        click.option("--token-tiling", type=click.Choice(["auto", "off"]), default="auto", show_default=True,
+                     help="run token-wise op sequences (LayerNorm, MLP, attention) a few tokens at a time"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -41,7 +43,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None):
+                 flash_budget=None, token_tiling="auto"):
     """Options from the command line, every value checked before any work starts."""
     from tinyc.boards import get_board
     from tinyc.patching.search import parse_patch
@@ -59,7 +61,7 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget)
+                   flash_budget=flash_budget, token_tiling=token_tiling)
 
 
 @click.group()

@@ -356,6 +356,23 @@ def log_softmax(g, node, x):
     return (z - np.log(np.exp(z).sum(axis=-1, keepdims=True))).astype(np.float32)
 
 
+def rsqrt(g, node, x):
+    return (np.float32(1) / np.sqrt(x.astype(np.float32))).astype(np.float32)
+
+
+def batch_matmul(g, node, a, b):
+    if node.attrs.get("adj_x"):
+        a = np.swapaxes(a, -1, -2)
+    if node.attrs.get("adj_y"):
+        b = np.swapaxes(b, -1, -2)
+    return np.matmul(a.astype(np.float32), b.astype(np.float32))
+
+
+def gather(g, node, x):
+    ind = np.asarray(node.attrs["indices"], dtype=np.int64).reshape(tuple(node.attrs.get("indices_shape", ())))
+    return np.take(x, ind, axis=int(node.attrs["axis"]))
+
+
 # -- layout ------------------------------------------------------------------------------
 def reshape(g, node, x):
     return x.reshape(g.t(node.outputs[0]).shape)

@@ -34,6 +34,7 @@ class Options:
     flash_budget: int | None = None  # --precision mixed: most weights bytes
     link_check: bool = True  # compile_model on a board: build and let the linker judge the fit
     extra_cflags: list[str] = field(default_factory=list)
+    token_tiling: str = "auto"  # "off": no token stages (passes/token_tiling.py)
 
 
 @dataclass
@@ -158,6 +159,9 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
         if opts.precision == "mixed":
             raise TinycError("--precision mixed with --patch is QuantMCU, which needs a patch stage: this model "
                              "compiles layer by layer", q.source)
+    if opts.token_tiling != "off":
+        from tinyc.passes.token_tiling import tile_tokens
+        q = tile_tokens(q)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
     prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)

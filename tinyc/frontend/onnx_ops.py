@@ -614,3 +614,7 @@ OPS = {name: fn for name, fn in dict(globals()).items()
 from tinyc.frontend.onnx_rnn import GRU, LSTM  # noqa: E402  (registered here, defined in their own module)
 
 OPS.update(LSTM=LSTM, GRU=GRU)
+
+from tinyc.frontend.onnx_transformer import LayerNormalization, matmul  # noqa: E402
+
+OPS.update(LayerNormalization=LayerNormalization, MatMul=matmul(MatMul))

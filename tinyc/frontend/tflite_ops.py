@@ -427,6 +427,26 @@ def LOG_SOFTMAX(cx) -> Node:
     return cx.node("log_softmax", [cx.x(0)], beta=1.0)
 
 
+def BATCH_MATMUL(cx) -> Node:
+    return cx.node("batch_matmul", [cx.x(0), cx.x(1)], adj_x=bool(cx.opts.get("AdjX", False)),
+                   adj_y=bool(cx.opts.get("AdjY", False)))
+
+
+def GELU(cx) -> Node:
+    return cx.node("gelu", [cx.x(0)], approximate=bool(cx.opts.get("Approximate", False)))
+
+
+def GATHER(cx) -> Node:
+    if cx.opts.get("BatchDims", 0) != 0:
+        cx.fail(f"batch_dims {cx.opts.get('BatchDims')} is not supported (only 0)")
+    if not cx.b.is_const(cx._index(1), cx.loc):
+        cx.fail("input 1 (indices) is not a constant; tinyc supports constant indices only")
+    axis = _axis(cx, cx.opts.get("Axis", 0), len(cx.in_shape(0)))
+    ind = cx.param(1)
+    return cx.node("gather", [cx.x(0)], axis=axis, indices=tuple(int(i) for i in ind.reshape(-1)),
+                   indices_shape=tuple(ind.shape))
+
+
 # operator input positions that are variable (state) tensors
 STATE_INPUTS = {"UNIDIRECTIONAL_SEQUENCE_LSTM": (18, 19)}
 
@@ -470,4 +490,8 @@ OPS = {
     "RELU_N1_TO_1": (_clamp(-1.0, 1.0), None, ()),
     "QUANTIZE": (_unary("quantize"), None, ()),
     "DEQUANTIZE": (_unary("dequantize"), None, ()),
+    "BATCH_MATMUL": (BATCH_MATMUL, "BatchMatMulOptions", ("AdjX", "AdjY")),
+    "RSQRT": (_unary("rsqrt"), None, ()),
+    "GELU": (GELU, "GeluOptions", ("Approximate",)),
+    "GATHER": (GATHER, "GatherOptions", ("Axis", "BatchDims")),
 }

@@ -21,6 +21,7 @@ from tinyc.ops import transpose
 from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
+from tinyc.ops import batch_matmul, gather, rsqrt, token_stage
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
 from tinyc.ops import gru_f32, lstm_f32
@@ -50,7 +51,11 @@ OPS: dict[str, ModuleType] = {
     "logistic": logistic,
     "tanh": tanh,
     "hard_swish": hard_swish,
+    "batch_matmul": batch_matmul,
+    "gather": gather,
     "gelu": gelu,
+    "rsqrt": rsqrt,
+    "token_stage": token_stage,
     "erf": erf,
     "prelu": prelu,
     "resize_bilinear": resize_bilinear,

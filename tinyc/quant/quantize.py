@@ -18,7 +18,7 @@ from tinyc.quant.fixedpoint import round_half_away
 FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in float32: their int8 weight inputs
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
 SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
-                 "resize_bilinear", "top_k"}
+                 "resize_bilinear", "top_k", "gather"}
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
