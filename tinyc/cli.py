@@ -76,14 +76,20 @@ def compile_cmd(model, outdir, force, **kw):
 @click.option("--input", "input_path", required=True, type=click.Path(), help="X.npy, shape (N, *input shape without batch)")
 @click.option("--output", "output_path", required=True, type=click.Path(), help="Y.npy (or .npz for several outputs)")
 @click.option("--stats", "stats_path", type=click.Path(), default=None, help="write S.json with instructions, flash, RAM, stack")
+@click.option("--profile", is_flag=True,
+              help="profiling build: instructions per layer (printed, and 'profile' in --stats)")
 @click.option("-o", "--outdir", type=click.Path(), default=None,
               help="keep the generated project here: new, empty, or a previous tinyc project")
 @click.option("--force", is_flag=True, help="replace a previous tinyc project even if it holds other files (kept)")
 @compile_options
-def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
+def run_cmd(model, input_path, output_path, stats_path, profile, outdir, force, **kw):
     """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
     from tinyc.runner import run_model
     opts = make_options(**kw)
+    opts.profile = profile
+    if profile and opts.board == "host":
+        raise TinycError("--profile needs a board with a counter (e.g. --board mps2-an386); the host has none",
+                         "--profile")
     if outdir is None:
         with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
             run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
@@ -96,13 +102,18 @@ def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
 @cli.command("inspect")
 @click.argument("model", type=click.Path())
 @click.option("--plot", type=click.Path(), default=None, help="write a PNG of live memory per layer")
+@click.option("--stats", "stats_path", type=click.Path(), default=None,
+              help="S.json from `tinyc run --profile --stats S.json`: also show instructions per layer")
 @compile_options
-def inspect_cmd(model, plot, **kw):
+def inspect_cmd(model, plot, stats_path, **kw):
     """Show per-layer ops, shapes, MACs and live memory, with the peak marked."""
     from tinyc.pipeline import compile_model
-    from tinyc.inspect_view import print_layers, plot_memory
+    from tinyc.inspect_view import load_profile, print_layers, print_profile, plot_memory
+    prof = load_profile(stats_path) if stats_path else None
     c = compile_model(model, None, make_options(**kw))
     print_layers(c)
+    if prof is not None:
+        print_profile(prof)
     if plot:
         plot_memory(c, plot)
 

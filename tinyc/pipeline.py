@@ -12,6 +12,7 @@ import numpy as np
 
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
+from tinyc.backend.profile import assign_profile_slots
 from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
 from tinyc.datafiles import generated_samples, load_samples
 from tinyc.errors import TinycError
@@ -31,6 +32,7 @@ class Options:
     precision: str = "int8"
     flash_budget: int | None = None  # --precision mixed: most weights bytes
     extra_cflags: list[str] = field(default_factory=list)
+    profile: bool = False  # build with -DTC_PROFILE=1: instructions per layer (docs/profiling.md)
 
 
 @dataclass
@@ -135,8 +137,9 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     mem = plan_memory(q, calls)
     prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
     report = build_report(q, prog, mem, board.name)
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts))
     return Compiled(q, prog, mem, report, files)
 
 
@@ -159,8 +162,9 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
         report["quantmcu"] = qm["report"]
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts))
     return Compiled(q, prog, pl.memory, report, files)
 
 
@@ -175,6 +179,11 @@ def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, fo
     if outdir is not None:
         write_project(Path(outdir), c.files, opts.board, c.report, force)
     return c
+
+
+def cflags_of(opts: Options) -> list[str]:
+    """The project's EXTRA_CFLAGS: the caller's, plus the profiling build's define."""
+    return [*opts.extra_cflags, *(["-DTC_PROFILE=1"] if opts.profile else [])]
 
 
 def _board_dict(board) -> dict:
