@@ -26,6 +26,9 @@ def compile_options(f):
         click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
                      help="mixed: per-layer int8 / int4-weight / int16-activation layers; with --patch: QuantMCU"),
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
+        click.option("--optimize", type=click.Choice(["speed", "size"]), default="speed", show_default=True,
+                     help="DSP boards: speed = shape-specialised kernels (one function per layer shape); "
+                          "size = the generic kernels only"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -33,7 +36,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None):
+                 flash_budget=None, optimize="speed"):
     from tinyc.patching.search import parse_patch
     parse_patch(patch)
     if sram_budget is not None and sram_budget <= 0:
@@ -45,7 +48,7 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget)
+                   flash_budget=flash_budget, optimize=optimize)
 
 
 @click.group()
@@ -92,11 +95,14 @@ def run_cmd(model, input_path, output_path, stats_path, profile, outdir, force, 
                          "--profile")
     if outdir is None:
         with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
-            run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
+            stats = run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
     else:
         from tinyc.outdir import check_outdir
         check_outdir(outdir, force)
-        run_model(model, input_path, output_path, stats_path, Path(outdir), opts, force)
+        stats = run_model(model, input_path, output_path, stats_path, Path(outdir), opts, force)
+    if profile:
+        from tinyc.inspect_view import print_profile
+        print_profile(stats["profile"])
 
 
 @cli.command("inspect")

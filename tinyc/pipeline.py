@@ -13,6 +13,7 @@ import numpy as np
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
 from tinyc.backend.profile import assign_profile_slots
+from tinyc.backend.spec import share_spec_kernels
 from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
 from tinyc.datafiles import generated_samples, load_samples
 from tinyc.errors import TinycError
@@ -32,6 +33,7 @@ class Options:
     precision: str = "int8"
     flash_budget: int | None = None  # --precision mixed: most weights bytes
     extra_cflags: list[str] = field(default_factory=list)
+    optimize: str = "speed"  # speed: shape-specialised DSP kernels (one per shape); size: generic kernels only
     profile: bool = False  # build with -DTC_PROFILE=1: instructions per layer (docs/profiling.md)
 
 
@@ -135,7 +137,7 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
                              "compiles layer by layer", q.source)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
-    prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
+    prog = share_spec_kernels(build_program(q, calls, mem.offsets, mem.arena_bytes, mem), opts.optimize)
     report = build_report(q, prog, mem, board.name)
     report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
@@ -158,7 +160,7 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
         from tinyc.quantmcu.vdqs import quantmcu_plan
         qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
     pl = lower_patched(q, plan, qplan=qm and qm["plan"])
-    prog = program_of(q, pl)
+    prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
         report["quantmcu"] = qm["report"]
@@ -182,8 +184,10 @@ def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, fo
 
 
 def cflags_of(opts: Options) -> list[str]:
-    """The project's EXTRA_CFLAGS: the caller's, plus the profiling build's define."""
-    return [*opts.extra_cflags, *(["-DTC_PROFILE=1"] if opts.profile else [])]
+    """The project's EXTRA_CFLAGS: the caller's, plus the profiling build's define; --optimize size
+    builds the portable kernels (the smallest code: no DSP paths, no specialised kernels)."""
+    return [*opts.extra_cflags, *(["-UTC_DSP"] if opts.optimize == "size" else []),
+            *(["-DTC_PROFILE=1"] if opts.profile else [])]
 
 
 def _board_dict(board) -> dict:

@@ -8,7 +8,6 @@ import numpy as np
 
 from tinyc.backend.build import make, run_project
 from tinyc.backend.profile import parse_profile, read_profile
-from tinyc.inspect_view import print_profile
 from tinyc.datafiles import load_samples, save_outputs
 from tinyc.errors import TinycError
 from tinyc.pipeline import Options, compile_model
@@ -34,8 +33,6 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
              "arena_bytes": c.report["arena_bytes"], "macs": c.report["macs"]}
     if opts.profile:
         stats["profile"] = read_profile(c.report["profile_slots"], parse_profile(res.stdout), res.instructions)
-        if opts.board != "host":
-            print_profile(stats["profile"])
     if stats_path:
         Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
     return stats

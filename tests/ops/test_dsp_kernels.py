@@ -138,13 +138,20 @@ CONV_SPEC_CASES = [
 
 
 def _spec_counts(g):
-    """(calls of tc_dw_3x3_s8_spec, of tc_convolve_s8_spec) in the generated C, and the number of
-    depthwise calls the planner shrank to one plane (those must take the generic kernel)."""
+    """(calls of a shared tc_dw_3x3_s8_spec function, of a tc_convolve_s8_spec one) in the generated
+    C, and the number of depthwise calls the planner shrank to one plane (those must take the generic
+    kernel). Each distinct shape is defined once (tinyc/backend/spec.py)."""
     c = compile_graph(g, Options(board=BOARD))
     text = c.files[f"{g.name}.c"]
+    fns = c.program.extra["spec_fns"]
+    assert [text.count(f"void {f['symbol']}(") for f in fns] == [1] * len(fns)
+    counts = []
+    for kernel in ("tc_dw_3x3_s8_spec(", "tc_convolve_s8_spec("):
+        shapes = [f["symbol"] for f in fns if f"{kernel}" in text.split(f"void {f['symbol']}(")[1].split("}")[0]]
+        counts.append(sum(text.count(f"{sym}(&params") for sym in shapes))
     one_plane = sum(1 for k in c.program.calls if k.template == "depthwise_conv2d_s8.j2"
                     and 0 < k.scratch < 4 * k.params["oh"] * k.params["ow"])
-    return text.count("tc_dw_3x3_s8_spec("), text.count("tc_convolve_s8_spec("), one_plane
+    return counts[0], counts[1], one_plane
 
 
 @pytest.mark.qemu
