@@ -35,6 +35,7 @@ from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
+from tinyc.ops.conv2d import scratch_general
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
@@ -172,7 +173,9 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     kinds = {c.template for c in calls}
     if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
         for c in calls:
-            c.template, c.scratch, c.inplace = "conv2d_s8.j2", 0, None
+            p = c.params
+            c.template, c.inplace, c.scratch_min = "conv2d_s8.j2", None, 0
+            c.scratch = scratch_general(p["kh"] * p["kw"] * p["cin"], p["cout"], 1)
     return calls
 
 

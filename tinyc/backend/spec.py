@@ -19,6 +19,8 @@ KINDS = ("conv2d_1x1_s8", "conv2d_s8", "depthwise_conv2d_s8", "fully_connected_s
 def spec_key(kind: str, p: dict, scratch: int) -> dict | None:
     """The literals of a specialised kernel for a call of template `kind` with params p, or None
     when that call cannot take it."""
+    if kind in ("conv2d_1x1_s8", "conv2d_s8", "fully_connected_s8") and not scratch:
+        return None  # their tables and widened columns live in the planner's scratch
     if kind == "conv2d_1x1_s8":
         return dict(cin=p["cin"], cout=p["cout"], pixels=p["oh"] * p["ow"])
     if kind == "conv2d_s8":
