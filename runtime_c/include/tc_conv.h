@@ -153,4 +153,29 @@ int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t
 #include "../src/conv/tc_conv_spec_dsp.h"
 #endif
 
+/**
+ * @brief int8 transposed convolution (TFLite TRANSPOSE_CONV, ONNX ConvTranspose with one group).
+ *
+ * Input pixel (iy, ix) reaches output pixel (iy * stride.h + ky * dilation.h - padding.h,
+ * ix * stride.w + kx * dilation.w - padding.w) through filter tap (ky, kx):
+ * acc = bias[oc] + sum (in + input_offset) * filter[oc][ky][kx][ic] in int32, then
+ * tc_requantize_dr (double rounding, as CONV_2D), + output_offset, clamp. No scratch.
+ *
+ * @param[in]  params       offsets, stride, top/left padding (cropped from the full map), dilation,
+ *                          activation; groups must be 1
+ * @param[in]  quant        per-output-channel multiplier/shift, length C_OUT
+ * @param[in]  input_dims   Format: [1, H, W, C_IN]
+ * @param[in]  input        int8, Format: [1, H, W, C_IN]
+ * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]
+ * @param[in]  filter       int8, Format: [C_OUT, KH, KW, C_IN]
+ * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
+ * @param[in]  output_dims  Format: [1, OH, OW, C_OUT]
+ * @param[out] output       int8, Format: [1, OH, OW, C_OUT]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if the channel counts, strides or dilations do not fit
+ */
+tc_status tc_transpose_conv_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
+                               const tc_dims *input_dims, const int8_t *input,
+                               const tc_dims *filter_dims, const int8_t *filter, const int32_t *bias,
+                               const tc_dims *output_dims, int8_t *output);
+
 #endif /* TC_CONV_H */

@@ -14,10 +14,10 @@ passed the memory checker. A residual branch that reads less than its source
 patch (a crop) is a strided view for `add`, never a copy.
 
 An input interface (the quantize and NCHW -> NHWC relabel an ONNX model starts
-with, tinyc.quantmcu.execute.interface_prefix) runs layer by layer first: the
+with, tinyc.patching.split.interface_prefix) runs layer by layer first: the
 plan is made on the graph after it, whose input (the stage input) then lives
 in the arena, and the interface's outputs share that buffer.
-With a QuantMCU plan (--precision mixed), tc_quantmcu_s8 runs after every stage
+With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_s8 runs after every stage
 node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
 for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
 """
@@ -40,8 +40,7 @@ from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
-from tinyc.quantmcu.execute import Plan, feature_maps, interface_prefix, suffix_graph
-from tinyc.quantmcu.pack import make_grid
+from tinyc.patching.split import split_graph
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
@@ -73,15 +72,10 @@ def c_patchable(g: Graph, split: int) -> bool:
     return True
 
 
-def split_graph(g: Graph) -> tuple[int, Graph]:
-    """(k, graph after the k interface nodes); (0, g) for a model without an interface."""
-    k = interface_prefix(g)
-    return k, suffix_graph(g, k)
-
-
-def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: Plan | None = None) -> PatchLowering:
+def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
-    indexes g's nodes. With qplan, the stage runs QuantMCU with its thresholds and bits."""
+    indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index: (entry, arrays)}
+    adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
     k, sub = split_graph(g)
     split = plan.split - k
     if not c_patchable(sub, split):
@@ -90,17 +84,17 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: P
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
     if k:  # the stage input is in the arena: every patch reads it, so it lives until the loop's last step
         steps = [replace(st, reads=[*st.reads, stage.input]) if st.name == "patch.stitch" else st for st in steps]
-    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=k > 0)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=k > 0)
     offsets = tensor_offsets(bufs, p)
     head = interface_calls(g, k, stage, offsets)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
-    call, tile_macs = stage_call(sub, stage, pgs, offsets, qplan)
+    call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
     if k:
         call.params["in_offset"] = offsets[stage.input]
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs, time_limit_s), k)
+                         layer_by_layer(costs), k)
 
 
 def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
@@ -124,19 +118,18 @@ def _rect(r) -> list[int]:
 
 
 def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str, int],
-               qplan: Plan | None = None) -> tuple[Call, list[int]]:
+               extra=None) -> tuple[Call, list[int]]:
     """The one Call the patch_stage.j2 template renders, and per stage node its MACs over all tiles.
-    With a qplan whose bits are not all 8, each node writing a feature map carries its QuantMCU entry."""
+    extra (see lower_patched) gives some nodes a QuantMCU entry ("qm") and its arrays."""
     x, y = g.tensors[stage.input], g.tensors[stage.output]
     arrays: dict[str, np.ndarray] = {}
     nodes, tile_macs = [], []
-    maps = {m.name: m for m in feature_maps(g, stage)}
-    active = qplan is not None and any(qplan.bits_of(m) < 8 for m in maps)
+    post = extra(g, stage, pgs) if extra is not None else {}
+    active = bool(post)
     for i in range(len(stage.nodes)):
         entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
-        fm = maps.get(stage.nodes[i].outputs[0]) if active else None
-        if fm is not None:
-            entry["qm"], lut = quantmcu_entry(fm, qplan, pgs)
+        if i in post:
+            entry["qm"], lut = post[i]
             node_arrays = dict(node_arrays, **lut)
         entry["macs"] = int(m)
         nodes.append(entry)
@@ -150,18 +143,6 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
         in_buf=offsets[f"patch:{stage.input}"], out_buf=offsets[f"patch:{stage.output}"],
         split_offset=offsets[stage.output], nodes=nodes, in_offset=None, quantmcu=active)
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
-
-
-def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> tuple[dict, dict]:
-    """(template data of tc_quantmcu_s8 after the stage node writing map fm, {'qlut': codes' int8 values}
-    or {} for a map kept at 8 bits)."""
-    b, t = qplan.bits_of(fm.name), int(qplan.thresholds[fm.name])
-    sizes = [int(np.prod(pg.graph.tensors[fm.name].shape)) for pg in pgs]
-    if b >= 8:
-        return dict(threshold=t, bits=8, zp=fm.zp, offset=0, span=1, mul=0, lut=False, n=sizes), {}
-    grid = make_grid(b, fm.zp, t, fm.nonneg)
-    return (dict(threshold=t, bits=b, zp=fm.zp, offset=grid.offset, span=grid.span, mul=grid.mul, lut=True,
-                 n=sizes), {"qlut": grid.lut()})
 
 
 def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
