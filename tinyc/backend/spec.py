@@ -32,7 +32,8 @@ def spec_key(kind: str, p: dict, scratch: int) -> dict | None:
         return dict(h=p["h"], w=p["w"], cin=p["cin"], oh=p["oh"], ow=p["ow"], sh=p["stride_h"], sw=p["stride_w"],
                     pt=p["pad_top"], pl=p["pad_left"], tmp=int(bool(scratch)))
     if kind == "fully_connected_s8":
-        return dict(batches=p["batches"], in_ch=p["in_ch"], out_ch=p["out_ch"])
+        return dict(batches=p["batches"], in_ch=p["in_ch"], out_ch=p["out_ch"],
+                    sr=int("rq_c_sym" in p and p["in_ch"] % 4 == 0))
     return None
 
 
