@@ -35,7 +35,8 @@ BOARD = "mps2-an386"
 CONV_CASES = [
     (5, 7, 3, 5, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 27 (tail 3), odd C_OUT, odd pixels
     (9, 9, 1, 7, (10, 4), (2, 2), (1, 1), (4, 1, 5, 2), 1),  # KWS-like, k = 40
-    (4, 5, 32, 6, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 288 > stack column: fallback
+    (4, 5, 32, 6, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 288: the pair path (scratch in the arena)
+    (3, 4, 120, 6, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 1080 > TC_PAIR_MAX_K: fallback
     (6, 6, 6, 9, (3, 2), (1, 2), (2, 1), (2, 0, 2, 1), 3),  # grouped, dilated
     (3, 3, 5, 2, (1, 1), (2, 2), (1, 1), (0, 0, 0, 0), 1),  # 1x1 stride 2: general kernel
     (5, 3, 7, 13, (1, 1), (1, 1), (1, 1), (0, 0, 0, 0), 1),  # pointwise, tails, odd everything
@@ -181,7 +182,8 @@ def test_dsp_specialised_convs():
 @pytest.mark.qemu
 def test_dsp_pool_add_mean():
     """avg / max pool (four channels per pass, leftovers, clipped windows, an average over more than
-    255 taps that the 16-bit lanes must not take), add (with broadcast) and mean (reduce beyond
+    255 taps that the 16-bit lanes must not take), add (with broadcast; >= 256 outputs through the
+    tabulated input terms of tc_add_s8_lut, dense and broadcast) and mean (reduce beyond
     255, leftover positions) in one QEMU program == numpy reference."""
     rng = np.random.default_rng(13)
     g = Graph("dsp_pool", source="test")
@@ -193,6 +195,8 @@ def test_dsp_pool_add_mean():
     add_pool(g, "max_pool2d", "m1", 4, 4, 4, (2, 2), (2, 2), (0, 0, 0, 0), "NONE", q)
     add_binary(g, rng, "add", "s0", (1, 5, 6, 8), (1, 5, 6, 8), act="RELU")
     add_binary(g, rng, "add", "s1", (1, 5, 6, 8), (1, 1, 1, 8))
+    add_binary(g, rng, "add", "s2", (1, 9, 7, 5), (1, 9, 7, 5), act="RELU")  # tables, dense, 315 = 4 * 78 + 3
+    add_binary(g, rng, "add", "s3", (1, 16, 4, 8), (1, 1, 1, 8))  # tables, broadcast walk
     add_mean(g, "n0", (1, 17, 16, 8), (1, 2), True, (0.05, 4), (0.02, -6))
     add_mean(g, "n1", (1, 5, 5, 6), (1, 2), False, (0.05, 4), (0.03, 2))
     assert_bitexact(g, _samples(g, rng), board=BOARD)
