@@ -73,7 +73,7 @@ def test_dsp_conv_and_depthwise_edge_cases():
 
 CHAINS = [(12, 5), (6, 6), (5, 13), (8, 6), (8, 12)]  # (C after the 3x3 conv, C_OUT of the 1x1)
 SPEC_CHAINS = 2  # the last two: specialised depthwise and 1x1 (C % 4 == 0, even C_OUT)
-FCS = [(37, 11), (640, 128), (8, 4), (64, 10)]  # (K, C_OUT)
+FCS = [(37, 11), (640, 128), (8, 4), (64, 10), (5, 3)]  # (K, C_OUT)
 
 
 @pytest.mark.qemu
@@ -102,8 +102,8 @@ def test_dsp_in_place_chains():
 @pytest.mark.qemu
 def test_dsp_fully_connected():
     """fully_connected per FCS entry (tails k % 4, leftover rows) == numpy reference (single rounding);
-    the two wider layers take a specialised kernel (k % 4 == 0: the folded single-rounding table,
-    else the generic table), the 8-wide one the generic kernel."""
+    all but the 5-wide one take a specialised kernel (k % 4 == 0: the folded single-rounding table,
+    else the generic table); that one takes the generic kernel."""
     rng = np.random.default_rng(3)
     g = Graph("dsp_fc", source="test")
     for i, (k, cout) in enumerate(FCS):
@@ -117,7 +117,7 @@ def test_dsp_fully_connected():
         g.inputs.append(f"x{i}")
         g.outputs.append(f"y{i}")
     c = compile_graph(g, Options(board=BOARD))
-    assert sorted(f["key"]["sr"] for f in c.program.extra["spec_fns"]) == [0, 1, 1]
+    assert sorted(f["key"]["sr"] for f in c.program.extra["spec_fns"]) == [0, 1, 1, 1]
     assert_bitexact(g, _samples(g, rng, 3), board=BOARD)
 
 
