@@ -36,6 +36,9 @@ def compile_options(f):
                      help="no progress display (it is off anyway when stderr is not a terminal)"),
         click.option("--token-tiling", type=click.Choice(["auto", "off"]), default="auto", show_default=True,
                      help="run token-wise op sequences (LayerNorm, MLP, attention) a few tokens at a time"),
+        click.option("--optimize", type=click.Choice(["speed", "size"]), default="speed", show_default=True,
+                     help="DSP boards: speed = shape-specialised kernels (one function per layer shape); "
+                          "size = the generic kernels only"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -43,7 +46,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None, token_tiling="auto"):
+                 flash_budget=None, token_tiling="auto", optimize="speed"):
     """Options from the command line, every value checked before any work starts."""
     from tinyc.boards import get_board
     from tinyc.patching.search import parse_patch
@@ -61,7 +64,7 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget, token_tiling=token_tiling)
+                   flash_budget=flash_budget, token_tiling=token_tiling, optimize=optimize)
 
 
 @click.group()
@@ -92,16 +95,22 @@ def compile_cmd(model, outdir, force, **kw):
 @click.option("--input", "input_path", required=True, type=click.Path(), help="X.npy, shape (N, *input shape without batch)")
 @click.option("--output", "output_path", required=True, type=click.Path(), help="Y.npy (or .npz for several outputs)")
 @click.option("--stats", "stats_path", type=click.Path(), default=None, help="write S.json with instructions, flash, RAM, stack")
+@click.option("--profile", is_flag=True,
+              help="profiling build: instructions per layer (printed, and 'profile' in --stats)")
 @click.option("-o", "--outdir", type=click.Path(), default=None,
               help="keep the generated project here: new, empty, or a previous tinyc project")
 @click.option("--force", is_flag=True, help="replace a previous tinyc project even if it holds other files (kept)")
 @compile_options
-def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
+def run_cmd(model, input_path, output_path, stats_path, profile, outdir, force, **kw):
     """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
     from tinyc.inspect_view import print_run
     from tinyc.runner import run_model
     from tinyc.validate import input_file, output_file
     opts = make_options(**kw)
+    opts.profile = profile
+    if profile and opts.board == "host":
+        raise TinycError("--profile needs a board with a counter (e.g. --board mps2-an386); the host has none",
+                         "--profile")
     input_file(input_path, "--input")
     output_file(output_path, "--output")
     if stats_path:
@@ -122,22 +131,30 @@ def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
     print_run(stats, output_path, stats_path, None if tmp is not None else project)
     if tmp is not None:
         shutil.rmtree(tmp, ignore_errors=True)
+    if profile:
+        from tinyc.inspect_view import print_profile
+        print_profile(stats["profile"])
 
 
 @cli.command("inspect")
 @click.argument("model", type=click.Path())
 @click.option("--plot", type=click.Path(), default=None, help="write a PNG of live memory per layer")
+@click.option("--stats", "stats_path", type=click.Path(), default=None,
+              help="S.json from `tinyc run --profile --stats S.json`: also show instructions per layer")
 @compile_options
-def inspect_cmd(model, plot, **kw):
+def inspect_cmd(model, plot, stats_path, **kw):
     """Show per-layer ops, shapes, MACs and live memory, with the peak marked."""
     from tinyc.pipeline import compile_model
-    from tinyc.inspect_view import print_layers, plot_memory
+    from tinyc.inspect_view import load_profile, print_layers, print_profile, plot_memory
     from tinyc.validate import plot_file
     opts = make_options(**kw)
     if plot:
         plot_file(plot)
+    prof = load_profile(stats_path) if stats_path else None
     c = compile_model(model, None, opts)
     print_layers(c)
+    if prof is not None:
+        print_profile(prof)
     if plot:
         plot_memory(c, plot)
 

@@ -12,6 +12,8 @@ import numpy as np
 
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
+from tinyc.backend.profile import assign_profile_slots
+from tinyc.backend.spec import share_spec_kernels
 from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder, work_plan
 from tinyc.datafiles import generated_samples, load_sample_sets, sample_shape
 from tinyc.errors import TinycError
@@ -35,6 +37,8 @@ class Options:
     link_check: bool = True  # compile_model on a board: build and let the linker judge the fit
     extra_cflags: list[str] = field(default_factory=list)
     token_tiling: str = "auto"  # "off": no token stages (passes/token_tiling.py)
+    optimize: str = "speed"  # speed: shape-specialised DSP kernels (one per shape); size: generic kernels only
+    profile: bool = False  # build with -DTC_PROFILE=1: instructions per layer (docs/profiling.md)
 
 
 @dataclass
@@ -164,13 +168,14 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
         q = tile_tokens(q)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
-    prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
+    prog = share_spec_kernels(build_program(q, calls, mem.offsets, mem.arena_bytes, mem), opts.optimize)
     report = build_report(q, prog, mem, board.name, work_plan(q, calls))
     if opts.sram_budget is not None and opts.precision == "int8" and report["work_bytes"] > opts.sram_budget:
         raise TinycError(f"layer by layer needs {report['work_bytes']:,} bytes of work memory (work_bytes), over "
                          f"--sram-budget {opts.sram_budget:,}: try --patch auto", q.source)
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags, memory=report)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts), memory=report)
     return Compiled(q, prog, mem, report, files)
 
 
@@ -195,12 +200,13 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
         from tinyc.quantmcu.lower import stage_entries
         extra = stage_entries(qm["plan"])
     pl = lower_patched(q, plan, extra=extra)
-    prog = program_of(q, pl)
+    prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
         report["quantmcu"] = qm["report"]
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags, memory=report)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts), memory=report)
     return Compiled(q, prog, pl.memory, report, files)
 
 
@@ -232,6 +238,13 @@ def _linker_check(board_name: str, model: str):
     if board.qemu_machine is None or not (board.sram_bytes or board.flash_bytes):
         return None
     return lambda project: link_check(project, board, model)
+
+
+def cflags_of(opts: Options) -> list[str]:
+    """The project's EXTRA_CFLAGS: the caller's, plus the profiling build's define; --optimize size
+    builds the portable kernels (the smallest code: no DSP paths, no specialised kernels)."""
+    return [*opts.extra_cflags, *(["-UTC_DSP"] if opts.optimize == "size" else []),
+            *(["-DTC_PROFILE=1"] if opts.profile else [])]
 
 
 def _board_dict(board) -> dict:

@@ -8,6 +8,7 @@ import numpy as np
 
 from tinyc.backend.build import run_project
 from tinyc.backend.image import image_sizes
+from tinyc.backend.profile import parse_profile, read_profile
 from tinyc.datafiles import load_sample_sets, sample_shape, save_outputs
 from tinyc.errors import TinycError
 from tinyc.pipeline import Options, compile_model, input_ports, load_model
@@ -31,6 +32,8 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
              "instructions_per_sample": [int(v) for v in res.instructions],
              "stack_bytes": int(res.stack_bytes), **memory_of(outdir, prog.name, opts.board, res.stack_bytes),
              **{k: c.report[k] for k in ("arena_bytes", "work_bytes", "static_arena_bytes", "macs")}}
+    if opts.profile:
+        stats["profile"] = read_profile(c.report["profile_slots"], parse_profile(res.stdout), res.instructions)
     if stats_path:
         try:
             Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")

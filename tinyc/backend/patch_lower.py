@@ -150,6 +150,7 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
         if i in post:
             entry["qm"], lut = post[i]
             node_arrays = dict(node_arrays, **lut)
+        entry["macs"] = int(m)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
