@@ -13,7 +13,7 @@ import pytest
 
 from tinyc.backend.build import make
 from tinyc.pipeline import Options, compile_model
-from tinyc.runner import size_of
+from tinyc.backend.image import image_sizes
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 BOARD = "mps2-an386"
@@ -21,9 +21,9 @@ BOARD = "mps2-an386"
 
 def _flash(model: Path, tmp: Path, **kw) -> int:
     out = tmp / "_".join(f"{k}{v}" for k, v in kw.items())
-    compile_model(model, out, Options(board=BOARD, **kw))
+    c = compile_model(model, out, Options(board=BOARD, **kw))
     make(out, "all")
-    return size_of(out, BOARD)["flash_bytes"]
+    return image_sizes(out / "build" / f"{c.program.name}.elf")["flash_bytes"]
 
 
 def test_one_function_per_shape():
