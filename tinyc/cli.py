@@ -26,6 +26,9 @@ def compile_options(f):
         click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
                      help="mixed: per-layer int8 / int4-weight / int16-activation layers; with --patch: QuantMCU"),
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
+        click.option("--max-sqnr-drop", type=float, default=3.0, show_default=True,
+                     help="--precision mixed: warn when the budgets force the predicted SQNR this many dB below int8"),
+        click.option("--strict", is_flag=True, help="--precision mixed: make that warning an error (exit 2)"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -33,7 +36,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None):
+                 flash_budget=None, max_sqnr_drop=3.0, strict=False):
     from tinyc.patching.search import parse_patch
     parse_patch(patch)
     if sram_budget is not None and sram_budget <= 0:
@@ -42,10 +45,12 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
         raise TinycError(f"--max-mac-overhead must be >= 0, got {max_mac_overhead}", "--max-mac-overhead")
     if flash_budget is not None and (flash_budget <= 0 or precision != "mixed"):
         raise TinycError("--flash-budget needs --precision mixed and a positive number of bytes", "--flash-budget")
+    if not max_sqnr_drop >= 0:
+        raise TinycError(f"--max-sqnr-drop must be >= 0 dB, got {max_sqnr_drop}", "--max-sqnr-drop")
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget)
+                   flash_budget=flash_budget, max_sqnr_drop=max_sqnr_drop, strict=strict)
 
 
 @click.group()

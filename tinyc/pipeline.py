@@ -30,6 +30,8 @@ class Options:
     max_mac_overhead: float = 0.30  # --patch auto without a budget: most extra MACs allowed
     precision: str = "int8"
     flash_budget: int | None = None  # --precision mixed: most weights bytes
+    max_sqnr_drop: float = 3.0  # --precision mixed: warn when the predicted SQNR falls this far below int8
+    strict: bool = False  # --strict: that warning is an error
     extra_cflags: list[str] = field(default_factory=list)
 
 
@@ -106,7 +108,7 @@ def quantize(g: Graph, opts: Options) -> Graph:
     q8 = verify(quantize_graph(g, ranges))
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
-        return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
+        return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget, opts.max_sqnr_drop, opts.strict)
     return q8
 
 
