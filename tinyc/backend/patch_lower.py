@@ -17,9 +17,11 @@ An input interface (the quantize and NCHW -> NHWC relabel an ONNX model starts
 with, tinyc.quantmcu.execute.interface_prefix) runs layer by layer first: the
 plan is made on the graph after it, whose input (the stage input) then lives
 in the arena, and the interface's outputs share that buffer.
-With a QuantMCU plan (--precision mixed), tc_quantmcu_s8 runs after every stage
+With a QuantMCU plan (--precision mixed), tc_quantmcu_bp_s8 runs after every stage
 node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
-for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
+for normal patches, the map's b-bit codes stored as bit planes in place; the
+node reading such a map then runs tc_convolve_bp_s8 on the codes (no unpack),
+and the int8 kernel when the patch was an outlier (tinyc/quantmcu).
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, pa
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
 from tinyc.quantmcu.execute import Plan, feature_maps, interface_prefix, suffix_graph
+from tinyc.quantmcu.bitplane import bp_table, reads_codes
 from tinyc.quantmcu.pack import make_grid
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
@@ -131,12 +134,18 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     nodes, tile_macs = [], []
     maps = {m.name: m for m in feature_maps(g, stage)}
     active = qplan is not None and any(qplan.bits_of(m) < 8 for m in maps)
+    packed_by: dict[str, int] = {}  # sub-8-bit map -> index of the stage node writing it
     for i in range(len(stage.nodes)):
         entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
         fm = maps.get(stage.nodes[i].outputs[0]) if active else None
         if fm is not None:
-            entry["qm"], lut = quantmcu_entry(fm, qplan, pgs)
-            node_arrays = dict(node_arrays, **lut)
+            entry["qm"] = quantmcu_entry(fm, qplan, pgs)
+            if entry["qm"]["bits"] < 8:
+                packed_by[fm.name] = i
+        src = stage.nodes[i].inputs[0]
+        if src in packed_by:
+            entry["bp"], table = bp_entry(g, stage.nodes[i], entry, maps[src], qplan, packed_by[src])
+            node_arrays = dict(node_arrays, bptab=table)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
@@ -150,16 +159,29 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
 
 
-def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> tuple[dict, dict]:
-    """(template data of tc_quantmcu_s8 after the stage node writing map fm, {'qlut': codes' int8 values}
-    or {} for a map kept at 8 bits)."""
+def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> dict:
+    """Template data of tc_quantmcu_bp_s8 after the stage node writing map fm: threshold, grid, and
+    per tile the map's pixels (channels last)."""
     b, t = qplan.bits_of(fm.name), int(qplan.thresholds[fm.name])
-    sizes = [int(np.prod(pg.graph.tensors[fm.name].shape)) for pg in pgs]
+    shapes = [pg.graph.tensors[fm.name].shape for pg in pgs]
+    pixels, c = [int(np.prod(s[:-1])) for s in shapes], int(shapes[0][-1])
     if b >= 8:
-        return dict(threshold=t, bits=8, zp=fm.zp, offset=0, span=1, mul=0, lut=False, n=sizes), {}
+        return dict(threshold=t, bits=8, zp=fm.zp, offset=0, span=1, mul=0, pixels=pixels, channels=c)
+    if not fm.codes:
+        raise AssertionError(f"{fm.name}: a map below 8 bits must be read by bit-plane kernels only")
     grid = make_grid(b, fm.zp, t, fm.nonneg)
-    return (dict(threshold=t, bits=b, zp=fm.zp, offset=grid.offset, span=grid.span, mul=grid.mul, lut=True,
-                 n=sizes), {"qlut": grid.lut()})
+    return dict(threshold=t, bits=b, zp=fm.zp, offset=grid.offset, span=grid.span, mul=grid.mul,
+                pixels=pixels, channels=c)
+
+
+def bp_entry(g: Graph, n, entry: dict, fm, qplan: Plan, producer: int) -> tuple[dict, np.ndarray]:
+    """(template data, lookup table) of tc_convolve_bp_s8 for stage node n reading sub-8-bit map fm:
+    it runs when the producer stored the map packed (flag qm_p<producer>), else the int8 kernel."""
+    if entry["kind"] != "conv2d_s8" or not reads_codes(n, g):
+        raise AssertionError(f"{n.name}: reads a packed map but has no bit-plane kernel")
+    b = qplan.bits_of(fm.name)
+    step = make_grid(b, fm.zp, int(qplan.thresholds[fm.name]), True).span // ((1 << b) - 1)
+    return dict(flag=f"qm_p{producer}", bits=b, step=step), bp_table(g.tensors[n.inputs[1]].data)
 
 
 def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:

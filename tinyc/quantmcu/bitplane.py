@@ -1,0 +1,57 @@
+"""Convolution on bit-plane codes (tc_convolve_bp_s8): the lookup tables and when they apply.
+
+A nonneg map stored at b bits holds codes u with q - zp = u * step (pack.make_grid),
+so a convolution reading it needs sum_k w_k (q_k - zp) = step * sum_k w_k u_k, and
+sum_k w_k u_k = sum_j 2^j sum_k w_k bit_j(u_k). The column of one output pixel is
+K = KH*KW*C bits per plane, K / 8 bytes; for byte i and its value v,
+table[o][i][v] = T(2o) + 65536 * T(2o + 1), T(c) = sum of filter c's weights
+k = 8i + t over the set bits t of v. One load and one add per byte per plane
+serve 16 MACs, so the instructions per MAC are proportional to b.
+Each lane's sum over a column must fit int16 (checked here, offline).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.ir import Graph, Node
+
+MAX_COL = 256  # TC_BP_MAX_COL
+MAX_C = 64  # TC_BP_MAX_C
+
+
+def _byte_sums(w: np.ndarray) -> np.ndarray:
+    """int64 [C_OUT, K/8, 256]: per filter, column byte and byte value, the sum of the selected weights."""
+    n = w.shape[0]
+    wk = w.reshape(n, -1, 8).astype(np.int64)  # [C_OUT, K/8, 8]
+    bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1  # [256, 8]
+    return np.einsum("okt,vt->okv", wk, bits)
+
+
+def lane_bound(w: np.ndarray) -> int:
+    """Largest |lane sum| any column can reach: per filter, sum over bytes of the largest |entry|."""
+    return int(np.abs(_byte_sums(w)).max(axis=2).sum(axis=1).max(initial=0))
+
+
+def bp_table(w: np.ndarray) -> np.ndarray:
+    """int32 [(C_OUT + 1) / 2, K/8, 256] of filter w [C_OUT, KH, KW, C] (C % 8 == 0), odd C_OUT padded."""
+    t = _byte_sums(w)
+    if t.shape[0] % 2:
+        t = np.concatenate([t, np.zeros_like(t[:1])])
+    packed = t[0::2] + 65536 * t[1::2]
+    return (packed & 0xFFFFFFFF).astype(np.uint32).view(np.int32)
+
+
+def reads_codes(n: Node, g: Graph, max_bits: int = 7) -> bool:
+    """Can node n (reading a stage map as input 0) run tc_convolve_bp_s8 at up to max_bits planes?
+    conv2d, one group, not 1x1 (1x1 kernels may run in place), C % 8 == 0, column and lanes in range."""
+    if n.op != "conv2d" or int(n.attrs.get("groups", 1)) != 1:
+        return False
+    w = g.tensors[n.inputs[1]]
+    if not w.is_const or w.data is None or len(w.shape) != 4:
+        return False
+    cout, kh, kw, c = w.shape
+    x = g.tensors[n.inputs[0]]
+    if kh * kw == 1 or c % 8 or c > MAX_C or x.shape[-1] != c or n.attrs.get("weight_bits", 8) != 8:
+        return False
+    kb = kh * kw * c // 8
+    return kb <= 255 and max_bits * kb <= MAX_COL and lane_bound(w.data) <= 32767
