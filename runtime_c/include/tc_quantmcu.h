@@ -7,12 +7,14 @@
 #define TC_QUANTMCU_H
 
 #include "tc_types.h"
-#include "tc_pack.h"
 
 /** One stage feature map's QuantMCU parameters (computed offline by tinyc's calibration and search). */
 typedef struct {
-    int32_t threshold;  /**< VDPC: the patch is an outlier when max |q - zp| over the map exceeds this */
-    tc_pack_grid grid;  /**< VDQS: the sub-8-bit grid (grid.bits == 8: the map stays int8) */
+    int32_t threshold;      /**< VDPC: the patch is an outlier when max |q - zp| over the map exceeds this */
+    int32_t zp;             /**< the map's int8 zero point */
+    int32_t bits;           /**< VDQS: bits of the codes of normal patches, 1..4, or 8 (the map stays int8) */
+    const uint32_t *planes; /**< uint32 [256], index q + 128: bit j of q's code (tinyc/quantmcu/pack.py's
+                                 grid) at bit 8 j; NULL when bits == 8 */
 } tc_quantmcu_map;
 
 /*
@@ -25,15 +27,16 @@ typedef struct {
 
 /** Most channels of a bit-plane map (tc_quantmcu_bp_s8's pixel buffer) and most col bytes of tc_convolve_bp_s8. */
 #define TC_BP_MAX_C 64
-#define TC_BP_MAX_COL 256
+#define TC_BP_MAX_COL 128
 
 /**
  * After a stage node wrote map `buf` (int8 [pixels, channels], one patch): sets *outlier to 1 when
  * the map holds a value with |q - zp| > threshold (VDPC; the flag is sticky: the caller resets it
- * once per patch). When *outlier is 0 and grid.bits < 8, buf then holds the map's
- * codes (tc_pack_s8's code formula) in bit-plane layout in its first pixels * channels * bits / 8
- * bytes, and *packed is 1; otherwise buf is unchanged and *packed is 0.
- * @return TC_OK, or TC_ERR_ARG if bits < 8 and channels is not a multiple of 8 in 8..TC_BP_MAX_C, or a bad grid
+ * once per patch). When *outlier is 0 and bits < 8, buf then holds the map's codes in bit-plane
+ * layout in its first pixels * channels * bits / 8 bytes, and *packed is 1; otherwise buf is
+ * unchanged and *packed is 0.
+ * @return TC_OK, or TC_ERR_ARG if bits < 8 and (channels is not a multiple of 8 in 8..TC_BP_MAX_C,
+ *         bits > 4 or planes is NULL)
  */
 tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pixels, int32_t channels,
                             int32_t *outlier, int32_t *packed);
@@ -58,6 +61,9 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
  * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]; K = KH * KW * C_IN, bits * K / 8 <= TC_BP_MAX_COL
  * @param[in]  table        int32, Format: [(C_OUT + 1) / 2, K / 8, 256]
  * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
+ * @param[in]  rq           int32, Format: [C_OUT, 4]: per channel (mult, k, rs, bias), the constants of
+ *                          tc_conv_requant_dr's folded form with the output offset and bias included
+ *                          (tinyc computes them offline); NULL: requantize from quant, params and bias
  * @param[in]  output_dims  Format: [N, OH, OW, C_OUT]
  * @param[out] output       int8, Format: [N, OH, OW, C_OUT]; must not overlap input
  * @return TC_OK, or TC_ERR_ARG on unsupported dims
@@ -65,6 +71,6 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
 tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
                             const tc_dims *input_dims, const uint8_t *input, int32_t bits, int32_t step,
                             const tc_dims *filter_dims, const int32_t *table, const int32_t *bias,
-                            const tc_dims *output_dims, int8_t *output);
+                            const int32_t *rq, const tc_dims *output_dims, int8_t *output);
 
 #endif /* TC_QUANTMCU_H */

@@ -42,8 +42,8 @@ from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, pa
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
 from tinyc.quantmcu.execute import Plan, feature_maps, interface_prefix, suffix_graph
-from tinyc.quantmcu.bitplane import bp_table, reads_codes
-from tinyc.quantmcu.pack import make_grid
+from tinyc.quantmcu.bitplane import bp_table, reads_codes, requant_table
+from tinyc.quantmcu.pack import make_grid, plane_lut
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
@@ -139,13 +139,14 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
         entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
         fm = maps.get(stage.nodes[i].outputs[0]) if active else None
         if fm is not None:
-            entry["qm"] = quantmcu_entry(fm, qplan, pgs)
+            entry["qm"], lut = quantmcu_entry(fm, qplan, pgs)
+            node_arrays = dict(node_arrays, **lut)
             if entry["qm"]["bits"] < 8:
                 packed_by[fm.name] = i
         src = stage.nodes[i].inputs[0]
         if src in packed_by:
-            entry["bp"], table = bp_entry(g, stage.nodes[i], entry, maps[src], qplan, packed_by[src])
-            node_arrays = dict(node_arrays, bptab=table)
+            entry["bp"], bp_arrays = bp_entry(g, stage.nodes[i], entry, node_arrays, maps[src], qplan, packed_by[src])
+            node_arrays = dict(node_arrays, **bp_arrays)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
@@ -159,29 +160,34 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
 
 
-def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> dict:
-    """Template data of tc_quantmcu_bp_s8 after the stage node writing map fm: threshold, grid, and
-    per tile the map's pixels (channels last)."""
+def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> tuple[dict, dict]:
+    """(template data of tc_quantmcu_bp_s8 after the stage node writing map fm: threshold, bits and
+    per tile the map's pixels (channels last); {'qplanes': the code-bits table} or {} at 8 bits)."""
     b, t = qplan.bits_of(fm.name), int(qplan.thresholds[fm.name])
     shapes = [pg.graph.tensors[fm.name].shape for pg in pgs]
-    pixels, c = [int(np.prod(s[:-1])) for s in shapes], int(shapes[0][-1])
+    entry = dict(threshold=t, bits=min(b, 8), zp=fm.zp, pixels=[int(np.prod(s[:-1])) for s in shapes],
+                 channels=int(shapes[0][-1]), planes=b < 8)
     if b >= 8:
-        return dict(threshold=t, bits=8, zp=fm.zp, offset=0, span=1, mul=0, pixels=pixels, channels=c)
+        return entry, {}
     if not fm.codes:
         raise AssertionError(f"{fm.name}: a map below 8 bits must be read by bit-plane kernels only")
-    grid = make_grid(b, fm.zp, t, fm.nonneg)
-    return dict(threshold=t, bits=b, zp=fm.zp, offset=grid.offset, span=grid.span, mul=grid.mul,
-                pixels=pixels, channels=c)
+    return entry, {"qplanes": plane_lut(make_grid(b, fm.zp, t, fm.nonneg))}
 
 
-def bp_entry(g: Graph, n, entry: dict, fm, qplan: Plan, producer: int) -> tuple[dict, np.ndarray]:
-    """(template data, lookup table) of tc_convolve_bp_s8 for stage node n reading sub-8-bit map fm:
-    it runs when the producer stored the map packed (flag qm_p<producer>), else the int8 kernel."""
+def bp_entry(g: Graph, n, entry: dict, arrays: dict, fm, qplan: Plan, producer: int) -> tuple[dict, dict]:
+    """(template data, constant arrays) of tc_convolve_bp_s8 for stage node n reading sub-8-bit map fm:
+    it runs when the producer stored the map packed (flag qm_p<producer>), else the int8 kernel.
+    Arrays: the lookup table, and the requantization constants when every channel allows them."""
     if entry["kind"] != "conv2d_s8" or not reads_codes(n, g):
         raise AssertionError(f"{n.name}: reads a packed map but has no bit-plane kernel")
     b = qplan.bits_of(fm.name)
     step = make_grid(b, fm.zp, int(qplan.thresholds[fm.name]), True).span // ((1 << b) - 1)
-    return dict(flag=f"qm_p{producer}", bits=b, step=step), bp_table(g.tensors[n.inputs[1]].data)
+    bias = g.tensors[n.inputs[2]].data if len(n.inputs) > 2 and n.inputs[2] else None
+    rq = requant_table(arrays["mult"], arrays["shift"], bias, entry["fixed"]["output_offset"])
+    out = {"bptab": bp_table(g.tensors[n.inputs[1]].data)}
+    if rq is not None:
+        out["bprq"] = rq
+    return dict(flag=f"qm_p{producer}", bits=b, step=step, rq=rq is not None), out
 
 
 def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:

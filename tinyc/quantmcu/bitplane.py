@@ -15,7 +15,7 @@ import numpy as np
 
 from tinyc.ir import Graph, Node
 
-MAX_COL = 256  # TC_BP_MAX_COL
+MAX_COL = 128  # TC_BP_MAX_COL
 MAX_C = 64  # TC_BP_MAX_C
 
 
@@ -41,7 +41,21 @@ def bp_table(w: np.ndarray) -> np.ndarray:
     return (packed & 0xFFFFFFFF).astype(np.uint32).view(np.int32)
 
 
-def reads_codes(n: Node, g: Graph, max_bits: int = 7) -> bool:
+def requant_table(mult: np.ndarray, shift: np.ndarray, bias: np.ndarray | None, out_offset: int) -> np.ndarray | None:
+    """int32 [C_OUT, 4] (mult, k, rs, bias) of tc_dr_chan_of's folded requantization with the
+    output offset in k (tc_conv_requant.h), or None when a channel needs the generic path
+    (a left shift, or a right shift beyond TC_DR_MAX_RS + 1)."""
+    rows = []
+    for c, (m, sh) in enumerate(zip(np.asarray(mult).tolist(), np.asarray(shift).tolist())):
+        rs = max(-sh, 0) - 1
+        if sh > 0 or not 0 <= rs <= 22 or m < 0:
+            return None
+        k = ((2 << rs) + 1 + (int(out_offset) << (rs + 2))) & 0xFFFFFFFF
+        rows.append([m, k - (1 << 32) if k >= 1 << 31 else k, rs, 0 if bias is None else int(bias[c])])
+    return np.asarray(rows, dtype=np.int64).astype(np.int32)
+
+
+def reads_codes(n: Node, g: Graph, max_bits: int = 4) -> bool:
     """Can node n (reading a stage map as input 0) run tc_convolve_bp_s8 at up to max_bits planes?
     conv2d, one group, not 1x1 (1x1 kernels may run in place), C % 8 == 0, column and lanes in range."""
     if n.op != "conv2d" or int(n.attrs.get("groups", 1)) != 1:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BITS = (8, 6, 4, 2)
+BITS = (8, 4, 2)  # the C stores codes as bit planes, four at most (tc_quantmcu_bp_s8)
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,13 @@ def unpack(buf: np.ndarray, bits: int, n: int) -> np.ndarray:
     stream = np.unpackbits(np.asarray(buf, dtype=np.uint8), bitorder="little")[:n * bits]
     weights = (1 << np.arange(bits)).astype(np.uint16)
     return (stream.reshape(n, bits).astype(np.uint16) @ weights).astype(np.uint8)
+
+
+def plane_lut(grid: Grid) -> np.ndarray:
+    """int32 [256] (index q + 128; tc_quantmcu_map.planes): bit j of q's code at bit 8 j (bits <= 4)."""
+    u = grid.to_codes(np.arange(-128, 128)).astype(np.int64)
+    word = sum(((u >> j) & 1) << (8 * j) for j in range(grid.bits))
+    return np.asarray(word, dtype=np.int64).astype(np.int32)
 
 
 def pack_planes(codes: np.ndarray, bits: int) -> np.ndarray:
