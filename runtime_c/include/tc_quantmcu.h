@@ -25,9 +25,8 @@ typedef struct {
  * point and convolution can run on the codes: sum w * (q - zp) = step * sum w * code.
  */
 
-/** Most channels of a bit-plane map (tc_quantmcu_bp_s8's pixel buffer) and most col bytes of tc_convolve_bp_s8. */
+/** Most channels of a bit-plane map (tc_quantmcu_bp_s8's pixel buffer). */
 #define TC_BP_MAX_C 64
-#define TC_BP_MAX_COL 128
 
 /**
  * After a stage node wrote map `buf` (int8 [pixels, channels], one patch): sets *outlier to 1 when
@@ -43,34 +42,37 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
 
 /**
  * @brief Convolution (one group, any kernel, stride, padding, dilation) reading a bit-plane map:
- * no unpack pass, one table lookup per 8 input codes per bit plane per two output channels.
+ * no unpack pass; one table row (four int32 words, eight output channels) per 8 input codes per
+ * bit plane, so the instructions per MAC fall with `bits`.
  *
- * Per output pixel the receptive field's plane bytes are gathered (padding: code 0) into a column
- * of byte indices; output channels 2o, 2o+1 then add, per plane j, table[o][i][byte_i] over the
- * column's K / 8 bytes, where the int32 entry packs both channels' sums of the set bits' weights
- * (channel 2o + 65536 * channel 2o+1; tinyc checks offline that each lane's sum fits int16).
- * acc = bias + step * sum_j 2^j * lane_j, requantized as tc_convolve_s8: bit-identical to
- * tc_convolve_s8 on the int8 map q = zp + code * step. Instructions per MAC fall with `bits`.
+ * Per output pixel the taps inside the input are listed (padding is code 0 and adds nothing).
+ * For output channels 8g..8g+7, each tap's plane bytes select rows table[g][i][byte] (i: the
+ * byte's index in the receptive field, [KH, KW, C / 8] order). Word s of a row packs the sums of
+ * the set bits' weights of channels 8g + 2s (low int16 lane) and 8g + 2s + 1 (high lane). Planes
+ * are summed `chunk` at a time, plane j0 + d shifted left by d: tinyc checks offline that every
+ * lane's sum over a chunk fits int16 (bitplane.chunk_planes). acc = bias + step * sum_j 2^j * lane_j,
+ * requantized as tc_convolve_s8: bit-identical to tc_convolve_s8 on the int8 map q = zp + code * step.
  *
  * @param[in]  params       output offset, stride, top/left padding, dilation, activation (input_offset unused)
  * @param[in]  quant        per-output-channel multiplier/shift, length C_OUT
  * @param[in]  input_dims   Format: [N, H, W, C_IN], C_IN a multiple of 8
  * @param[in]  input        bit planes of the codes (layout above), bits planes per pixel
- * @param[in]  bits         1..7
+ * @param[in]  bits         1..4
+ * @param[in]  chunk        1..bits: planes summed in one accumulator
  * @param[in]  step         q - zp = code * step
- * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]; K = KH * KW * C_IN, bits * K / 8 <= TC_BP_MAX_COL
- * @param[in]  table        int32, Format: [(C_OUT + 1) / 2, K / 8, 256]
+ * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]; KH * KW <= 64
+ * @param[in]  table        int32, Format: [(C_OUT + 7) / 8, KH * KW * C_IN / 8, 256, 4] (missing channels: zero weights)
  * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
  * @param[in]  rq           int32, Format: [C_OUT, 4]: per channel (mult, k, rs, bias), the constants of
- *                          tc_conv_requant_dr's folded form with the output offset and bias included
+ *                          tc_conv_requant's folded form with the output offset and bias included
  *                          (tinyc computes them offline); NULL: requantize from quant, params and bias
  * @param[in]  output_dims  Format: [N, OH, OW, C_OUT]
  * @param[out] output       int8, Format: [N, OH, OW, C_OUT]; must not overlap input
  * @return TC_OK, or TC_ERR_ARG on unsupported dims
  */
 tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
-                            const tc_dims *input_dims, const uint8_t *input, int32_t bits, int32_t step,
-                            const tc_dims *filter_dims, const int32_t *table, const int32_t *bias,
+                            const tc_dims *input_dims, const uint8_t *input, int32_t bits, int32_t chunk,
+                            int32_t step, const tc_dims *filter_dims, const int32_t *table, const int32_t *bias,
                             const int32_t *rq, const tc_dims *output_dims, int8_t *output);
 
 #endif /* TC_QUANTMCU_H */

@@ -42,7 +42,7 @@ from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, pa
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
 from tinyc.quantmcu.execute import Plan, feature_maps, interface_prefix, suffix_graph
-from tinyc.quantmcu.bitplane import bp_table, reads_codes, requant_table
+from tinyc.quantmcu.bitplane import bp_table, chunk_planes, reads_codes, requant_table
 from tinyc.quantmcu.pack import make_grid, plane_lut
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
@@ -187,7 +187,8 @@ def bp_entry(g: Graph, n, entry: dict, arrays: dict, fm, qplan: Plan, producer: 
     out = {"bptab": bp_table(g.tensors[n.inputs[1]].data)}
     if rq is not None:
         out["bprq"] = rq
-    return dict(flag=f"qm_p{producer}", bits=b, step=step, rq=rq is not None), out
+    chunk = chunk_planes(g.tensors[n.inputs[1]].data, b)
+    return dict(flag=f"qm_p{producer}", bits=b, chunk=chunk, step=step, rq=rq is not None), out
 
 
 def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:

@@ -3,76 +3,125 @@
 #include "tc_conv_requant.h"
 #include "tc_quantmcu.h"
 
-/* Per plane j < bits: s[j] += the table entries plane j's column indices select (both channels'
- * lanes packed). All planes walk the same table rows together. */
-static inline void plane_sums(const int32_t *tab, const uint16_t *col, int32_t kb, int32_t bits, int32_t s[7])
+/* Most kernel taps (KH * KW) of one output pixel. */
+#define TC_BP_MAX_TAPS 64
+
+/* Four words of row e (shifted by sh) added to the accumulators. */
+#define TC_BP_ADD4(e, sh)                        \
+    do {                                         \
+        a0 += (uint32_t)(e)[0] << (sh);          \
+        a1 += (uint32_t)(e)[1] << (sh);          \
+        a2 += (uint32_t)(e)[2] << (sh);          \
+        a3 += (uint32_t)(e)[3] << (sh);          \
+    } while (0)
+
+/*
+ * Planes j0 .. j0 + chunk - 1 of one output pixel through group table gt: acc[s] = sum over the
+ * valid taps, their cb bytes and the chunk's planes of row(tap, byte, plane byte value)[s] << (j - j0).
+ * Rows are four adjacent words, so each (tap, byte, plane) costs one address and four load-adds.
+ * One byte per plane per pixel (C = 8) and chunks of one or two planes have their own loops.
+ */
+static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, const uint8_t *const *ptr,
+                                                             const int32_t *off, int32_t ntaps, int32_t cb,
+                                                             int32_t j0, int32_t chunk, int32_t acc[4])
 {
-    if (bits == 2) {
-        const uint16_t *c0 = col, *c1 = col + kb;
-        int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-        int32_t i = 0;
-        for (; i + 2 <= kb; i += 2) {
-            a0 += tab[c0[i]];
-            a1 += tab[c1[i]];
-            b0 += tab[c0[i + 1]];
-            b1 += tab[c1[i + 1]];
+    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    const uint32_t *g = (const uint32_t *)gt;
+    if (cb == 1 && chunk == 2) {
+        for (int32_t t = 0; t < ntaps; t++) {
+            const uint8_t *p = ptr[t] + j0;
+            const uint32_t *base = g + off[t];
+            TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
+            TC_BP_ADD4(base + 4 * (uint32_t)p[1], 1);
         }
-        if (i < kb) {
-            a0 += tab[c0[i]];
-            a1 += tab[c1[i]];
+    } else if (cb == 1 && chunk == 1) {
+        for (int32_t t = 0; t < ntaps; t++) {
+            TC_BP_ADD4(g + off[t] + 4 * (uint32_t)ptr[t][j0], 0);
         }
-        s[0] = (int32_t)((uint32_t)a0 + (uint32_t)b0);
-        s[1] = (int32_t)((uint32_t)a1 + (uint32_t)b1);
-        return;
+    } else if (chunk == 2) {
+        for (int32_t t = 0; t < ntaps; t++) {
+            const uint8_t *p = ptr[t] + j0 * cb;
+            const uint32_t *base = g + off[t];
+            for (int32_t k = 0; k < cb; k++, base += 1024) {
+                TC_BP_ADD4(base + 4 * (uint32_t)p[k], 0);
+                TC_BP_ADD4(base + 4 * (uint32_t)p[cb + k], 1);
+            }
+        }
+    } else {
+        for (int32_t j = 0; j < chunk; j++) {
+            for (int32_t t = 0; t < ntaps; t++) {
+                const uint8_t *p = ptr[t] + (j0 + j) * cb;
+                const uint32_t *base = g + off[t];
+                for (int32_t k = 0; k < cb; k++, base += 1024) {
+                    TC_BP_ADD4(base + 4 * (uint32_t)p[k], j);
+                }
+            }
+        }
     }
-    for (int32_t j = 0; j < bits; j++) {
-        const uint16_t *c = col + j * kb;
-        int32_t a = 0, b = 0;
-        int32_t i = 0;
-        for (; i + 2 <= kb; i += 2) {
-            a += tab[c[i]];
-            b += tab[c[i + 1]];
-        }
-        if (i < kb) {
-            a += tab[c[i]];
-        }
-        s[j] = (int32_t)((uint32_t)a + (uint32_t)b);
-    }
+    acc[0] = (int32_t)a0;
+    acc[1] = (int32_t)a1;
+    acc[2] = (int32_t)a2;
+    acc[3] = (int32_t)a3;
 }
 
-/* requantization of one output: through the offline table rq (mult, k, rs, bias: tc_dr_apply_fast's
- * constants, output offset folded) when given, else tc_conv_requant. */
-static inline int8_t requant(const int32_t *rq, const tc_per_channel_quant *q, const tc_conv_params *p,
-                             const int32_t *bias, int32_t oc, int32_t acc)
+/* The fast requantization of one output through its rq row (mult, k, rs, bias), clamped. */
+static inline __attribute__((always_inline)) int8_t rq_apply(const int32_t *c, int32_t acc, int32_t lo, int32_t hi)
 {
-    if (rq != NULL) {
-        const int32_t *c = rq + 4 * oc;
-        const int32_t x = acc + c[3];
-        const int32_t t = (int32_t)((uint32_t)c[1] - (((uint32_t)x >> 31) << 1));
-        const int64_t round = (int64_t)(((uint64_t)(uint32_t)(t >> 2) << 32) | ((uint32_t)t << 30));
-        const int64_t v = round + (int64_t)x * (int64_t)c[0];
-        return (int8_t)tc_clamp_i32((int32_t)(v >> 32) >> c[2], p->activation.min, p->activation.max);
+    const int32_t x = acc + c[3];
+    const int32_t t = (int32_t)((uint32_t)c[1] - (((uint32_t)x >> 31) << 1));
+    const int64_t round = (int64_t)(((uint64_t)(uint32_t)(t >> 2) << 32) | ((uint32_t)t << 30));
+    const int64_t v = round + (int64_t)x * (int64_t)c[0];
+    return (int8_t)tc_clamp_i32((int32_t)(v >> 32) >> c[2], lo, hi);
+}
+
+/* The two int16 lanes of a packed sum (lane 0 + 65536 * lane 1, each known to fit). */
+#define TC_BP_LO(v) ((int32_t)(int16_t)(uint16_t)((uint32_t)(v) & 0xFFFFu))
+#define TC_BP_HI(v, lo) ((int32_t)((uint32_t)(v) - (uint32_t)(lo)) >> 16)
+
+/* Sums of eight output channels (group table gt) of one output pixel, all planes. */
+static void __attribute__((noinline)) group_sums(const int32_t *gt, const uint8_t *const *ptr, const int32_t *off,
+                                                 int32_t ntaps, int32_t cb, int32_t bits, int32_t chunk,
+                                                 int32_t sum[8])
+{
+    for (int32_t r = 0; r < 8; r++) {
+        sum[r] = 0;
     }
-    return tc_conv_requant(acc + (bias ? bias[oc] : 0), q->multiplier[oc], q->shift[oc], p->output_offset,
-                           p->activation.min, p->activation.max);
+    for (int32_t j0 = 0; j0 < bits; j0 += chunk) {
+        int32_t acc[4];
+        chunk_sums(gt, ptr, off, ntaps, cb, j0, bits - j0 < chunk ? bits - j0 : chunk, acc);
+        for (int32_t r = 0; r < 4; r++) {
+            const int32_t lo = TC_BP_LO(acc[r]);
+            sum[2 * r] += (int32_t)((uint32_t)lo << j0);
+            sum[2 * r + 1] += (int32_t)((uint32_t)TC_BP_HI(acc[r], lo) << j0);
+        }
+    }
 }
 
 tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
-                            const tc_dims *input_dims, const uint8_t *input, int32_t bits, int32_t step,
-                            const tc_dims *filter_dims, const int32_t *table, const int32_t *bias,
+                            const tc_dims *input_dims, const uint8_t *input, int32_t bits, int32_t chunk,
+                            int32_t step, const tc_dims *filter_dims, const int32_t *table, const int32_t *bias,
                             const int32_t *rq, const tc_dims *output_dims, int8_t *output)
 {
     const int32_t c_in = input_dims->c;
-    const int32_t cb = c_in >> 3;                            /* bytes per plane per pixel */
-    const int32_t kb = filter_dims->h * filter_dims->w * cb; /* column bytes per plane */
-    if (c_in % 8 != 0 || c_in < 8 || filter_dims->c != c_in || bits < 1 || bits > 7 ||
-        bits * kb > TC_BP_MAX_COL || kb > 255 || output_dims->c != filter_dims->n) {
+    const int32_t cb = c_in >> 3; /* bytes per plane per pixel */
+    const int32_t kb = filter_dims->h * filter_dims->w * cb;
+    if (c_in % 8 != 0 || c_in < 8 || filter_dims->c != c_in || bits < 1 || bits > 4 || chunk < 1 || chunk > bits ||
+        filter_dims->h * filter_dims->w > TC_BP_MAX_TAPS || output_dims->c != filter_dims->n) {
         return TC_ERR_ARG;
     }
-    /* Column entry i of plane j: i * 256 + the plane byte, so a lookup is one indexed load. */
-    uint16_t col[TC_BP_MAX_COL];
+    const uint8_t *ptr[TC_BP_MAX_TAPS];
+    int32_t off[TC_BP_MAX_TAPS];
     const int32_t c_out = output_dims->c;
     const int32_t pix_bytes = bits * cb;
+    const int32_t act_min = params->activation.min, act_max = params->activation.max;
+    const int32_t all_taps = filter_dims->h * filter_dims->w;
+    const int32_t last_y = (filter_dims->h - 1) * params->dilation.h;
+    const int32_t last_x = (filter_dims->w - 1) * params->dilation.w;
+    int32_t rel0[TC_BP_MAX_TAPS]; /* byte offset of each tap from the top-left tap's pixel */
+    for (int32_t t = 0; t < all_taps; t++) {
+        rel0[t] = ((t / filter_dims->w) * params->dilation.h * input_dims->w +
+                   (t % filter_dims->w) * params->dilation.w) * pix_bytes;
+    }
     int8_t *out = output;
     for (int32_t b = 0; b < output_dims->n; b++) {
         const uint8_t *in_b = input + b * input_dims->h * input_dims->w * pix_bytes;
@@ -80,49 +129,45 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
                 const int32_t ix0 = ox * params->stride.w - params->padding.w;
-                int32_t i = 0;
-                for (int32_t ky = 0; ky < filter_dims->h; ky++) {
-                    const int32_t iy = iy0 + ky * params->dilation.h;
-                    for (int32_t kx = 0; kx < filter_dims->w; kx++, i += cb) {
-                        const int32_t ix = ix0 + kx * params->dilation.w;
-                        uint16_t *dst = col + i;
-                        if (iy < 0 || iy >= input_dims->h || ix < 0 || ix >= input_dims->w) {
-                            for (int32_t j = 0; j < bits; j++, dst += kb) {
-                                for (int32_t k = 0; k < cb; k++) {
-                                    dst[k] = (uint16_t)((i + k) << 8);
-                                }
-                            }
+                /* The taps inside the input (padding is code 0: it adds nothing) and their table rows. */
+                int32_t ntaps = 0;
+                if (iy0 >= 0 && iy0 + last_y < input_dims->h && ix0 >= 0 && ix0 + last_x < input_dims->w) {
+                    const uint8_t *px0 = in_b + (iy0 * input_dims->w + ix0) * pix_bytes;
+                    for (; ntaps < all_taps; ntaps++) {
+                        ptr[ntaps] = px0 + rel0[ntaps];
+                        off[ntaps] = ntaps * cb * 1024;
+                    }
+                } else {
+                    for (int32_t ky = 0; ky < filter_dims->h; ky++) {
+                        const int32_t iy = iy0 + ky * params->dilation.h;
+                        if (iy < 0 || iy >= input_dims->h) {
                             continue;
                         }
-                        const uint8_t *px = in_b + (iy * input_dims->w + ix) * pix_bytes;
-                        if (cb == 1) {
-                            for (int32_t j = 0; j < bits; j++, dst += kb) {
-                                dst[0] = (uint16_t)((i << 8) | px[j]);
+                        for (int32_t kx = 0; kx < filter_dims->w; kx++) {
+                            const int32_t ix = ix0 + kx * params->dilation.w;
+                            if (ix < 0 || ix >= input_dims->w) {
+                                continue;
                             }
-                            continue;
-                        }
-                        for (int32_t j = 0; j < bits; j++, dst += kb, px += cb) {
-                            for (int32_t k = 0; k < cb; k++) {
-                                dst[k] = (uint16_t)(((i + k) << 8) | px[k]);
-                            }
+                            ptr[ntaps] = in_b + (iy * input_dims->w + ix) * pix_bytes;
+                            off[ntaps++] = (ky * filter_dims->w + kx) * cb * 1024;
                         }
                     }
                 }
-                const int32_t *tab = table;
-                for (int32_t oc = 0; oc < c_out; oc += 2, tab += kb * 256) {
-                    int32_t s[7];
-                    plane_sums(tab, col, kb, bits, s);
-                    int32_t s0 = 0, s1 = 0;
-                    for (int32_t j = bits - 1; j >= 0; j--) {
-                        /* the two int16 lanes of s[j] (lane 0 + 65536 * lane 1, each known to fit) */
-                        const int32_t lo = (int32_t)(int16_t)(uint16_t)((uint32_t)s[j] & 0xFFFFu);
-                        const int32_t hi = (int32_t)((uint32_t)s[j] - (uint32_t)lo) >> 16;
-                        s0 = 2 * s0 + lo;
-                        s1 = 2 * s1 + hi;
+                const int32_t *gt = table;
+                for (int32_t oc0 = 0; oc0 < c_out; oc0 += 8, gt += kb * 1024) {
+                    int32_t sum[8];
+                    group_sums(gt, ptr, off, ntaps, cb, bits, chunk, sum);
+                    const int32_t m = c_out - oc0 < 8 ? c_out - oc0 : 8;
+                    if (rq != NULL) {
+                        for (int32_t r = 0; r < m; r++) {
+                            out[oc0 + r] = rq_apply(rq + 4 * (oc0 + r), step * sum[r], act_min, act_max);
+                        }
+                        continue;
                     }
-                    out[oc] = requant(rq, quant, params, bias, oc, step * s0);
-                    if (oc + 1 < c_out) {
-                        out[oc + 1] = requant(rq, quant, params, bias, oc + 1, step * s1);
+                    for (int32_t r = 0; r < m; r++) {
+                        out[oc0 + r] = tc_conv_requant(step * sum[r] + (bias ? bias[oc0 + r] : 0),
+                                                       quant->multiplier[oc0 + r], quant->shift[oc0 + r],
+                                                       params->output_offset, act_min, act_max);
                     }
                 }
                 out += c_out;
