@@ -10,6 +10,16 @@ from tinyc.errors import TinycError
 GENERATED_CALIB_SAMPLES = 32
 
 
+def sample_shape(shape) -> tuple[int, ...]:
+    """The shape of one sample in X.npy: the tensor's shape without its batch dim.
+
+    The leading dim is the batch dim when the tensor has rank >= 2 and that dim is 1.
+    A rank-1 (or rank-0) tensor has no batch dim: one sample is the whole tensor, and
+    N samples stack along a new leading axis, (N, *shape)."""
+    shape = tuple(int(d) for d in shape)
+    return shape[1:] if len(shape) >= 2 and shape[0] == 1 else shape
+
+
 def load_samples(path: str | Path, shape: tuple[int, ...], dtype: str, what: str) -> np.ndarray:
     """Load X.npy of shape (N, *shape) and check it: N >= 1, right rank/shape/dtype, finite.
 
@@ -28,6 +38,11 @@ def load_samples(path: str | Path, shape: tuple[int, ...], dtype: str, what: str
         raise TinycError(f"{what} file is not a readable .npy array ({reason})", str(p)) from None
     if not isinstance(x, np.ndarray):
         raise TinycError(f"{what} file holds no single array", str(p))
+    return _check_samples(x, shape, dtype, what, p)
+
+
+def _check_samples(x: np.ndarray, shape: tuple[int, ...], dtype: str, what: str, p: Path) -> np.ndarray:
+    """(N, *shape) samples of the right dtype (a lone sample without N counts as N = 1)."""
     if tuple(x.shape) == tuple(shape):
         x = x[None]
     want = f"(N, {', '.join(map(str, shape))})"
@@ -48,9 +63,53 @@ def load_samples(path: str | Path, shape: tuple[int, ...], dtype: str, what: str
     return x
 
 
-def generated_samples(shape: tuple[int, ...], dtype: str, n: int = GENERATED_CALIB_SAMPLES) -> np.ndarray:
+def load_sample_sets(path: str | Path, ports: list[tuple[str, tuple, str]], what: str) -> list[dict[str, np.ndarray]]:
+    """Samples for every model input: a list (one per sample) of {input name: array of the tensor's shape}.
+
+    `ports` lists (name, full tensor shape, dtype). A single-input model takes X.npy (or an .npz
+    holding that input's name); a model with several inputs takes an .npz with one array per
+    input name, each (N, *sample_shape), all with the same N."""
+    p = Path(path)
+    arrays = _npz_arrays(p, what) if _is_npz(p) else None
+    if arrays is None:
+        if len(ports) != 1:
+            raise TinycError(f"the model has {len(ports)} inputs ({', '.join(n for n, _, _ in ports)}): "
+                             f"give {what} data as an .npz with one array per input name", str(p))
+        name, shape, dtype = ports[0]
+        x = load_samples(p, sample_shape(shape), dtype, what)
+        return [{name: xi.reshape(shape)} for xi in x]
+    missing = [n for n, _, _ in ports if n not in arrays]
+    if missing:
+        raise TinycError(f"{what} .npz has no array for input(s) {', '.join(missing)} "
+                         f"(it holds {', '.join(sorted(arrays)) or 'nothing'})", str(p))
+    per = {n: _check_samples(arrays[n], sample_shape(s), dt, f"{what} '{n}'", p) for n, s, dt in ports}
+    counts = {len(v) for v in per.values()}
+    if len(counts) != 1:
+        raise TinycError(f"{what} .npz arrays hold different sample counts {sorted(counts)}", str(p))
+    return [{n: per[n][i].reshape(s) for n, s, _ in ports} for i in range(counts.pop())]
+
+
+def _is_npz(p: Path) -> bool:
+    try:
+        with open(p, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _npz_arrays(p: Path, what: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (ValueError, OSError, EOFError) as e:
+        raise TinycError(f"{what} file is not a readable .npz ({str(e).splitlines()[0] if str(e) else type(e).__name__})",
+                         str(p)) from None
+
+
+def generated_samples(shape: tuple[int, ...], dtype: str, n: int = GENERATED_CALIB_SAMPLES,
+                      seed: int = 0) -> np.ndarray:
     """Seeded stand-in data when no calibration file is given: N(0, 1) floats or uniform ints."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     if dtype == "float32":
         return rng.standard_normal((n, *shape)).astype(np.float32)
     info = np.iinfo(dtype)

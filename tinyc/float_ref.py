@@ -20,7 +20,7 @@ from tinyc import ir
 from tinyc.quant.fixedpoint import round_half_away
 
 RAW_OPS = {"reshape", "flatten", "squeeze", "unsqueeze", "transpose", "identity", "dropout", "dequantize",
-           "concat", "pad"}
+           "concat", "pad", "strided_slice"}
 NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
 
@@ -37,11 +37,12 @@ def run_float(g: ir.Graph, inputs: dict[str, np.ndarray], return_all: bool = Fal
             raise ir.IRError(f"float_ref: no implementation for op '{n.op}' ({n.name})")
         raw = n.op in RAW_OPS
         args = [None if x == "" else _value(g, env, x, raw) for x in n.inputs]
-        out_t = g.t(n.outputs[0])
-        y = np.asarray(fn(g, n, *args))
-        if not raw and n.op != "quantize" and out_t.dtype != "float32" and out_t.q is not None:
-            y = quantize(g, n, y)  # an op writing an int tensor with QParams stores quantized values
-        env[n.outputs[0]] = y.astype(out_t.dtype, copy=False).reshape(out_t.shape)
+        res = fn(g, n, *args)
+        for name, y in zip(n.outputs, res if isinstance(res, tuple) else (res,)):
+            out_t, y = g.t(name), np.asarray(y)
+            if not raw and n.op != "quantize" and out_t.dtype != "float32" and out_t.q is not None:
+                y = quantize(g, n, y)  # an op writing an int tensor with QParams stores quantized values
+            env[name] = y.astype(out_t.dtype, copy=False).reshape(out_t.shape)
     if return_all:
         for name, t in g.tensors.items():
             if t.is_const:
@@ -120,6 +121,28 @@ def _conv_nhwc(x, w, b, a):
     return y + b.astype(np.float32) if b is not None else y
 
 
+def transpose_conv(g, node, x, w, b=None, out_shape=None):
+    a = node.attrs
+    if a.get("layout") == "NCHW":
+        x, w = x.transpose(NCHW_TO_NHWC), w.transpose(NCHW_TO_NHWC)
+    cout, kh, kw, _ = w.shape
+    _, h, wd, _ = x.shape
+    sh, sw = a["strides"]
+    pt, pl, pb, pr = a["pads"]
+    full_h, full_w = (h - 1) * sh + kh, (wd - 1) * sw + kw
+    oh, ow = full_h - pt - pb, full_w - pl - pr
+    full = np.zeros((max(full_h, pt + oh), max(full_w, pl + ow), cout), np.float32)
+    for ky in range(kh):
+        for kx in range(kw):
+            full[ky:ky + (h - 1) * sh + 1:sh, kx:kx + (wd - 1) * sw + 1:sw] += \
+                x[0].astype(np.float32) @ w[:, ky, kx, :].T.astype(np.float32)
+    y = full[pt:pt + oh, pl:pl + ow][None]
+    if b is not None:
+        y = y + b.astype(np.float32)
+    y = _act(y, node)
+    return y.transpose(NHWC_TO_NCHW) if a.get("layout") == "NCHW" else y
+
+
 def depthwise_conv2d(g, node, x, w, b=None):
     a = node.attrs
     mult = a.get("depth_multiplier", 1)
@@ -181,6 +204,36 @@ def resize_nearest(g, node, x):
     return x[:, idx[0]][:, :, idx[1]]
 
 
+@_nchw
+def resize_bilinear(g, node, x):
+    """ONNX Resize mode=linear: source coordinate by coordinate mode, clamped to [0, in - 1]."""
+    a = node.attrs
+    out = x.astype(np.float32)
+    for axis in (1, 2):
+        n_in, n_out = x.shape[axis], a["size"][axis - 1]
+        c = _source_coords(n_in, n_out, a.get("ctm", "half_pixel"), (a.get("scale") or (None, None))[axis - 1])
+        c = np.clip(c, 0, n_in - 1)
+        lo = np.floor(c).astype(np.int64)
+        hi = np.minimum(lo + 1, n_in - 1)
+        w = (c - lo).astype(np.float32)
+        shape = [1, 1, 1, 1]
+        shape[axis] = -1
+        out = np.take(out, lo, axis=axis) * (1 - w.reshape(shape)) + np.take(out, hi, axis=axis) * w.reshape(shape)
+    return out.astype(np.float32)
+
+
+def _source_coords(n_in, n_out, ctm, scale):
+    o = np.arange(n_out, dtype=np.float64)
+    ratio = n_out / n_in if scale is None else 1.0 / scale  # ONNX's output / input scale
+    if ctm == "align_corners":
+        return o * (n_in - 1) / (n_out - 1) if n_out > 1 else np.zeros(n_out)
+    if ctm == "asymmetric":
+        return o / ratio
+    if ctm == "pytorch_half_pixel" and n_out == 1:
+        return np.zeros(1)
+    return (o + 0.5) / ratio - 0.5
+
+
 def _nearest_index(n_in, n_out, align_corners, half_pixel_centers):
     """TFLite RESIZE_NEAREST_NEIGHBOR source indices along one axis."""
     scale = np.float32((n_in - 1) / (n_out - 1) if align_corners and n_out > 1 else n_in / n_out)
@@ -224,6 +277,47 @@ def hard_swish(g, node, x):
     return x * np.clip(x + np.float32(3), 0, 6) / np.float32(6)
 
 
+def gelu(g, node, x):
+    x = x.astype(np.float64)
+    return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
+
+
+def erf(g, node, x):
+    return _erf(x.astype(np.float64)).astype(np.float32)
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    return np.vectorize(math.erf, otypes=[np.float64])(x)
+
+
+def prelu(g, node, x, alpha):
+    x = x.astype(np.float32)
+    return _act(np.where(x >= 0, x, x * alpha.astype(np.float32)).astype(np.float32), node)
+
+
+def leaky_relu(g, node, x):
+    x = x.astype(np.float32)
+    return np.where(x >= 0, x, x * np.float32(node.attrs.get("alpha", 0.2))).astype(np.float32)
+
+
+def arg_max(g, node, x):
+    a = node.attrs
+    v = -x if a.get("smallest", False) else x
+    axis = a.get("axis", 0) % x.ndim
+    if a.get("select_last_index", 0):
+        idx = x.shape[axis] - 1 - np.argmax(np.flip(v, axis=axis), axis=axis)
+    else:
+        idx = np.argmax(v, axis=axis)
+    return np.expand_dims(idx, axis) if a.get("keepdims", True) else idx
+
+
+def top_k(g, node, x):
+    k = int(node.attrs["k"])
+    key = -x if node.attrs.get("largest", True) else x
+    idx = np.argsort(key, axis=-1, kind="stable")[..., :k]
+    return np.take_along_axis(x, idx, axis=-1), idx
+
+
 def softmax(g, node, x):
     z = x.astype(np.float64) * node.attrs.get("beta", 1.0)
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -257,6 +351,12 @@ def transpose(g, node, x):
 
 def concat(g, node, *xs):
     return np.concatenate(xs, axis=node.attrs["axis"])
+
+
+def strided_slice(g, node, x):
+    a = node.attrs
+    idx = tuple(np.arange(n, dtype=np.int64) * s + b for b, n, s in zip(a["begin"], a["size"], a["strides"]))
+    return x[np.ix_(*idx)].reshape(g.t(node.outputs[0]).shape)
 
 
 def pad(g, node, x):

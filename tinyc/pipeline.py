@@ -13,7 +13,7 @@ import numpy as np
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
 from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
-from tinyc.datafiles import generated_samples, load_samples
+from tinyc.datafiles import generated_samples, load_sample_sets, sample_shape
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
 from tinyc.ops import OPS
@@ -65,7 +65,8 @@ def load_model(path: str | Path) -> Graph:
         raise TinycError(f"cannot read model file: {e.strerror}", str(p)) from None
     if tflite:
         from tinyc.frontend.tflite_loader import load_tflite
-        return verify(load_tflite(p))
+        from tinyc.passes import INT_PASSES, run_passes
+        return run_passes(verify(load_tflite(p)), passes=INT_PASSES)
     if p.suffix.lower() == ".tflite":
         raise TinycError("not a TFLite flatbuffer (no 'TFL3' identifier)", str(p))
     from tinyc.frontend.onnx_loader import load_onnx
@@ -74,22 +75,30 @@ def load_model(path: str | Path) -> Graph:
 
 
 def is_quantized(g: Graph) -> bool:
-    return all(t.dtype != "float32" for t in g.activations()
-               if t.name not in g.inputs and t.name not in g.outputs)
+    """True when no node computes in float: every activation a node reads or writes is an integer,
+    except the float side of an interface quantize / dequantize."""
+    for n in g.nodes:
+        if n.op in ("quantize", "dequantize"):
+            continue
+        if any(x and not g.tensors[x].is_const and g.tensors[x].dtype == "float32" for x in (*n.inputs, *n.outputs)):
+            return False
+    return True
+
+
+def input_ports(g: Graph) -> list[tuple[str, tuple, str]]:
+    return [(name, g.tensors[name].shape, g.tensors[name].dtype) for name in g.inputs]
 
 
 def calibration_samples(g: Graph, calib: str | None) -> list[dict[str, np.ndarray]]:
-    if len(g.inputs) != 1:
-        raise TinycError(f"calibration supports single-input models, this one has {len(g.inputs)}", g.source)
-    t = g.tensors[g.inputs[0]]
-    shape = t.shape[1:]
-    if calib is None:
-        print(f"tinyc: warning: no --calib given; calibrating on {len(generated_samples(shape, t.dtype))} "
-              "generated N(0,1) samples: accuracy will suffer, pass real data with --calib X.npy", file=sys.stderr)
-        x = generated_samples(shape, t.dtype)
-    else:
-        x = load_samples(calib, shape, t.dtype, "calibration")
-    return [{t.name: xi.reshape(t.shape)} for xi in x]
+    """One {input name: array} per calibration sample (--calib X.npy, or .npz for several inputs)."""
+    if calib is not None:
+        return load_sample_sets(calib, input_ports(g), "calibration")
+    n = len(generated_samples((1,), "float32"))
+    print(f"tinyc: warning: no --calib given; calibrating on {n} generated N(0,1) samples: accuracy will "
+          "suffer, pass real data with --calib X.npy (.npz for several inputs)", file=sys.stderr)
+    per = {name: generated_samples(sample_shape(shape), dt) if i == 0 else
+           generated_samples(sample_shape(shape), dt, seed=i) for i, (name, shape, dt) in enumerate(input_ports(g))}
+    return [{name: per[name][k].reshape(shape) for name, shape, _ in input_ports(g)} for k in range(n)]
 
 
 def quantize(g: Graph, opts: Options) -> Graph:
@@ -156,7 +165,11 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
         qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
-    pl = lower_patched(q, plan, qplan=qm and qm["plan"])
+    extra = None
+    if qm is not None:
+        from tinyc.quantmcu.lower import stage_entries
+        extra = stage_entries(qm["plan"])
+    pl = lower_patched(q, plan, extra=extra)
     prog = program_of(q, pl)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyc.backend.build import make, run_project
-from tinyc.datafiles import load_samples, save_outputs
+from tinyc.datafiles import load_sample_sets, sample_shape, save_outputs
 from tinyc.errors import TinycError
 from tinyc.pipeline import Options, compile_model
 
@@ -15,15 +15,12 @@ from tinyc.pipeline import Options, compile_model
 def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options, force: bool = False) -> dict:
     c = compile_model(model, outdir, opts, force)
     g, prog = c.graph, c.program
-    if len(prog.inputs) != 1:
-        raise TinycError(f"tinyc run supports single-input models, this one has {len(prog.inputs)}", str(model))
-    port = prog.inputs[0]
-    x = load_samples(input_path, port.shape[1:], g.tensors[port.name].dtype, "input")
-    samples = [[xi.reshape(port.shape)] for xi in x]
+    ports = [(p.name, p.shape, g.tensors[p.name].dtype) for p in prog.inputs]
+    sets = load_sample_sets(input_path, ports, "input")
+    samples = [[s[p.name] for p in prog.inputs] for s in sets]
     out_dt = [g.tensors[p.name].dtype for p in prog.outputs]
-    res = run_project(outdir, samples, [g.tensors[port.name].dtype], [p.shape for p in prog.outputs], out_dt)
-    ys = [np.stack([s[i].reshape(p.shape[1:] if len(p.shape) > 1 else p.shape) for s in res.outputs])
-          for i, p in enumerate(prog.outputs)]
+    res = run_project(outdir, samples, [dt for _, _, dt in ports], [p.shape for p in prog.outputs], out_dt)
+    ys = [np.stack([s[i].reshape(sample_shape(p.shape)) for s in res.outputs]) for i, p in enumerate(prog.outputs)]
     save_outputs(output_path, [p.name for p in prog.outputs], ys)
     stats = {"board": opts.board, "samples": len(samples),
              "instructions": int(res.instructions[0]) if res.instructions else 0,

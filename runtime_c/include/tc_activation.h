@@ -1,5 +1,6 @@
 /*
- * tc_activation.h - int8 unary activations by table lookup (logistic, tanh, hard_swish).
+ * tc_activation.h - unary activations: int8 table lookup (logistic, tanh, hard_swish) and
+ * leaky relu (int8 and int16).
  *
  * The table is computed at compile time by tinyc (tinyc/quant/lut.py) with the
  * exact arithmetic of TFLite's int8 kernel for the op and the tensors'
@@ -22,5 +23,34 @@
  * @return TC_OK, or TC_ERR_ARG when size < 0 or table is NULL
  */
 tc_status tc_lut_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
+/** Leaky relu (TFLite LEAKY_RELU): two per-tensor requantizations, picked by the input's sign. */
+typedef struct {
+    int32_t input_offset;          /**< -input zero point */
+    int32_t output_offset;         /**< output zero point */
+    tc_per_tensor_quant identity;  /**< s_in / s_out (float32, as TFLite's Prepare) */
+    tc_per_tensor_quant alpha;     /**< s_in * alpha / s_out (float32); the multiplier may be negative */
+} tc_leaky_relu_params;
+
+/**
+ * @brief int8 leaky relu: v = in + input_offset; out = sat(output_offset + requant_dr(v, v >= 0 ? identity : alpha)).
+ *
+ * Double rounding (tc_requantize_dr), saturated to [-128, 127]. May run in place.
+ *
+ * @param[in]  params  offsets and the two multipliers
+ * @param[in]  size    number of elements
+ * @param[in]  input   int8, Format: [size]
+ * @param[out] output  int8, Format: [size]
+ * @return TC_OK
+ */
+tc_status tc_leaky_relu_s8(const tc_leaky_relu_params *params, int32_t size, const int8_t *input, int8_t *output);
+
+/**
+ * @brief int16 leaky relu: tc_leaky_relu_s8's arithmetic, saturated to [-32768, 32767]. May run in place.
+ * @param[in]  input   int16, Format: [size]
+ * @param[out] output  int16, Format: [size]
+ * @return TC_OK
+ */
+tc_status tc_leaky_relu_s16(const tc_leaky_relu_params *params, int32_t size, const int16_t *input, int16_t *output);
 
 #endif /* TC_ACTIVATION_H */

@@ -15,11 +15,13 @@
 /**
  * @brief int8 convolution, regular or grouped, any kernel size, stride, dilation and padding.
  *
- * With TC_DSP, one group and KH*KW*C_IN <= 256, two output pixels at a time go
- * through an im2col copy on the stack (int16, input offset folded in, padding 0)
- * and a 2x2 (pixels x channels) SMLAD kernel; bit-identical to the portable path.
+ * With TC_DSP, one group, KH*KW*C_IN <= 256 and a ctx buffer of
+ * tc_convolve_s8_get_buffer_size() bytes, two output pixels at a time go through an
+ * im2col copy in that buffer (int16, input offset folded in, padding 0) and a 2x2
+ * (pixels x channels) SMLAD kernel; bit-identical to the portable path. Without
+ * the buffer it takes the slower four-channel path: no kernel keeps tables on the stack.
  *
- * @param[in]  ctx          unused (may be NULL); this kernel needs no scratch
+ * @param[in]  ctx          scratch of tc_convolve_s8_get_buffer_size() bytes (int32-aligned), or NULL
  * @param[in]  params       offsets, groups, stride, top/left padding, dilation, activation
  * @param[in]  quant        per-output-channel multiplier/shift, each int32 of length C_OUT
  * @param[in]  input_dims   Format: [N, H, W, C_IN]; C_IN = groups * filter_dims->c
@@ -43,6 +45,17 @@ tc_status tc_convolve_s8(const tc_context *ctx,
                          int8_t *output);
 
 /**
+ * @brief Scratch bytes tc_convolve_s8's DSP path takes (the same in portable builds, which
+ *        leave it unused, so that one generated plan serves both).
+ * @param[in] filter_dims  Format: [C_OUT, KH, KW, C_IN / groups]
+ * @param[in] output_dims  Format: [N, OH, OW, C_OUT]
+ * @param[in] groups       number of groups
+ * @return 16 * C_OUT (0 beyond 256 channels) + 6 * KH*KW*C_IN when groups == 1 and
+ *         KH*KW*C_IN <= 256, else 0
+ */
+int32_t tc_convolve_s8_get_buffer_size(const tc_dims *filter_dims, const tc_dims *output_dims, int32_t groups);
+
+/**
  * @brief int8 pointwise convolution: 1x1 kernel, stride 1, no padding, one group.
  *
  * Runs pixel by pixel: each output pixel is computed into ctx->buf and then
@@ -51,9 +64,9 @@ tc_status tc_convolve_s8(const tc_context *ctx,
  * with output == input (same start address; the buffer must hold
  * max(N*H*W*C_IN, N*H*W*C_OUT) bytes). Without one (ctx or ctx->buf NULL)
  * it writes straight to output, which then must not overlap input.
- * With TC_DSP and C_IN <= 256 it runs two pixels at a time in the same walking
- * order from an int16 copy of their inputs on the stack: in place with or
- * without ctx, bit-identical to the portable path.
+ * With TC_DSP, C_IN <= 256 and a ctx buffer of tc_convolve_1x1_s8_get_buffer_size()
+ * bytes it runs two pixels at a time in the same walking order from an int16 copy
+ * of their inputs in that buffer: in place, bit-identical to the portable path.
  *
  * @param[in]  ctx          scratch of tc_convolve_1x1_s8_get_buffer_size() bytes, or NULL
  * @param[in]  params       offsets and activation (groups 1; stride, padding, dilation ignored)
@@ -79,11 +92,14 @@ tc_status tc_convolve_1x1_s8(const tc_context *ctx,
                              int8_t *output);
 
 /**
- * @brief Scratch bytes tc_convolve_1x1_s8 needs to run in place: one int8 output pixel.
+ * @brief Scratch bytes tc_convolve_1x1_s8 prefers (int32-aligned): in place, one int8 output
+ *        pixel (C_OUT) at least; the DSP pair path's table and column when C_IN <= 256.
+ *        The same in portable builds, which use the first C_OUT bytes.
+ * @param[in] input_dims   Format: [N, H, W, C_IN]
  * @param[in] output_dims  Format: [N, H, W, C_OUT]
- * @return C_OUT
+ * @return max(C_OUT, 16 * C_OUT (0 beyond 256 channels) + 4 * C_IN) when C_IN <= 256, else C_OUT
  */
-int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *output_dims);
+int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *input_dims, const tc_dims *output_dims);
 
 /**
  * @brief int8 depthwise convolution with a depth multiplier, stride, dilation and padding.
@@ -136,5 +152,30 @@ int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t
 #if defined(TC_DSP) && TC_DSP
 #include "../src/conv/tc_conv_spec_dsp.h"
 #endif
+
+/**
+ * @brief int8 transposed convolution (TFLite TRANSPOSE_CONV, ONNX ConvTranspose with one group).
+ *
+ * Input pixel (iy, ix) reaches output pixel (iy * stride.h + ky * dilation.h - padding.h,
+ * ix * stride.w + kx * dilation.w - padding.w) through filter tap (ky, kx):
+ * acc = bias[oc] + sum (in + input_offset) * filter[oc][ky][kx][ic] in int32, then
+ * tc_requantize_dr (double rounding, as CONV_2D), + output_offset, clamp. No scratch.
+ *
+ * @param[in]  params       offsets, stride, top/left padding (cropped from the full map), dilation,
+ *                          activation; groups must be 1
+ * @param[in]  quant        per-output-channel multiplier/shift, length C_OUT
+ * @param[in]  input_dims   Format: [1, H, W, C_IN]
+ * @param[in]  input        int8, Format: [1, H, W, C_IN]
+ * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]
+ * @param[in]  filter       int8, Format: [C_OUT, KH, KW, C_IN]
+ * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
+ * @param[in]  output_dims  Format: [1, OH, OW, C_OUT]
+ * @param[out] output       int8, Format: [1, OH, OW, C_OUT]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if the channel counts, strides or dilations do not fit
+ */
+tc_status tc_transpose_conv_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
+                               const tc_dims *input_dims, const int8_t *input,
+                               const tc_dims *filter_dims, const int8_t *filter, const int32_t *bias,
+                               const tc_dims *output_dims, int8_t *output);
 
 #endif /* TC_CONV_H */

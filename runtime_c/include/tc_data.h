@@ -1,6 +1,6 @@
 /*
  * tc_data.h - data movement and (de)quantization kernels: pad, concat,
- * transpose, resize nearest, quantize, requantize, dequantize.
+ * transpose, strided slice, resize nearest, quantize, requantize, dequantize.
  *
  * Reshape has no kernel: it is an alias, or a memcpy in the generated code.
  * Tensors of rank < 4 are passed as 4-D with leading dims of 1.
@@ -15,7 +15,7 @@ typedef struct {
     tc_dims input;     /**< input shape */
     tc_dims before;    /**< elements added before the data, per dim */
     tc_dims after;     /**< elements added after the data, per dim */
-    int32_t pad_value; /**< fill value, already quantized, in [-128, 127] */
+    int32_t pad_value; /**< fill value, already quantized, in the element type's range */
 } tc_pad_params;
 
 /** One input of a concatenation, viewed as [outer, in_inner] inside an output [outer, out_inner]. */
@@ -32,6 +32,31 @@ typedef struct {
     int32_t perm[4];    /**< a permutation of 0..3 */
 } tc_transpose_params;
 
+/** Strided slice of a 4-D tensor: element j of dim i reads index begin[i] + j * strides[i]. */
+typedef struct {
+    int32_t in_dims[4]; /**< input shape, outermost first */
+    int32_t begin[4];   /**< first index per dim, in [0, in_dims[i]) when size[i] > 0 */
+    int32_t size[4];    /**< output shape, >= 0 */
+    int32_t strides[4]; /**< non-zero, may be negative; the last index must stay in range */
+} tc_strided_slice_params;
+
+/**
+ * @brief Strided slice (TFLite STRIDED_SLICE; ONNX Slice / Split / Gather with constant indices), int8.
+ *
+ * Values are copied unchanged. tinyc merges whole trailing dims first, so any rank that
+ * reduces to 4 dims works.
+ *
+ * @param[in]  params  input shape, begin, size and strides per dim
+ * @param[in]  input   int8, Format: [d0, d1, d2, d3]
+ * @param[out] output  int8, Format: [size0, size1, size2, size3]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if an index leaves the input
+ */
+tc_status tc_strided_slice_s8(const tc_strided_slice_params *params, const int8_t *input, int8_t *output);
+/** @brief tc_strided_slice_s8 for int16 elements. */
+tc_status tc_strided_slice_s16(const tc_strided_slice_params *params, const int16_t *input, int16_t *output);
+/** @brief tc_strided_slice_s8 for int32 (or float32) elements. */
+tc_status tc_strided_slice_s32(const tc_strided_slice_params *params, const int32_t *input, int32_t *output);
+
 /**
  * @brief int8 constant pad (TFLite PAD / PADV2).
  *
@@ -42,6 +67,9 @@ typedef struct {
  * @return TC_OK, or TC_ERR_ARG for a negative dim or pad
  */
 tc_status tc_pad_s8(const tc_pad_params *params, const int8_t *input, int8_t *output);
+
+/** @brief int16 constant pad (TFLite 16x8 PAD): tc_pad_s8 with int16 elements; pad_value in [-32768, 32767]. */
+tc_status tc_pad_s16(const tc_pad_params *params, const int16_t *input, int16_t *output);
 
 /**
  * @brief Write one int8 input of a concatenation into its slot of the output.
@@ -88,6 +116,26 @@ tc_status tc_resize_nearest_s8(const tc_dims *input_dims, int32_t out_h, int32_t
                                const int8_t *input, int8_t *output);
 
 /**
+ * @brief int8 bilinear resize (TFLite RESIZE_BILINEAR, reference ResizeBilinearInteger arithmetic).
+ *
+ * Each output row y reads input rows lo = y_table[3y], hi = y_table[3y+1] with weight
+ * frac = y_table[3y+2] (1/1024 units) on hi; columns likewise. The four-corner int32 sum
+ * is rounded half away from zero and divided by 2^20. Input and output share QParams.
+ *
+ * @param[in]  input_dims  [N, H, W, C] of the input
+ * @param[in]  out_h       output rows
+ * @param[in]  out_w       output columns
+ * @param[in]  y_table     int32, Format: [out_h, 3] (lo, hi, frac), 0 <= lo <= hi < H
+ * @param[in]  x_table     int32, Format: [out_w, 3] (lo, hi, frac), 0 <= lo <= hi < W
+ * @param[in]  input       int8, Format: [N, H, W, C]
+ * @param[out] output      int8, Format: [N, out_h, out_w, C]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a table entry out of range
+ */
+tc_status tc_resize_bilinear_s8(const tc_dims *input_dims, int32_t out_h, int32_t out_w,
+                                const int32_t *y_table, const int32_t *x_table,
+                                const int8_t *input, int8_t *output);
+
+/**
  * @brief float32 -> int8 (TFLite AffineQuantize): clamp(zp + roundf(x / scale), -128, 127).
  *
  * NaN becomes -128.
@@ -129,6 +177,12 @@ tc_status tc_requantize_s8_s16(int32_t size, int32_t in_zp, const tc_per_tensor_
 tc_status tc_requantize_s16_s8(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
                                const int16_t *input, int8_t *output);
 
+/** @brief int32 -> int16 requantize (TFLite QUANTIZE); output may equal input (a forward walk that narrows). */
+tc_status tc_requantize_s32_s16(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                                const int32_t *input, int16_t *output);
+/** @brief int16 -> int32 requantize (TFLite QUANTIZE); output must not overlap the input. */
+tc_status tc_requantize_s16_s32(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
+                                const int16_t *input, int32_t *output);
 /** @brief int16 -> int16 requantize; output may equal input. */
 tc_status tc_requantize_s16_s16(int32_t size, int32_t in_zp, const tc_per_tensor_quant *quant, int32_t out_zp,
                                 const int16_t *input, int16_t *output);

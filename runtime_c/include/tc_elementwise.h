@@ -1,5 +1,9 @@
 /*
- * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast) and clamp.
+<<<<<<< HEAD
+ * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast), clamp and prelu.
+=======
+ * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast) and clamp.
+>>>>>>> tflite16
  */
 #ifndef TC_ELEMENTWISE_H
 #define TC_ELEMENTWISE_H
@@ -26,10 +30,10 @@ typedef struct {
     int32_t input1_offset; /**< -zero point of input 1 */
     int32_t input2_offset; /**< -zero point of input 2 */
     int32_t output_offset; /**< output zero point */
-    int32_t left_shift;    /**< headroom shift, 20 for int8 */
+    int32_t left_shift;    /**< headroom shift, 20 for int8, 15 for int16 */
     int32_t input1_multiplier;
     int32_t input1_shift;  /**< <= 0 */
-    int32_t input2_multiplier;
+    int32_t input2_multiplier; /**< negative for SUB (TFLite runs SUB as ADD with input 2's multiplier negated) */
     int32_t input2_shift;  /**< <= 0 */
     int32_t output_multiplier;
     int32_t output_shift;  /**< <= 0 */
@@ -81,6 +85,22 @@ tc_status tc_add_s8(const tc_add_params *params,
                     int8_t *output);
 
 /**
+ * @brief int16 add / sub with broadcast (TFLite 16x8 ADD / SUB, general path): tc_add_s8's arithmetic
+ *        with left_shift 15 and the int16 activation range. Same walk and aliasing rules as tc_add_s8.
+ * @param[in]  a       int16
+ * @param[in]  b       int16
+ * @param[out] output  int16, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_add_s16(const tc_add_params *params,
+                     const tc_dims *out_dims,
+                     const tc_strides *a_strides,
+                     const int16_t *a,
+                     const tc_strides *b_strides,
+                     const int16_t *b,
+                     int16_t *output);
+
+/**
  * @brief int8 multiply with broadcast: out = clamp(requant((a + o1) * (b + o2)) + o_out), TFLite MulElementwise.
  *
  * Same walk and aliasing rules as tc_add_s8.
@@ -118,5 +138,34 @@ tc_status tc_clamp_s8(const tc_clamp_params *params,
                       int32_t size,
                       const int8_t *input,
                       int8_t *output);
+
+/** PReLU (TFLite PRELU reference): offsets and the two requantization multipliers. */
+typedef struct {
+    int32_t input_offset;  /**< -input zero point */
+    int32_t alpha_offset;  /**< -alpha zero point */
+    int32_t output_offset; /**< output zero point */
+    int32_t mult_pos;      /**< s_in / s_out */
+    int32_t shift_pos;
+    int32_t mult_neg;      /**< s_in * s_alpha / s_out */
+    int32_t shift_neg;
+    tc_activation activation;
+} tc_prelu_params;
+
+/**
+ * @brief int8 PReLU / LeakyReLU (TFLite PRELU arithmetic, double rounding).
+ *
+ * v = in + input_offset; out = clamp(output_offset + (v >= 0 ? requant(v, pos) : requant(v * (alpha + alpha_offset), neg))).
+ * output may equal input.
+ *
+ * @param[in]  params     offsets, multipliers, activation range
+ * @param[in]  size       number of elements
+ * @param[in]  input      int8, Format: [size]
+ * @param[in]  alpha      int8 slopes, Format: [alpha_len], repeating over the input (trailing-dims broadcast)
+ * @param[in]  alpha_len  number of slopes (1 for LeakyReLU, C for one slope per channel), > 0
+ * @param[out] output     int8, Format: [size]
+ * @return TC_OK, or TC_ERR_ARG for a negative size or alpha_len <= 0
+ */
+tc_status tc_prelu_s8(const tc_prelu_params *params, int32_t size, const int8_t *input, const int8_t *alpha,
+                      int32_t alpha_len, int8_t *output);
 
 #endif /* TC_ELEMENTWISE_H */

@@ -126,4 +126,17 @@ tc_status tc_fully_connected_s4(const tc_fc_params *params, const tc_per_channel
                                 const int8_t *input, const int8_t *filter, const int32_t *bias,
                                 int8_t *output);
 
+/**
+ * @brief 16x8 transposed convolution (TFLite TRANSPOSE_CONV with int16 activations): tc_transpose_conv_s8's
+ *        geometry with int64 sums, int64 bias and tc_requantize_s64 (the reduced 16-bit multiplier).
+ * @param[in]  input   int16, Format: [1, H, W, C_IN]
+ * @param[in]  bias    int64, Format: [C_OUT]; may be NULL
+ * @param[out] output  int16, Format: [1, OH, OW, C_OUT]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if the channel counts, strides or dilations do not fit
+ */
+tc_status tc_transpose_conv_s16(const tc_conv_params *params, const tc_per_channel_quant *quant,
+                                const tc_dims *input_dims, const int16_t *input,
+                                const tc_dims *filter_dims, const int8_t *filter, const int64_t *bias,
+                                const tc_dims *output_dims, int16_t *output);
+
 #endif /* TC_MIXED_H */

@@ -123,7 +123,7 @@ def test_large_graphs_are_fast():
     for n in (40, 150):
         bs = random_buffers(rng, n, n, 200)
         t0 = time.monotonic()
-        p = plan(bs, time_limit_s=2.0)
+        p = plan(bs)
         assert time.monotonic() - t0 < 5.0
         assert ("exact" in p.tried) == (n <= 40)
         assert p.arena_bytes >= lower_bound(bs)

@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
-from tinyc.ops.conv2d import scratch_1x1
+from tinyc.ops.conv2d import scratch_1x1, scratch_general
 from tinyc.ops.depthwise_conv2d import scratch_bytes
+from tinyc.ops.fully_connected import scratch_fc
 from tinyc.paths import RUNTIME_C
 
 
@@ -19,22 +20,52 @@ class Dims(ctypes.Structure):
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory):
     out = tmp_path_factory.mktemp("scratch") / "libscratch.so"
-    srcs = [RUNTIME_C / "src/conv/tc_convolve_1x1_s8.c", RUNTIME_C / "src/conv/tc_depthwise_conv_s8.c"]
+    srcs = [RUNTIME_C / "src/conv/tc_convolve_1x1_s8.c", RUNTIME_C / "src/conv/tc_depthwise_conv_s8.c",
+            RUNTIME_C / "src/conv/tc_convolve_s8.c", RUNTIME_C / "src/fully_connected/tc_fully_connected_s8.c"]
     subprocess.run(["gcc", "-shared", "-fPIC", "-O1", "-std=c99", f"-I{RUNTIME_C / 'include'}",
                     *map(str, srcs), "-o", str(out)], check=True)
     so = ctypes.CDLL(str(out))
-    so.tc_convolve_1x1_s8_get_buffer_size.restype = ctypes.c_int32
-    so.tc_depthwise_conv_s8_get_buffer_size.restype = ctypes.c_int32
+    for f in ("tc_convolve_1x1_s8_get_buffer_size", "tc_depthwise_conv_s8_get_buffer_size",
+              "tc_convolve_s8_get_buffer_size", "tc_fully_connected_s8_get_buffer_size"):
+        getattr(so, f).restype = ctypes.c_int32
     return so
 
 
-@pytest.mark.parametrize("h,w,c", [(1, 1, 1), (48, 48, 16), (7, 5, 33), (3, 3, 256)])
-def test_1x1_scratch_matches_c(lib, h, w, c):
-    d = Dims(1, h, w, c)
-    assert lib.tc_convolve_1x1_s8_get_buffer_size(ctypes.byref(d)) == scratch_1x1(c)
+@pytest.mark.parametrize("h,w,cin,c", [(1, 1, 1, 1), (48, 48, 8, 16), (7, 5, 33, 300), (3, 3, 256, 256),
+                                       (2, 2, 260, 3)])
+def test_1x1_scratch_matches_c(lib, h, w, cin, c):
+    x, y = Dims(1, h, w, cin), Dims(1, h, w, c)
+    assert lib.tc_convolve_1x1_s8_get_buffer_size(ctypes.byref(x), ctypes.byref(y)) == scratch_1x1(cin, c)
+
+
+@pytest.mark.parametrize("kh,kw,cin_g,cout,groups", [(3, 3, 3, 8, 1), (10, 4, 1, 64, 1), (3, 3, 32, 6, 1),
+                                                     (3, 2, 2, 9, 3), (1, 1, 5, 300, 1)])
+def test_general_conv_scratch_matches_c(lib, kh, kw, cin_g, cout, groups):
+    f, y = Dims(cout, kh, kw, cin_g), Dims(1, 4, 4, cout)
+    got = lib.tc_convolve_s8_get_buffer_size(ctypes.byref(f), ctypes.byref(y), ctypes.c_int32(groups))
+    assert got == scratch_general(kh * kw * cin_g, cout, groups)
+
+
+@pytest.mark.parametrize("k", [1, 256, 640, 1024, 1025])
+def test_fc_scratch_matches_c(lib, k):
+    assert lib.tc_fully_connected_s8_get_buffer_size(ctypes.c_int32(k)) == scratch_fc(k)
 
 
 @pytest.mark.parametrize("h,w,c,dm", [(48, 48, 8, 1), (25, 5, 64, 1), (6, 6, 128, 2), (1, 1, 3, 1)])
 def test_depthwise_scratch_matches_c(lib, h, w, c, dm):
     d = Dims(1, h, w, c)
     assert lib.tc_depthwise_conv_s8_get_buffer_size(ctypes.byref(d), ctypes.c_int32(dm)) == scratch_bytes(h, w, dm)
+
+
+def test_no_kernel_keeps_tables_on_the_stack(tmp_path):
+    """Every conv / fully connected kernel function's frame, DSP build for Cortex-M4 (the tables
+    of the pair kernels live in arena scratch now). Oracle: GCC's -fstack-usage."""
+    srcs = sorted((RUNTIME_C / "src/conv").glob("*.c")) + sorted((RUNTIME_C / "src/fully_connected").glob("*.c"))
+    subprocess.run(["arm-none-eabi-gcc", "-c", "-O2", "-std=c99", "-mcpu=cortex-m4", "-mthumb", "-DTC_DSP=1",
+                    "-fstack-usage", f"-I{RUNTIME_C / 'include'}", *map(str, srcs)], check=True, cwd=tmp_path)
+    frames = {}
+    for su in tmp_path.glob("*.su"):
+        for line in su.read_text().splitlines():
+            where, size, _ = line.split("\t")
+            frames[where] = int(size)
+    assert frames and max(frames.values()) <= 640, sorted(frames.items(), key=lambda kv: -kv[1])[:3]

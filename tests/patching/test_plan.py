@@ -52,7 +52,7 @@ def test_patch_buffers_sized_by_largest_patch(vww, costs):
         assert sizes[f"patch:{n.outputs[0]}"] == max(pr.regions[t.name].h * pr.regions[t.name].w for pr in tiles) * t.shape[3]
         assert n.outputs[0] not in sizes or n.outputs[0] == stage.output
     for with_input in (False, True):
-        bufs, p, (st, _, ins, outs) = _plan(costs, steps, sizes, 0.5, with_input)
+        bufs, p, (st, _, ins, outs) = _plan(costs, steps, sizes, with_input)
         check_schedule(st, ins, outs, bufs, p, align=4)
     p = evaluate(costs, 7, 3, 3)
     assert p.arena_bytes - p.input_bytes <= p.work_bytes <= p.arena_bytes
@@ -73,7 +73,7 @@ def test_vww_auto_meets_target(vww):
 def test_budget_picks_fewest_macs_that_fit(vww, costs):
     """With a budget: the fewest-MAC candidate whose work fits (checked exhaustively on a small set)."""
     cands = [(s, n, n) for s in (3, 5, 7, 9) for n in (2, 3, 4)]
-    plans = [evaluate(costs, *c, time_limit_s=0.5) for c in cands]
+    plans = [evaluate(costs, *c) for c in cands]
     budget = sorted(p.work_bytes for p in plans)[len(plans) // 2]
     got = search(vww, budget=budget, cands=cands)
     fit = [p for p in plans if p.work_bytes <= budget]

@@ -14,11 +14,11 @@ passed the memory checker. A residual branch that reads less than its source
 patch (a crop) is a strided view for `add`, never a copy.
 
 An input interface (the quantize and NCHW -> NHWC relabel an ONNX model starts
-with, tinyc.quantmcu.execute.interface_prefix) runs layer by layer first: the
+with, tinyc.patching.split.interface_prefix) runs layer by layer first: the
 plan is made on the graph after it, whose input (the stage input) then lives
 in the arena, and the interface's outputs share that buffer.
-With a QuantMCU plan (--precision mixed), tc_quantmcu_bp_s8 runs after every stage
-node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
+With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_bp_s8 runs after every
+stage node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
 for normal patches, the map's b-bit codes stored as bit planes in place; the
 node reading such a map then runs tc_convolve_bp_s8 on the codes (no unpack),
 and the int8 kernel when the patch was an outlier (tinyc/quantmcu).
@@ -37,13 +37,12 @@ from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
+from tinyc.ops.conv2d import scratch_general
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
-from tinyc.quantmcu.execute import Plan, feature_maps, interface_prefix, suffix_graph
-from tinyc.quantmcu.bitplane import bp_table, chunk_planes, reads_codes, requant_table
-from tinyc.quantmcu.pack import make_grid, plane_lut
+from tinyc.patching.split import split_graph
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
@@ -75,15 +74,11 @@ def c_patchable(g: Graph, split: int) -> bool:
     return True
 
 
-def split_graph(g: Graph) -> tuple[int, Graph]:
-    """(k, graph after the k interface nodes); (0, g) for a model without an interface."""
-    k = interface_prefix(g)
-    return k, suffix_graph(g, k)
-
-
-def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: Plan | None = None) -> PatchLowering:
+def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
-    indexes g's nodes. With qplan, the stage runs QuantMCU with its thresholds and bits."""
+    indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index:
+    f(node entry, node arrays) -> (more template keys, more arrays)}
+    adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
     k, sub = split_graph(g)
     split = plan.split - k
     if not c_patchable(sub, split):
@@ -92,17 +87,17 @@ def lower_patched(g: Graph, plan: PatchPlan, time_limit_s: float = 2.0, qplan: P
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
     if k:  # the stage input is in the arena: every patch reads it, so it lives until the loop's last step
         steps = [replace(st, reads=[*st.reads, stage.input]) if st.name == "patch.stitch" else st for st in steps]
-    bufs, p, policy = _plan(costs, steps, sizes, time_limit_s, with_input=k > 0)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=k > 0)
     offsets = tensor_offsets(bufs, p)
     head = interface_calls(g, k, stage, offsets)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
-    call, tile_macs = stage_call(sub, stage, pgs, offsets, qplan)
+    call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
     if k:
         call.params["in_offset"] = offsets[stage.input]
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs, time_limit_s), k)
+                         layer_by_layer(costs), k)
 
 
 def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
@@ -126,27 +121,20 @@ def _rect(r) -> list[int]:
 
 
 def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str, int],
-               qplan: Plan | None = None) -> tuple[Call, list[int]]:
+               extra=None) -> tuple[Call, list[int]]:
     """The one Call the patch_stage.j2 template renders, and per stage node its MACs over all tiles.
-    With a qplan whose bits are not all 8, each node writing a feature map carries its QuantMCU entry."""
+    extra (see lower_patched) gives some nodes more template keys (QuantMCU: "qm", "bp") and arrays."""
     x, y = g.tensors[stage.input], g.tensors[stage.output]
     arrays: dict[str, np.ndarray] = {}
     nodes, tile_macs = [], []
-    maps = {m.name: m for m in feature_maps(g, stage)}
-    active = qplan is not None and any(qplan.bits_of(m) < 8 for m in maps)
-    packed_by: dict[str, int] = {}  # sub-8-bit map -> index of the stage node writing it
+    post = extra(g, stage, pgs) if extra is not None else {}
+    active = bool(post)
     for i in range(len(stage.nodes)):
         entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
-        fm = maps.get(stage.nodes[i].outputs[0]) if active else None
-        if fm is not None:
-            entry["qm"], lut = quantmcu_entry(fm, qplan, pgs)
-            node_arrays = dict(node_arrays, **lut)
-            if entry["qm"]["bits"] < 8:
-                packed_by[fm.name] = i
-        src = stage.nodes[i].inputs[0]
-        if src in packed_by:
-            entry["bp"], bp_arrays = bp_entry(g, stage.nodes[i], entry, node_arrays, maps[src], qplan, packed_by[src])
-            node_arrays = dict(node_arrays, **bp_arrays)
+        if i in post:
+            keys, more = post[i](entry, node_arrays)
+            entry.update(keys)
+            node_arrays = dict(node_arrays, **more)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
@@ -160,37 +148,6 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
 
 
-def quantmcu_entry(fm, qplan: Plan, pgs: list[PatchGraph]) -> tuple[dict, dict]:
-    """(template data of tc_quantmcu_bp_s8 after the stage node writing map fm: threshold, bits and
-    per tile the map's pixels (channels last); {'qplanes': the code-bits table} or {} at 8 bits)."""
-    b, t = qplan.bits_of(fm.name), int(qplan.thresholds[fm.name])
-    shapes = [pg.graph.tensors[fm.name].shape for pg in pgs]
-    entry = dict(threshold=t, bits=min(b, 8), zp=fm.zp, pixels=[int(np.prod(s[:-1])) for s in shapes],
-                 channels=int(shapes[0][-1]), planes=b < 8)
-    if b >= 8:
-        return entry, {}
-    if not fm.codes:
-        raise AssertionError(f"{fm.name}: a map below 8 bits must be read by bit-plane kernels only")
-    return entry, {"qplanes": plane_lut(make_grid(b, fm.zp, t, fm.nonneg))}
-
-
-def bp_entry(g: Graph, n, entry: dict, arrays: dict, fm, qplan: Plan, producer: int) -> tuple[dict, dict]:
-    """(template data, constant arrays) of tc_convolve_bp_s8 for stage node n reading sub-8-bit map fm:
-    it runs when the producer stored the map packed (flag qm_p<producer>), else the int8 kernel.
-    Arrays: the lookup table, and the requantization constants when every channel allows them."""
-    if entry["kind"] != "conv2d_s8" or not reads_codes(n, g):
-        raise AssertionError(f"{n.name}: reads a packed map but has no bit-plane kernel")
-    b = qplan.bits_of(fm.name)
-    step = make_grid(b, fm.zp, int(qplan.thresholds[fm.name]), True).span // ((1 << b) - 1)
-    bias = g.tensors[n.inputs[2]].data if len(n.inputs) > 2 and n.inputs[2] else None
-    rq = requant_table(arrays["mult"], arrays["shift"], bias, entry["fixed"]["output_offset"])
-    out = {"bptab": bp_table(g.tensors[n.inputs[1]].data)}
-    if rq is not None:
-        out["bprq"] = rq
-    chunk = chunk_planes(g.tensors[n.inputs[1]].data, b)
-    return dict(flag=f"qm_p{producer}", bits=b, chunk=chunk, step=step, rq=rq is not None), out
-
-
 def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     """Stage node i lowered on every tile; a 1x1 conv that is general on some tile is general on all."""
     calls = []
@@ -200,7 +157,9 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     kinds = {c.template for c in calls}
     if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
         for c in calls:
-            c.template, c.scratch, c.inplace = "conv2d_s8.j2", 0, None
+            p = c.params
+            c.template, c.inplace, c.scratch_min = "conv2d_s8.j2", None, 0
+            c.scratch = scratch_general(p["kh"] * p["kw"] * p["cin"], p["cout"], 1)
     return calls
 
 

@@ -59,19 +59,19 @@ def reorder(g: Graph, calls: list[Call]) -> list[Call]:
     return calls
 
 
-def plan_memory(g: Graph, calls: list[Call], time_limit_s: float = 2.0) -> MemoryPlan:
+def plan_memory(g: Graph, calls: list[Call]) -> MemoryPlan:
     """Plan with each kernel's preferred scratch, except where that raises the arena by more
     than SCRATCH_SAVING: there the call falls back to its smaller accepted scratch
     (Call.scratch_min), which the kernel runs more slowly (e.g. depthwise one channel at a
     time instead of four). Afterwards every call's `scratch` is the size planned."""
-    mem = _plan(g, calls, time_limit_s)
+    mem = _plan(g, calls)
     shrinkable = [(i, c) for i, c in enumerate(calls) if 0 < c.scratch_min < c.scratch]
     if not shrinkable:
         return mem
     preferred = {c.node: c.scratch for _, c in shrinkable}
     for _, c in shrinkable:
         c.scratch = c.scratch_min
-    small = _plan(g, calls, time_limit_s)
+    small = _plan(g, calls)
     if small.arena_bytes >= mem.arena_bytes * (1 - SCRATCH_SAVING):  # preferred scratch is (nearly) free
         for _, c in shrinkable:
             c.scratch = preferred[c.node]
@@ -80,7 +80,7 @@ def plan_memory(g: Graph, calls: list[Call], time_limit_s: float = 2.0) -> Memor
     for i, c in shrinkable:
         if small.live[i] - c.scratch_min + preferred[c.node] <= small.arena_bytes:
             c.scratch = preferred[c.node]
-    mixed = _plan(g, calls, time_limit_s)
+    mixed = _plan(g, calls)
     if mixed.arena_bytes <= small.arena_bytes:
         return mixed
     for _, c in shrinkable:
@@ -88,7 +88,7 @@ def plan_memory(g: Graph, calls: list[Call], time_limit_s: float = 2.0) -> Memor
     return small
 
 
-def _plan(g: Graph, calls: list[Call], time_limit_s: float) -> MemoryPlan:
+def _plan(g: Graph, calls: list[Call]) -> MemoryPlan:
     """Lifetimes, in-place merging and placement for calls in their given order."""
     in_arena = arena_tensors(g)
     steps = steps_of(g, calls, in_arena)
@@ -98,7 +98,7 @@ def _plan(g: Graph, calls: list[Call], time_limit_s: float) -> MemoryPlan:
     # run in place over it: it is not passed as a protected graph input.
     ins: list[str] = []
     outs = [n for n in g.outputs if n in in_arena]
-    bufs, p = plan_schedule(steps, sizes, ins, outs, align=ALIGN, time_limit_s=time_limit_s)
+    bufs, p = plan_schedule(steps, sizes, ins, outs, align=ALIGN)
     check_schedule(steps, ins, outs, bufs, p, align=ALIGN)
     offsets = tensor_offsets(bufs, p)
     return MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),

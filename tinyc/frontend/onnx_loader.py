@@ -205,7 +205,8 @@ def _fold(model, path: str):
         [vi for vi in model.graph.input if vi.name not in consts],
         list(model.graph.output),
         [numpy_helper.from_array(v, k) for k, v in consts.items() if k in used])
-    new = helper.make_model(graph, opset_imports=list(model.opset_import), ir_version=model.ir_version)
+    # IR >= 4 lets initializers be absent from the inputs (old files list them as graph inputs)
+    new = helper.make_model(graph, opset_imports=list(model.opset_import), ir_version=max(model.ir_version, 4))
     return consts, new
 
 

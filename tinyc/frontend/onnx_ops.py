@@ -59,6 +59,36 @@ def _ceil_pads(ctx, node, X, kernel, strides, pads):
     return tuple(p)
 
 
+def _one_d(ctx, node, fn, X, W=None, B=None, **attrs):
+    """A 1-D Conv / pool (rank-3 NCL) as its 2-D form with H = 1, between two reshapes."""
+    n, c, length = ctx.shape(X)
+    out = node.output[0]
+    on, oc, olen = ctx.shape(out)
+    x4 = ctx.tmp(X + "_2d", (n, c, 1, length))
+    y4 = ctx.tmp(out + "_2d", (on, oc, 1, olen))
+    ctx.shapes[x4], ctx.shapes[y4] = (n, c, 1, length), (on, oc, 1, olen)
+    ctx.emit(node, "reshape", [X], [x4])
+    if W is not None:
+        if ctx.const(W) is None:
+            raise ctx.error(node, "1-D convolution needs a constant float weight")
+        w4 = ctx.add_const(W + "_2d", ctx.const(W)[:, :, None, :])
+        ctx.consts[w4] = ctx.g.t(w4).data
+        W = w4
+    for key, one in (("kernel_shape", 1), ("strides", 1), ("dilations", 1)):
+        if attrs.get(key) is not None:
+            attrs[key] = [one, *attrs[key]]
+    if attrs.get("pads") is not None:
+        attrs["pads"] = [0, attrs["pads"][0], 0, attrs["pads"][1]]
+    n2 = type(node)()
+    n2.CopyFrom(node)
+    n2.output[0] = y4
+    if W is None:
+        fn(ctx, n2, x4, **attrs)
+    else:
+        fn(ctx, n2, x4, W, B, **attrs)
+    ctx.emit(node, "reshape", [y4], [out])
+
+
 def _axis(ctx, node, axis, rank):
     if not -rank <= axis < rank:
         raise ctx.error(node, f"axis {axis} out of range for rank {rank}")
@@ -83,6 +113,9 @@ def _qparams(ctx, node, scale, zero_point, axis, rank):
 # -- convolution and normalisation --------------------------------------------
 def Conv(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1, kernel_shape=None,
          pads=None, strides=None):
+    if len(ctx.shape(X)) == 3:
+        return _one_d(ctx, node, Conv, X, W, B, auto_pad=auto_pad, dilations=dilations, group=group,
+                      kernel_shape=kernel_shape, pads=pads, strides=strides)
     _require_weight(ctx, node, W, "weight")
     kernel = tuple(ctx.shape(W)[2:])
     if len(kernel) != 2:
@@ -90,6 +123,21 @@ def Conv(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1,
     s, d, p = _spatial(ctx, node, X, kernel, strides, dilations, pads, auto_pad)
     ctx.emit(node, "conv2d", [X, W, B or ""], [node.output[0]], strides=s, dilations=d, pads=p,
              groups=int(group), act=NO_ACT, layout="NCHW")
+
+
+def ConvTranspose(ctx, node, X, W, B=None, *, auto_pad="NOTSET", dilations=None, group=1, kernel_shape=None,
+                  output_padding=None, output_shape=None, pads=None, strides=None):
+    w = ctx.const(W)
+    if w is None or w.ndim != 4 or len(ctx.shape(X)) != 4:
+        raise ctx.error(node, "only 2-D ConvTranspose with a constant float weight is supported")
+    if group != 1 or auto_pad not in ("NOTSET", "") or output_shape is not None or any(d != 1 for d in dilations or ()):
+        raise ctx.error(node, "ConvTranspose with group > 1, auto_pad, output_shape or dilations is not supported")
+    p = list(pads or (0, 0, 0, 0))
+    op = list(output_padding or (0, 0))
+    pads4 = (int(p[0]), int(p[1]), int(p[2]) - int(op[0]), int(p[3]) - int(op[1]))
+    w_oihw = ctx.add_const(W + "_oihw", np.ascontiguousarray(w.transpose(1, 0, 2, 3)))
+    ctx.emit(node, "transpose_conv", [X, w_oihw, B or ""], node.output, strides=tuple(strides or (1, 1)),
+             dilations=(1, 1), pads=pads4, act=NO_ACT, layout="NCHW")
 
 
 def BatchNormalization(ctx, node, X, scale, B, input_mean, input_var, *, epsilon=1e-5, momentum=0.9,
@@ -133,6 +181,26 @@ def HardSigmoid(ctx, node, X, *, alpha=0.2, beta=0.5):
     ctx.emit(node, "mul", [X, ctx.add_const("hard_sigmoid_alpha", np.float32(alpha))], [t1], act=NO_ACT)
     ctx.emit(node, "add", [t1, ctx.add_const("hard_sigmoid_beta", np.float32(beta))], [t2], act=NO_ACT)
     ctx.emit(node, "clamp", [t2], node.output, act=(0.0, 1.0))
+
+
+def Erf(ctx, node, X):
+    ctx.emit(node, "erf", [X], node.output)
+
+
+def Gelu(ctx, node, X, *, approximate="none"):
+    if approximate != "none":
+        raise ctx.error(node, f"only the exact (erf) Gelu is supported, not approximate='{approximate}'")
+    ctx.emit(node, "gelu", [X], node.output)
+
+
+def PRelu(ctx, node, X, slope):
+    if ctx.const(slope) is None:
+        raise ctx.error(node, "PRelu slope must be a constant")
+    ctx.emit(node, "prelu", [X, slope], node.output, act=NO_ACT)
+
+
+def LeakyRelu(ctx, node, X, *, alpha=0.01):
+    ctx.emit(node, "leaky_relu", [X], node.output, alpha=float(alpha))
 
 
 def Tanh(ctx, node, X):
@@ -202,6 +270,9 @@ def Gemm(ctx, node, A, B, C=None, *, alpha=1.0, beta=1.0, transA=0, transB=0):
 def MaxPool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, dilations=None, kernel_shape=None, pads=None,
             storage_order=0, strides=None):
     _only_first_output(ctx, node)
+    if len(ctx.shape(X)) == 3:
+        return _one_d(ctx, node, MaxPool, X, auto_pad=auto_pad, ceil_mode=ceil_mode, dilations=dilations,
+                      kernel_shape=kernel_shape, pads=pads, storage_order=storage_order, strides=strides)
     k = tuple(kernel_shape)
     s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
     if d != (1, 1):
@@ -213,6 +284,10 @@ def MaxPool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, dilations=None, ker
 
 def AveragePool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, count_include_pad=0, dilations=None,
                 kernel_shape=None, pads=None, strides=None):
+    if len(ctx.shape(X)) == 3:
+        return _one_d(ctx, node, AveragePool, X, auto_pad=auto_pad, ceil_mode=ceil_mode,
+                      count_include_pad=count_include_pad, dilations=dilations, kernel_shape=kernel_shape,
+                      pads=pads, strides=strides)
     k = tuple(kernel_shape)
     s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
     if d != (1, 1):
@@ -287,6 +362,78 @@ def Dropout(ctx, node, X, ratio_in=None, training_mode=None, *, seed=0, ratio=0.
     ctx.emit(node, "dropout", [X], node.output[:1])
 
 
+def Slice(ctx, node, data, starts, ends, axes=None, steps=None):
+    shape = ctx.shape(data)
+    rank = len(shape)
+    vals = [ctx.const(v) for v in (starts, ends, axes, steps)]
+    if any(v is None for v, name in zip(vals, (starts, ends, axes, steps)) if name):
+        raise ctx.error(node, "starts, ends, axes and steps must be constants")
+    st, en = vals[0].tolist(), vals[1].tolist()
+    ax = vals[2].tolist() if axes else list(range(len(st)))
+    sp = vals[3].tolist() if steps else [1] * len(st)
+    begin, size, strides = [0] * rank, list(shape), [1] * rank
+    for a, b, e, step in zip(ax, st, en, sp):
+        a = _axis(ctx, node, a, rank)
+        d = shape[a]
+        if step == 0:
+            raise ctx.error(node, "Slice step 0")
+        b, e = (b + d if b < 0 else b), (e + d if e < 0 else e)
+        if step > 0:
+            b, e = min(max(b, 0), d), min(max(e, 0), d)
+        else:
+            b, e = min(max(b, 0), d - 1), min(max(e, -1), d - 1)
+        n = max(0, -(-(e - b) // step))
+        if n == 0:
+            raise ctx.error(node, "Slice gives an empty tensor")
+        begin[a], size[a], strides[a] = int(b), int(n), int(step)
+    ctx.emit(node, "strided_slice", [data], node.output, begin=tuple(begin), size=tuple(size),
+             strides=tuple(strides))
+
+
+def Split(ctx, node, X, split_in=None, *, axis=0, split=None, num_outputs=None):
+    shape = ctx.shape(X)
+    axis = _axis(ctx, node, axis, len(shape))
+    offset = 0
+    for y in node.output:
+        n = ctx.shape(y)[axis]
+        begin = [0] * len(shape)
+        begin[axis] = offset
+        size = list(shape)
+        size[axis] = n
+        ctx.emit(node, "strided_slice", [X], [y], begin=tuple(begin), size=tuple(size),
+                 strides=(1,) * len(shape))
+        offset += n
+
+
+def Gather(ctx, node, data, indices, *, axis=0):
+    idx = ctx.const(indices)
+    if idx is None or ctx.const(data) is not None:
+        raise ctx.error(node, "only Gather of a run-time tensor with constant indices is supported")
+    shape = ctx.shape(data)
+    rank = len(shape)
+    axis = _axis(ctx, node, axis, rank)
+    flat = [int(i) + shape[axis] if int(i) < 0 else int(i) for i in np.asarray(idx).reshape(-1)]
+    if idx.ndim > 1 or not flat:
+        raise ctx.error(node, "Gather indices must be a scalar or a 1-D list")
+    step = flat[1] - flat[0] if len(flat) > 1 else 1
+    if step != 0 and all(b - a == step for a, b in zip(flat, flat[1:])):
+        begin, size, strides = [0] * rank, list(shape), [1] * rank
+        begin[axis], size[axis], strides[axis] = flat[0], len(flat), step
+        ctx.emit(node, "strided_slice", [data], node.output, begin=tuple(begin), size=tuple(size),
+                 strides=tuple(strides))
+        return
+    parts = []
+    for i in flat:
+        size = list(shape)
+        size[axis] = 1
+        begin = [0] * rank
+        begin[axis] = i
+        part = ctx.tmp(node.output[0] + f"_g{i}", size)
+        ctx.emit(node, "strided_slice", [data], [part], begin=tuple(begin), size=tuple(size), strides=(1,) * rank)
+        parts.append(part)
+    ctx.emit(node, "concat", parts, node.output, axis=axis)
+
+
 def Transpose(ctx, node, X, *, perm=None):
     rank = len(ctx.shape(X))
     perm = tuple(perm) if perm is not None else tuple(reversed(range(rank)))
@@ -354,6 +501,38 @@ def LogSoftmax(ctx, node, X, *, axis=None):
     _softmax(ctx, node, X, axis, "log_softmax")
 
 
+# -- index results (integer outputs, int32 in tinyc) -------------------------------
+def _int32_outputs(ctx, names):
+    for y in names:
+        if y:
+            ctx.g.t(y).dtype = "int32"
+
+
+def ArgMax(ctx, node, X, *, axis=0, keepdims=1, select_last_index=0):
+    ctx.emit(node, "arg_max", [X], node.output, axis=_axis(ctx, node, axis, len(ctx.shape(X))),
+             keepdims=bool(keepdims), select_last_index=int(select_last_index))
+    _int32_outputs(ctx, node.output)
+
+
+def ArgMin(ctx, node, X, *, axis=0, keepdims=1, select_last_index=0):
+    ctx.emit(node, "arg_max", [X], node.output, axis=_axis(ctx, node, axis, len(ctx.shape(X))),
+             keepdims=bool(keepdims), select_last_index=int(select_last_index), smallest=True)
+    _int32_outputs(ctx, node.output)
+
+
+def TopK(ctx, node, X, K, *, axis=-1, largest=1, sorted=1):
+    rank = len(ctx.shape(X))
+    if ctx.const(K) is None or _axis(ctx, node, axis, rank) != rank - 1:
+        raise ctx.error(node, "TopK needs a constant K and the last axis")
+    if not sorted:
+        raise ctx.error(node, "unsorted TopK is not supported")
+    outs = list(node.output)
+    if len(outs) != 2 or not all(outs):
+        raise ctx.error(node, "TopK needs both outputs (values and indices)")
+    ctx.emit(node, "top_k", [X], outs, k=int(ctx.const(K).reshape(-1)[0]), largest=bool(largest))
+    _int32_outputs(ctx, outs[1:])
+
+
 # -- quantization -----------------------------------------------------------------
 def QuantizeLinear(ctx, node, X, y_scale, y_zero_point=None, *, axis=1, saturate=1, block_size=0,
                    output_dtype=0):
@@ -385,7 +564,26 @@ def _same_q(a: QParams, b: QParams) -> bool:
 def Resize(ctx, node, X, roi=None, scales=None, sizes=None, *, mode="nearest", antialias=0, axes=None,
            coordinate_transformation_mode="half_pixel", cubic_coeff_a=-0.75, exclude_outside=0,
            extrapolation_value=0.0, keep_aspect_ratio_policy="stretch", nearest_mode="round_prefer_floor"):
+    if mode == "linear":
+        return _resize_linear(ctx, node, X, scales, coordinate_transformation_mode, antialias)
     _resize(ctx, node, X, mode, coordinate_transformation_mode, nearest_mode)
+
+
+def _resize_linear(ctx, node, X, scales, ctm, antialias):
+    shape_in, shape_out = ctx.shape(X), ctx.shape(node.output[0])
+    if len(shape_in) != 4 or shape_in[:2] != shape_out[:2] or antialias:
+        raise ctx.error(node, "only linear resize of the spatial dims of a rank-4 input is supported")
+    if ctm not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric"):
+        raise ctx.error(node, f"unsupported coordinate_transformation_mode '{ctm}' for linear resize")
+    if ctm == "pytorch_half_pixel" and min(shape_out[2:]) == 1:
+        raise ctx.error(node, "pytorch_half_pixel resize to a size of 1 is not supported")
+    sc = ctx.const(scales) if scales else None
+    scale = None
+    if sc is not None and sc.size == 4:  # the coordinate transform uses the given scales, not out / in
+        scale = tuple(float(1.0 / np.float32(v)) for v in sc.reshape(-1)[2:])
+    ctx.emit(node, "resize_bilinear", [X], node.output, size=tuple(shape_out[2:]),
+             align_corners=ctm == "align_corners", half_pixel_centers=ctm in ("half_pixel", "pytorch_half_pixel"),
+             scale=scale, ctm=ctm, layout="NCHW")
 
 
 def Upsample(ctx, node, X, scales_in=None, *, mode="nearest", scales=None):
@@ -410,3 +608,7 @@ def _resize(ctx, node, X, mode, ctm, nearest_mode):
 
 OPS = {name: fn for name, fn in dict(globals()).items()
        if callable(fn) and getattr(fn, "__module__", "") == __name__ and name[0].isupper()}
+
+from tinyc.frontend.onnx_rnn import GRU, LSTM  # noqa: E402  (registered here, defined in their own module)
+
+OPS.update(LSTM=LSTM, GRU=GRU)

@@ -241,10 +241,10 @@ class _GraphBuilder:
 
 
 # -- tensors -------------------------------------------------------------------------
-_ACT_TYPES = {TensorType.FLOAT32: "float32", TensorType.INT8: "int8"}
-_CONST_TYPES = {**_ACT_TYPES, TensorType.INT32: "int32"}
+_ACT_TYPES = {TensorType.FLOAT32: "float32", TensorType.INT8: "int8", TensorType.INT16: "int16",
+              TensorType.INT32: "int32"}
+_CONST_TYPES = {**_ACT_TYPES, TensorType.INT64: "int64"}
 _WHY = {
-    TensorType.INT16: "int16 activations (16x8 quantization) are not supported yet",
     TensorType.UINT8: "uint8 (asymmetric legacy) quantization is not supported; convert with int8",
     TensorType.FLOAT16: "float16 tensors are not supported; convert with float32 or int8 weights",
     TensorType.INT4: "packed int4 tensors are not supported yet",
@@ -310,8 +310,8 @@ def make_tensor(t: TflTensor, name: str, data: bytes | None, loc: str) -> Tensor
     dtype = allowed[t.type]
     shape = fixed_shape(t, loc)
     q = qparams(t, shape, loc)
-    if dtype == "int8" and q is None:
-        raise TinycError(f"int8 tensor '{t.name}' has no quantization parameters", loc)
+    if dtype in ("int8", "int16") and q is None:
+        raise TinycError(f"{dtype} tensor '{t.name}' has no quantization parameters", loc)
     if data is None and q is not None and q.per_channel:
         raise TinycError(f"activation '{t.name}' is quantized per channel; tinyc needs one scale per "
                          "activation tensor", loc)

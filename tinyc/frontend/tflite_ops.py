@@ -134,15 +134,15 @@ class OpContext:
         """The IR name of input i (an activation or a constant)."""
         return self.b.ir_tensor(self._index(i), self.loc)
 
-    def weight(self, i: int, axis: int) -> str:
+    def weight(self, i: int, axis: int, data_input: int = 0) -> str:
         """Input i as constant weights: int8 symmetric (per-channel along `axis`) or float32."""
         if not self.b.is_const(self._index(i), self.loc):
             self.fail(f"input {i} (weights) is not a constant; tinyc needs constant weights")
         w = self.b.g.tensors[self.x(i)]
-        x = self.b.g.tensors[self.x(0)]
-        if w.dtype != x.dtype:
-            self.fail(f"weights '{w.name}' are {w.dtype} but the input is {x.dtype}; hybrid / mixed "
-                      "models are not supported")
+        x = self.b.g.tensors[self.x(data_input)]
+        if w.dtype != x.dtype and (w.dtype, x.dtype) != ("int8", "int16"):
+            self.fail(f"weights '{w.name}' are {w.dtype} but the input is {x.dtype}; hybrid models are not "
+                      "supported (int8 weights go with int8 or int16 activations)")
         if w.q is not None and w.dtype == "int8":
             if w.q.per_channel and w.q.axis != axis:
                 self.fail(f"weights '{w.name}' are quantized along axis {w.q.axis}, expected {axis}")
@@ -218,6 +218,88 @@ def FULLY_CONNECTED(cx) -> Node:
 
 def ADD(cx) -> Node:
     return cx.node("add", [cx.x(0), cx.x(1)], act=fused_act(cx))
+
+
+def SUB(cx) -> Node:
+    return cx.node("sub", [cx.x(0), cx.x(1)], act=fused_act(cx))
+
+
+def LEAKY_RELU(cx) -> Node:
+    return cx.node("leaky_relu", [cx.x(0)], alpha=float(np.float32(cx.opts.get("Alpha", 0.0))))
+
+
+def STRIDED_SLICE(cx) -> Node:
+    shape = cx.in_shape(0)
+    rank = len(shape)
+    begin, end, strides = (cx.param(i).reshape(-1) for i in (1, 2, 3))
+    if not len(begin) == len(end) == len(strides) == rank:
+        cx.fail(f"begin/end/strides {begin.tolist()}/{end.tolist()}/{strides.tolist()} do not match rank {rank}")
+    if cx.opts.get("EllipsisMask", 0) or cx.opts.get("NewAxisMask", 0):
+        cx.fail("ellipsis_mask and new_axis_mask are not supported")
+    if (strides == 0).any():
+        cx.fail(f"strides {strides.tolist()} hold a zero")
+    if cx.opts.get("Offset", False):
+        end = begin + end
+    bmask, emask, smask = (cx.opts.get(k, 0) for k in ("BeginMask", "EndMask", "ShrinkAxisMask"))
+    b_out, n_out, out_shape = [], [], []
+    for i, d in enumerate(shape):
+        start, stop, n = slice_axis(d, int(begin[i]), int(end[i]), int(strides[i]),
+                                    bool(bmask >> i & 1), bool(emask >> i & 1), bool(smask >> i & 1))
+        b_out.append(start if n else 0)
+        n_out.append(n)
+        if not smask >> i & 1:
+            out_shape.append(n)
+    y = cx.out_shape(0)
+    if int(np.prod(y, dtype=np.int64)) != int(np.prod(n_out, dtype=np.int64)) or \
+            [v for v in y if v != 1] != [v for v in out_shape if v != 1]:
+        cx.fail(f"output shape {list(y)} does not match the slice's shape {out_shape}")
+    return cx.node("strided_slice", [cx.x(0)], begin=tuple(b_out), size=tuple(n_out),
+                   strides=tuple(int(s) for s in strides))
+
+
+def slice_axis(dim: int, begin: int, end: int, stride: int, begin_masked: bool, end_masked: bool,
+               shrink: bool) -> tuple[int, int, int]:
+    """TFLite's StartForAxis / StopForAxis for one axis: (start, stop, element count)."""
+    big = 1 << 40
+    start = (-big if stride > 0 else big) if begin_masked else begin
+    start = start + dim if start < 0 else start
+    start = min(max(start, 0), dim) if stride > 0 else min(max(start, -1), dim - 1)
+    if shrink:
+        return start, start + 1, 1 if 0 <= start < dim else 0
+    stop = (big if stride > 0 else -big) if end_masked else end
+    stop = stop + dim if stop < 0 else stop
+    stop = min(max(stop, 0), dim) if stride > 0 else min(max(stop, -1), dim - 1)
+    n = -(-(stop - start) // stride) if stride > 0 else -(-(start - stop) // -stride)
+    return start, stop, max(0, n)
+
+
+def TRANSPOSE_CONV(cx) -> Node:
+    x, w = cx.need_rank(2, 4), cx.need_rank(1, 4)
+    y = cx.out_shape(0)
+    if len(y) != 4 or w[3] != x[3] or y[3] != w[0]:
+        cx.fail(f"input {list(x)}, filter {list(w)} and output {list(y)} do not fit [1,H,W,Cin], [Cout,KH,KW,Cin]")
+    padding = cx.opts.get("Padding", SAME)
+    strides = (cx.opts.get("StrideH", 1), cx.opts.get("StrideW", 1))
+    if padding not in (SAME, VALID) or min(strides) < 1:
+        cx.fail(f"padding {padding} / strides {strides} are not supported")
+    pads = []
+    for axis in (1, 2):  # TFLite's ComputePaddingHeightWidth, run as for the forward conv from y to x
+        k, st = w[axis], strides[axis - 1]
+        fwd_out = (y[axis] + st - 1) // st if padding == SAME else (y[axis] - k + st) // st
+        top = max(0, (fwd_out - 1) * st + k - y[axis]) // 2
+        pads.append((top, (x[axis] - 1) * st + k - top - y[axis]))
+    shape_in = ""
+    if cx.b.is_const(cx._index(0), cx.loc):
+        out_shape = cx.param(0).reshape(-1).tolist()
+        if out_shape != list(y):
+            cx.fail(f"output_shape {out_shape} differs from the output tensor's shape {list(y)}")
+    else:
+        shape_in = cx.x(0)
+    inputs = [cx.x(2), cx.weight(1, axis=0, data_input=2), cx.bias(3)]
+    if shape_in:
+        inputs.append(shape_in)
+    return cx.node("transpose_conv", inputs, strides=strides, dilations=(1, 1),
+                   pads=(pads[0][0], pads[1][0], pads[0][1], pads[1][1]), act=fused_act(cx))
 
 
 def MUL(cx) -> Node:
@@ -307,6 +389,12 @@ OPS = {
     "FULLY_CONNECTED": (FULLY_CONNECTED, "FullyConnectedOptions", (*_FUSED, "WeightsFormat")),
     "ADD": (ADD, "AddOptions", _FUSED),
     "MUL": (MUL, "MulOptions", _FUSED),
+    "SUB": (SUB, "SubOptions", _FUSED),
+    "LEAKY_RELU": (LEAKY_RELU, "LeakyReluOptions", ("Alpha",)),
+    "STRIDED_SLICE": (STRIDED_SLICE, "StridedSliceOptions",
+                      ("BeginMask", "EndMask", "EllipsisMask", "NewAxisMask", "ShrinkAxisMask", "Offset")),
+    "TRANSPOSE_CONV": (TRANSPOSE_CONV, "TransposeConvOptions",
+                       ("Padding", "StrideW", "StrideH", "FusedActivationFunction")),
     "AVERAGE_POOL_2D": (AVERAGE_POOL_2D, "Pool2DOptions", _POOL),
     "MAX_POOL_2D": (MAX_POOL_2D, "Pool2DOptions", _POOL),
     "MEAN": (MEAN, "ReducerOptions", ("KeepDims",)),

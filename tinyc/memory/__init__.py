@@ -34,14 +34,13 @@ def check_schedule(steps, graph_inputs, graph_outputs, buffers, p: Plan, align: 
           inplace=declared_inplace(steps, graph_inputs, graph_outputs))
 
 
-def plan_schedule(steps, sizes, graph_inputs, graph_outputs, align: int = 4,
-                  time_limit_s: float = 2.0) -> tuple[list[Buffer], Plan]:
+def plan_schedule(steps, sizes, graph_inputs, graph_outputs, align: int = 4) -> tuple[list[Buffer], Plan]:
     """Lifetimes + plan for each in-place mode; returns the (buffers, plan) with the smallest
     arena (ties go to the earlier mode in INPLACE_MODES). The plan has passed check_schedule()."""
     best = None
     for mode in INPLACE_MODES:
         bs = lifetimes(steps, sizes, graph_inputs, graph_outputs, align, inplace=mode)
-        p = plan(bs, time_limit_s=time_limit_s, align=align)
+        p = plan(bs, align=align)
         if best is None or p.arena_bytes < best[1].arena_bytes:
             best = (bs, p)
     check_schedule(steps, graph_inputs, graph_outputs, *best, align=align)

@@ -4,13 +4,11 @@ Dynamic programming over "executed sets" (down-sets of the dependence DAG):
 the live tensors after a set S has run depend only on S, so the best peak
 reaching S is min over the last step v of max(best(S - v), peak during v).
 The DP walks the sets level by level (|S| = 0, 1, ...) and gives up, keeping
-the given order, once it has seen more than `max_states` sets or spent
-`time_limit_s`. A candidate order replaces the given one only if its real
+the given order, once it has seen more than `max_states` sets (a count, never
+a clock: the same schedule gives the same order on any machine under any load). A candidate order replaces the given one only if its real
 lower bound (liveness.lower_bound after in-place merging) is strictly smaller.
 """
 from __future__ import annotations
-
-import time
 
 from tinyc.memory.liveness import lifetimes, lower_bound
 
@@ -64,7 +62,7 @@ class _Cost:
         return during, live + outs - sum(self.size[t] for t in freed)
 
 
-def _dp(steps, cost: _Cost, preds, max_states: int, deadline: float) -> list[int] | None:
+def _dp(steps, cost: _Cost, preds, max_states: int) -> list[int] | None:
     """Best order as step indices, or None when the search limits were hit."""
     n = len(steps)
     level = {0: (0, cost.start, None, -1)}  # set -> (peak, live, parent set, last step)
@@ -73,7 +71,7 @@ def _dp(steps, cost: _Cost, preds, max_states: int, deadline: float) -> list[int
     for _ in range(n):
         nxt: dict[int, tuple] = {}
         for done, (peak, live, _, _) in level.items():
-            if seen + len(nxt) > max_states or time.monotonic() > deadline:
+            if seen + len(nxt) > max_states:
                 return None
             for v in range(n):
                 if done >> v & 1 or preds[v] & ~done:
@@ -96,7 +94,7 @@ def _dp(steps, cost: _Cost, preds, max_states: int, deadline: float) -> list[int
 
 
 def best_order(steps, sizes, graph_inputs, graph_outputs, max_states: int = 200_000,
-               time_limit_s: float = 2.0, align: int = 4) -> list:
+               align: int = 4) -> list:
     """A topological order of `steps` whose lifetimes have the smallest lower bound found;
     the given order is returned (as a new list) unless a strictly better one was found."""
     steps = list(steps)
@@ -104,7 +102,7 @@ def best_order(steps, sizes, graph_inputs, graph_outputs, max_states: int = 200_
         return steps
     preds = _deps(steps)
     cost = _Cost(steps, sizes, graph_inputs, graph_outputs)
-    found = _dp(steps, cost, preds, max_states, time.monotonic() + time_limit_s)
+    found = _dp(steps, cost, preds, max_states)
     if found is None or found == list(range(len(steps))):
         return steps
     cand = [steps[i] for i in found]

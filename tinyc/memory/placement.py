@@ -14,7 +14,6 @@ all and keeps the smallest arena.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from tinyc.errors import TinycError
@@ -122,7 +121,7 @@ class _Search:
     placed, so max(fit + size) over unplaced buffers bounds the final arena.
     """
 
-    def __init__(self, items, align, best_arena, deadline, node_limit):
+    def __init__(self, items, align, best_arena, node_limit):
         self.items, self.align = items, align
         self.n = len(items)
         self.size = [b.size for b in items]
@@ -133,7 +132,7 @@ class _Search:
         self.fit = [0] * self.n
         self.best_arena, self.best_off = best_arena, None
         self.floor = lower_bound(items)
-        self.deadline, self.node_limit, self.nodes = deadline, node_limit, 0
+        self.node_limit, self.nodes = node_limit, 0
 
     def _refit(self, j: int) -> int:
         forbidden = [iv for k in self.conf[j] if self.off[k] >= 0
@@ -158,7 +157,7 @@ class _Search:
                     raise _Stop
             return
         self.nodes += 1
-        if self.nodes > self.node_limit or (self.nodes & 255 == 0 and time.monotonic() > self.deadline):
+        if self.nodes > self.node_limit:
             raise _Stop
         free = [i for i in range(self.n) if self.off[i] < 0]
         if max(arena, max(self.fit[i] + self.size[i] for i in free)) >= self.best_arena:
@@ -174,13 +173,14 @@ class _Search:
             self.off[i] = -1
 
 
-def exact_search(buffers, align: int = 4, time_limit_s: float = 2.0, node_limit: int = 20_000,
+def exact_search(buffers, align: int = 4, node_limit: int = 20_000,
                  incumbent: dict[str, int] | None = None) -> dict[str, int]:
     """Offsets no larger than the incumbent (greedy by size when not given); optimal
-    when the search finishes within its node and time limits."""
+    when the search finishes within its node limit (a count, never a clock: reproducible
+    on any machine under any load)."""
     start = incumbent if incumbent is not None else greedy_by_size(buffers, align)
     items = [b for b in buffers if b.size > 0]
-    s = _Search(items, align, arena_of(buffers, start), time.monotonic() + time_limit_s, node_limit)
+    s = _Search(items, align, arena_of(buffers, start), node_limit)
     if s.best_arena > s.floor:
         try:
             s.dfs(0, (-1, -1), 0)
@@ -193,12 +193,12 @@ def exact_search(buffers, align: int = 4, time_limit_s: float = 2.0, node_limit:
     return offsets
 
 
-def plan(buffers, time_limit_s: float = 2.0, align: int = 4, exact_max_buffers: int = 40,
+def plan(buffers, align: int = 4, exact_max_buffers: int = 40,
          node_limit: int = 20_000) -> Plan:
     """The smallest plan over all strategies (ties go to the earlier one in STRATEGIES).
     Afterwards the plan has passed checker.check and every offset is a multiple of align.
     The exact search runs only for <= exact_max_buffers non-empty buffers; its node limit
-    keeps results reproducible unless the time limit strikes first."""
+    (no clock anywhere) keeps results reproducible."""
     names = [b.name for b in buffers]
     if len(set(names)) != len(names):
         raise TinycError("two buffers have the same name", "memory planner")
@@ -214,7 +214,7 @@ def plan(buffers, time_limit_s: float = 2.0, align: int = 4, exact_max_buffers: 
         if best is None or tried[name] < best.arena_bytes:
             best = Plan(offs, tried[name], name, tried)
     if sum(b.size > 0 for b in buffers) <= exact_max_buffers:
-        offs = exact_search(buffers, align, time_limit_s, node_limit, incumbent=best.offsets)
+        offs = exact_search(buffers, align, node_limit, incumbent=best.offsets)
         tried["exact"] = arena_of(buffers, offs)
         if tried["exact"] < best.arena_bytes:
             best = Plan(offs, tried["exact"], "exact", tried)

@@ -21,6 +21,9 @@ from tinyc.ops import transpose
 from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
+from tinyc.ops import erf, gelu, prelu, resize_bilinear
+from tinyc.ops import arg_max, top_k
+from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -44,6 +47,16 @@ OPS: dict[str, ModuleType] = {
     "logistic": logistic,
     "tanh": tanh,
     "hard_swish": hard_swish,
+    "gelu": gelu,
+    "erf": erf,
+    "prelu": prelu,
+    "resize_bilinear": resize_bilinear,
+    "arg_max": arg_max,
+    "top_k": top_k,
+    "leaky_relu": leaky_relu,
+    "sub": sub,
+    "strided_slice": strided_slice,
+    "transpose_conv": transpose_conv,
 }
 
 

@@ -1,4 +1,9 @@
-"""add: a + b with numpy broadcasting and two input scales (TFLite ADD, int8 general rescaling path).
+"""add: a + b with numpy broadcasting and two input scales (TFLite ADD, general rescaling path).
+
+int8 and int16 (16x8) share TFLite's general path: each (q - zp) is shifted
+left (20 bits for int8, 15 for int16), scaled by s_i / (2 max(s_a, s_b)),
+summed, and scaled to the output. `sub` (tinyc/ops/sub.py) is this op with the
+second input's multiplier negated, as LiteRT's SUB does.
 
 Also home of the broadcast lowering shared with mul: the C kernels walk a
 4-D output with per-input element strides (0 where an input is broadcast).
@@ -8,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, act_range, output_of
+from tinyc.ops.common import SUFFIX, Call, act_range_typed, check_int_io, output_of
 from tinyc.quant.arith import add_params, broadcast_strides, elementwise_requant
 from tinyc.quant.fixedpoint import mbqm_double
 
@@ -42,17 +47,27 @@ def broadcast_call(template: str, node, g, params: dict) -> Call:
                 params=dict(params, dims=dims, a_strides=sa, b_strides=sb), inplace=inplace)
 
 
-def _quant(node, g) -> dict:
+def quant_params(node, g, sign: int = 1) -> dict:
+    """The tc_add_params of an add (sign 1) or sub (sign -1: input 2's multiplier negated)."""
+    check_int_io(node, g)
     a, b = (g.tensors[x] for x in node.inputs[:2])
     y = output_of(node, g)
+    if b.dtype != y.dtype or b.q is None or b.q.per_channel:
+        raise TinycError(f"{node.op} needs both inputs {y.dtype} with per-tensor QParams",
+                         where(g.source, node.name, node.op))
     try:
-        p = add_params(a.q.s(), b.q.s(), y.q.s())
+        p = add_params(a.q.s(), b.q.s(), y.q.s(), left_shift=15 if y.dtype == "int16" else 20)
     except ValueError as e:
-        raise TinycError(f"ADD scales {a.q.s()}, {b.q.s()} -> {y.q.s()} are out of TFLite's range: {e}",
+        raise TinycError(f"{node.op.upper()} scales {a.q.s()}, {b.q.s()} -> {y.q.s()} are out of TFLite's range: {e}",
                          where(g.source, node.name, node.op)) from None
-    lo, hi = act_range(node, y)
+    p["input2_multiplier"] *= sign
+    lo, hi = act_range_typed(node, y)
     return dict(p, input1_offset=-a.q.zp(), input2_offset=-b.q.zp(), output_offset=y.q.zp(),
                 act_min=lo, act_max=hi)
+
+
+def _quant(node, g) -> dict:
+    return quant_params(node, g, 1)
 
 
 def shape(node, g):
@@ -65,13 +80,22 @@ def macs(node, g) -> int:
 
 
 def ref(node, g, a, b):
-    """TFLite AddFunc: shift each (q - zp) left by 20, scale each input, sum, scale to the output, add zp, clamp."""
-    p = _quant(node, g)
+    """TFLite AddFunc: shift each (q - zp) left by 20 (int16: 15), scale each input, sum, scale to the output,
+    add zp, clamp."""
+    return add_ref(node, g, a, b, _quant(node, g))
+
+
+def add_ref(node, g, a, b, p):
     sa = elementwise_requant(a, -p["input1_offset"], p["input1_multiplier"], p["input1_shift"], p["left_shift"])
     sb = elementwise_requant(b, -p["input2_offset"], p["input2_multiplier"], p["input2_shift"], p["left_shift"])
     y = mbqm_double(sa + sb, p["output_multiplier"], p["output_shift"]) + p["output_offset"]
-    return [np.clip(y, p["act_min"], p["act_max"]).astype(np.int8).reshape(out_shape(node, g))]
+    dtype = output_of(node, g).dtype
+    return [np.clip(y, p["act_min"], p["act_max"]).astype(dtype).reshape(out_shape(node, g))]
 
 
 def lower(node, g) -> Call:
-    return broadcast_call("add_s8.j2", node, g, _quant(node, g))
+    return add_call(node, g, _quant(node, g))
+
+
+def add_call(node, g, p) -> Call:
+    return broadcast_call("add_s8.j2", node, g, dict(p, kernel=f"tc_add_{SUFFIX[output_of(node, g).dtype]}"))

@@ -66,3 +66,24 @@ def dims4(shape) -> tuple[int, int, int, int]:
     """Shape padded to rank 4 at the front (n, h, w, c)."""
     s = (1,) * (4 - len(shape)) + tuple(shape)
     return tuple(int(d) for d in s)
+
+
+QRANGE = {"int8": (-128, 127), "int16": (-32768, 32767), "int32": (-(1 << 31), (1 << 31) - 1)}
+SUFFIX = {"int8": "s8", "int16": "s16", "int32": "s32", "float32": "f32"}
+
+
+def act_range_typed(node: Node, y: Tensor) -> tuple[int, int]:
+    """The fused activation's clamp range in y's integer domain (int8 or int16)."""
+    return activation_range(node.attrs.get("act"), y.q.s(), y.q.zp(), *QRANGE[y.dtype])
+
+
+def check_int_io(node: Node, g: Graph, dtypes=("int8", "int16")) -> None:
+    """All activation inputs and the output share one dtype from `dtypes` and have per-tensor QParams."""
+    from tinyc.errors import TinycError, where
+    y = output_of(node, g)
+    loc = where(g.source, node.name, node.op)
+    if y.dtype not in dtypes:
+        raise TinycError(f"{node.op} supports {'/'.join(dtypes)} tensors, got {y.dtype}", loc)
+    for t in [*inputs_of(node, g)[:1], y]:
+        if t is None or t.dtype != y.dtype or t.q is None or t.q.per_channel:
+            raise TinycError(f"{node.op} needs {y.dtype} input and output with per-tensor QParams", loc)

@@ -103,9 +103,24 @@ def is_pointwise(node, g) -> bool:
     return (geo["kh"], geo["kw"], geo["sh"], geo["sw"], groups) == (1, 1, 1, 1, 1) and not any(geo["pads"])
 
 
-def scratch_1x1(cout: int) -> int:
-    """Mirror of tc_convolve_1x1_s8_get_buffer_size: one output pixel of int8."""
-    return cout
+PAIR_MAX_K = PAIR_MAX_C = 256  # tc_pair_dsp.h's TC_PAIR_MAX_K / TC_PAIR_MAX_C
+
+
+def pair_scratch(k: int, cout: int, fields: bool) -> int:
+    """Mirror of TC_PAIR_SCRATCH_BYTES (tc_pair_dsp.h): the DSP pair kernels' requantization
+    table, widened column and (fields) two gathered receptive fields, in arena scratch."""
+    return (16 * cout if cout <= PAIR_MAX_C else 0) + 4 * k + (2 * k if fields else 0)
+
+
+def scratch_general(k: int, cout: int, groups: int) -> int:
+    """Mirror of tc_convolve_s8_get_buffer_size (k = KH * KW * C_IN / groups)."""
+    return pair_scratch(k, cout, True) if groups == 1 and k <= PAIR_MAX_K else 0
+
+
+def scratch_1x1(cin: int, cout: int) -> int:
+    """Mirror of tc_convolve_1x1_s8_get_buffer_size: one output pixel of int8 (in place), or the
+    DSP pair path's table and column when C_IN allows it."""
+    return cout if cin > PAIR_MAX_K else max(cout, pair_scratch(cin, cout, False))
 
 
 def lower(node, g) -> Call:
@@ -120,8 +135,10 @@ def lower(node, g) -> Call:
                 outputs=list(node.outputs), params=params, arrays=dict(mult=m0, shift=sh))
     if is_pointwise(node, g):
         call.template = "conv2d_1x1_s8.j2"
-        call.scratch = scratch_1x1(cout)
+        call.scratch = scratch_1x1(cin, cout)
         call.inplace = (node.inputs[0], node.outputs[0])
+    else:
+        call.scratch = scratch_general(geo["kh"] * geo["kw"] * (cin // groups), cout, groups)
     call = mixed_call(call, node, g)
     if call.template == "conv2d_s8.j2" and spec_general(params):
         call.params["spec"] = True

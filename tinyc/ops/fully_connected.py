@@ -47,9 +47,16 @@ def lower(node, g) -> Call:
                     output_offset=y_zp, act_min=lo, act_max=hi),
         arrays=dict(mult=m0, shift=sh),
     ), node, g)
-    if call.template == "fully_connected_s8.j2" and spec_fc(k, cout):
-        call.params["spec"] = True
+    if call.template == "fully_connected_s8.j2":
+        call.scratch = scratch_fc(k)
+        if spec_fc(k, cout):
+            call.params["spec"] = True
     return call
+
+
+def scratch_fc(k: int) -> int:
+    """Mirror of tc_fully_connected_s8_get_buffer_size: the DSP path's widened row."""
+    return 2 * k if k <= 1024 else 0
 
 
 def spec_fc(k: int, cout: int) -> bool:

@@ -1,4 +1,4 @@
-"""pad: constant padding of any tensor up to rank 4 (TFLite PAD / PADV2, int8).
+"""pad: constant padding of any tensor up to rank 4 (TFLite PAD / PADV2, int8 and int16).
 
 PAD fills with the output zero point (real 0.0); PADV2's value arrives in
 real units and is quantized with the output's QParams.
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, dims4, inputs_of, output_of
+from tinyc.ops.common import QRANGE, SUFFIX, Call, dims4, inputs_of, output_of
 from tinyc.quant.affine import quantize_f32
 
 
@@ -16,8 +16,8 @@ def _pads(node, g) -> list[tuple[int, int]]:
     x = inputs_of(node, g)[0]
     pads = [tuple(int(v) for v in p) for p in node.attrs.get("pads", ())]
     loc = where(g.source, node.name, node.op)
-    if x.dtype != "int8":
-        raise TinycError(f"pad supports int8 tensors, got {x.dtype}", loc)
+    if x.dtype not in ("int8", "int16"):
+        raise TinycError(f"pad supports int8 and int16 tensors, got {x.dtype}", loc)
     if len(x.shape) > 4:
         raise TinycError(f"pad supports rank <= 4, got rank {len(x.shape)}", loc)
     if len(pads) != len(x.shape) or any(len(p) != 2 or min(p) < 0 for p in pads):
@@ -26,9 +26,9 @@ def _pads(node, g) -> list[tuple[int, int]]:
 
 
 def pad_value(node, g) -> int:
-    """The int8 fill value: the real attr 'value' quantized with the output's QParams."""
+    """The fill value: the real attr 'value' quantized with the output's QParams."""
     y = output_of(node, g)
-    return int(quantize_f32(float(node.attrs.get("value", 0.0)), y.q.s(), y.q.zp(), -128, 127))
+    return int(quantize_f32(float(node.attrs.get("value", 0.0)), y.q.s(), y.q.zp(), *QRANGE[y.dtype]))
 
 
 def shape(node, g):
@@ -41,7 +41,7 @@ def macs(node, g) -> int:
 
 
 def ref(node, g, x):
-    return [np.pad(x, _pads(node, g), mode="constant", constant_values=pad_value(node, g)).astype(np.int8)]
+    return [np.pad(x, _pads(node, g), mode="constant", constant_values=pad_value(node, g)).astype(x.dtype)]
 
 
 def lower(node, g) -> Call:
@@ -51,5 +51,6 @@ def lower(node, g) -> Call:
         template="pad_s8.j2", node=node.name,
         inputs=list(node.inputs), outputs=list(node.outputs),
         params=dict(in_dims=dims4(x.shape), before=tuple(p[0] for p in pads),
-                    after=tuple(p[1] for p in pads), pad_value=pad_value(node, g)),
+                    after=tuple(p[1] for p in pads), pad_value=pad_value(node, g),
+                    kernel=f"tc_pad_{SUFFIX[x.dtype]}"),
     )

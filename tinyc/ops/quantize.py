@@ -11,16 +11,18 @@ from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call, inputs_of, output_of
 from tinyc.quant.affine import int_range, quantize_f32, requantize, requantize_multiplier
 
-_SUFFIX = {"float32": "f32", "int8": "s8", "int16": "s16"}
+_SUFFIX = {"float32": "f32", "int8": "s8", "int16": "s16", "int32": "s32"}
+_PAIRS = {("int8", "int8"), ("int8", "int16"), ("int16", "int8"), ("int16", "int16"), ("int32", "int16"),
+          ("int16", "int32"), ("float32", "int8"), ("float32", "int16")}
 
 
 def _io(node, g):
     x = inputs_of(node, g)[0]
     y = output_of(node, g)
     loc = where(g.source, node.name, node.op)
-    if x.dtype not in _SUFFIX or y.dtype not in ("int8", "int16"):
+    if (x.dtype, y.dtype) not in _PAIRS:
         raise TinycError(f"quantize from {x.dtype} to {y.dtype} is not supported "
-                         "(supported: float32/int8/int16 -> int8/int16)", loc)
+                         "(supported: float32/int8/int16 -> int8/int16, int32 <-> int16)", loc)
     for t in (x, y) if x.dtype != "float32" else (y,):
         if t.q is None or t.q.per_channel:
             raise TinycError(f"tensor '{t.name}' needs per-tensor QParams", loc)

@@ -1,6 +1,10 @@
-"""transpose: permute the axes of a tensor up to rank 4 (TFLite TRANSPOSE, int8).
+"""transpose: permute the axes of a tensor (TFLite TRANSPOSE, int8), any rank that collapses to 4.
 
-y.shape[i] = x.shape[perm[i]]. Lower ranks are padded to 4 at the front.
+y.shape[i] = x.shape[perm[i]]. Before lowering, size-1 axes are dropped and runs
+of input axes that stay adjacent and in order in the output are merged
+(`collapse`): a rank-5 channel shuffle [1, g, C/g, H, W] -> perm (0, 2, 1, 3, 4)
+is a rank-3 transpose [g, C/g, H*W]. Ranks still above 4 are an error; lower
+ranks are padded to 4 at the front for the kernel.
 """
 from __future__ import annotations
 
@@ -17,11 +21,32 @@ def _perm(node, g) -> tuple[int, ...]:
     loc = where(g.source, node.name, node.op)
     if x.dtype != "int8":
         raise TinycError(f"transpose supports int8 tensors, got {x.dtype}", loc)
-    if rank > 4:
-        raise TinycError(f"transpose supports rank <= 4, got rank {rank}", loc)
     if sorted(perm) != list(range(rank)):
         raise TinycError(f"perm {list(perm)} is not a permutation of {rank} axes", loc)
+    if len(collapse(x.shape, perm)[1]) > 4:
+        raise TinycError(f"transpose of {list(x.shape)} by {list(perm)} needs rank {len(collapse(x.shape, perm)[1])} "
+                         "after merging adjacent axes; the kernel supports 4", loc)
     return perm
+
+
+def collapse(shape, perm) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(shape, perm) of the same data movement with size-1 axes dropped and adjacent in-order axes merged."""
+    keep = [a for a in range(len(shape)) if shape[a] != 1]
+    if not keep:
+        return (), ()
+    renum = {a: i for i, a in enumerate(keep)}
+    dims = [shape[a] for a in keep]
+    p = [renum[a] for a in perm if a in renum]
+    groups = [[p[0]]]  # runs of output-adjacent axes that are consecutive input axes
+    for a in p[1:]:
+        if a == groups[-1][-1] + 1:
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    order = sorted(range(len(groups)), key=lambda i: groups[i][0])  # groups in input order
+    new_shape = tuple(int(np.prod([dims[a] for a in groups[i]])) for i in order)
+    pos = {gi: k for k, gi in enumerate(order)}
+    return new_shape, tuple(pos[i] for i in range(len(groups)))
 
 
 def shape(node, g):
@@ -39,11 +64,11 @@ def ref(node, g, x):
 
 def lower(node, g) -> Call:
     x = inputs_of(node, g)[0]
-    perm = _perm(node, g)
+    shape, perm = collapse(x.shape, _perm(node, g))
     k = 4 - len(perm)
     perm4 = tuple(range(k)) + tuple(p + k for p in perm)
     return Call(
         template="transpose_s8.j2", node=node.name,
         inputs=list(node.inputs), outputs=list(node.outputs),
-        params=dict(in_dims=dims4(x.shape), perm=perm4),
+        params=dict(in_dims=dims4(shape), perm=perm4),
     )

@@ -6,17 +6,24 @@ from tinyc.passes.canonicalise import canonicalise
 from tinyc.passes.drop_identities import drop_identities
 from tinyc.passes.fold_batchnorm import fold_batchnorm
 from tinyc.passes.fold_constants import fold_constants
+from tinyc.passes.fold_pad import fold_pad
 from tinyc.passes.fold_qdq import fold_qdq
 from tinyc.passes.fuse_activations import fuse_activations
+from tinyc.passes.fuse_gelu import fuse_gelu
 from tinyc.passes.to_nhwc import to_nhwc
+
+# Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs.
+INT_PASSES = [fold_pad]
 
 FLOAT_PASSES = [
     fold_qdq,
     fold_constants,
+    fuse_gelu,
     fold_batchnorm,
     to_nhwc,
     fuse_activations,
     canonicalise,
+    fold_pad,
     drop_identities,
 ]
 

@@ -18,7 +18,8 @@ def canonicalise(g: ir.Graph) -> ir.Graph:
       with that bias and the add's act;
     - conv2d with groups == Cin and Cout a multiple of Cin is depthwise_conv2d (w [1,KH,KW,Cout]);
     - global_avg_pool is mean(axes=(1, 2), keepdims=True); flatten / squeeze / unsqueeze are reshape;
-    - sub is add (of -b, or of mul(b, -1)), div by a constant is mul by its reciprocal.
+    - sub of a constant is add of its negation (sub of two run-time tensors stays sub); div by a constant
+      is mul by its reciprocal.
     """
     for n in list(g.nodes):
         if n not in g.nodes:
@@ -81,13 +82,7 @@ def _depthwise(g: ir.Graph, n: ir.Node) -> None:
 
 def _sub(g: ir.Graph, n: ir.Node) -> None:
     a, b = n.inputs
-    n.op = "add"
     if g.t(b).is_const:
+        n.op = "add"
         n.inputs[1] = g.const(g.unique_name(b + "_neg"), (-real_const(g.t(b))).astype(np.float32)).name
-        return
-    tb = g.t(b)
-    neg = g.add_tensor(ir.Tensor(g.unique_name(b + "_neg"), tb.shape))
-    minus = g.const(g.unique_name("minus_one"), np.float32(-1.0))
-    g.nodes.insert(g.nodes.index(n), ir.Node("mul", new_node_name(g, n.name + "_neg"), [b, minus.name],
-                                             [neg.name], {"act": NO_ACT}))
-    n.inputs = [a, neg.name]
+    # a run-time b stays a sub (TFLite SUB arithmetic, docs/ops.md)

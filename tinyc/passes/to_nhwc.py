@@ -12,10 +12,12 @@ from tinyc.passes._util import (bypass, is_identity_perm, new_node_name, remove_
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 AXIS_TO_NHWC = (0, 3, 1, 2)  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
-SPATIAL = {"conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest"}
-UNARY = {"clamp", "logistic", "tanh", "hard_swish", "quantize", "dequantize", "identity", "dropout"}
-ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "add", "mul", "sub", "div", "quantize",
-               "dequantize", "identity", "dropout"}
+SPATIAL = {"conv2d", "transpose_conv", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest",
+           "resize_bilinear"}
+UNARY = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "leaky_relu", "quantize", "dequantize",
+         "identity", "dropout"}
+ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "leaky_relu", "add", "mul", "sub", "div",
+               "prelu", "quantize", "dequantize", "identity", "dropout"}
 
 
 def to_nhwc(g: ir.Graph) -> ir.Graph:
@@ -79,6 +81,10 @@ class _Converter:
         elif n.op == "pad" and any_nhwc:
             n.attrs["pads"] = tuple(n.attrs["pads"][p] for p in TO_NHWC)
             self.mark_nhwc(n.outputs[0])
+        elif n.op == "strided_slice" and any_nhwc and len(g.t(n.outputs[0]).shape) == 4:
+            for k in ("begin", "size", "strides"):
+                n.attrs[k] = tuple(n.attrs[k][p] for p in TO_NHWC)
+            self.mark_nhwc(n.outputs[0])
         elif n.op == "mean" and any_nhwc and self.mean(n):
             pass
         elif n.op == "transpose" and any_nhwc:
@@ -101,7 +107,7 @@ class _Converter:
 
     def spatial(self, n: ir.Node) -> None:
         n.inputs[0] = self.as_nhwc(n.inputs[0])
-        if n.op == "conv2d":
+        if n.op in ("conv2d", "transpose_conv"):
             n.inputs[1] = self.weight(n.inputs[1], TO_NHWC)
         del n.attrs["layout"]
         self.mark_nhwc(n.outputs[0])

@@ -165,12 +165,12 @@ def _policies(costs, steps, sizes, with_input: bool):
     return [(steps, sizes, ins, outs), (shrinking_only(steps, sizes), sizes, ins, outs)]
 
 
-def _plan(costs, steps, sizes, time_limit_s, with_input: bool):
+def _plan(costs, steps, sizes, with_input: bool):
     """(buffers, plan, (steps, sizes, inputs, outputs) planned) with the smaller arena over the
     in-place policies (and plan_schedule's modes); the plan has passed the memory checker."""
     best = None
     for policy in _policies(costs, steps, sizes, with_input):
-        bufs, p = plan_schedule(*policy, align=ALIGN, time_limit_s=time_limit_s)
+        bufs, p = plan_schedule(*policy, align=ALIGN)
         if best is None or p.arena_bytes < best[1].arena_bytes:
             best = (bufs, p, policy)
     return best
@@ -182,20 +182,20 @@ def work_lower_bound(costs, steps, sizes) -> int:
                for st, sz, ins, outs in _policies(costs, steps, sizes, False) for mode in ("all", "no_worse"))
 
 
-def _finish(costs, steps, sizes, split, grid, macs, time_limit_s, extra) -> PatchPlan:
+def _finish(costs, steps, sizes, split, grid, macs, extra) -> PatchPlan:
     """Plan twice: work_bytes with the model input outside the arena, arena_bytes with it inside."""
-    bufs, p, _ = _plan(costs, steps, sizes, time_limit_s, with_input=False)
-    _, p_in, _ = _plan(costs, steps, sizes, time_limit_s, with_input=True)
+    bufs, p, _ = _plan(costs, steps, sizes, with_input=False)
+    _, p_in, _ = _plan(costs, steps, sizes, with_input=True)
     input_bytes = sum(costs.bytes_of(x) for x in costs.g.inputs)
     return PatchPlan(split, grid, p.arena_bytes, p_in.arena_bytes, input_bytes, macs, costs.base_macs,
                      lower_bound(bufs), p.strategy, **extra)
 
 
-def layer_by_layer(costs: ModelCosts, time_limit_s: float = 2.0) -> PatchPlan:
+def layer_by_layer(costs: ModelCosts) -> PatchPlan:
     """The pipeline's schedule planned the same way as the patch plans (the baseline)."""
     steps = steps_of(costs.g, costs.calls, costs.in_arena)
     sizes = {x: costs.bytes_of(x) for x in costs.in_arena}
-    return _finish(costs, steps, sizes, None, None, costs.base_macs, time_limit_s, {})
+    return _finish(costs, steps, sizes, None, None, costs.base_macs, {})
 
 
 def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False):
@@ -212,11 +212,10 @@ def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: 
     return steps + rest, sizes, macs, stage, tiles
 
 
-def evaluate(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False,
-             time_limit_s: float = 2.0) -> PatchPlan:
+def evaluate(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False) -> PatchPlan:
     """The planned arena and MACs of one candidate (the plan has passed tinyc.memory.check)."""
     steps, sizes, macs, stage, tiles = patch_schedule(costs, split, nh, nw, copy_input)
     t = costs.g.tensors[stage.output]
     biggest = max((pr.regions[stage.input] for pr in tiles), key=lambda r: r.h * r.w)
     extra = dict(split_tensor=stage.output, split_shape=t.shape, max_patch_input=(biggest.h, biggest.w))
-    return _finish(costs, steps, sizes, split, (nh, nw), macs, time_limit_s, extra)
+    return _finish(costs, steps, sizes, split, (nh, nw), macs, extra)

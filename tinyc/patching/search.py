@@ -77,11 +77,11 @@ def pareto(plans: list[PatchPlan]) -> list[PatchPlan]:
     return front
 
 
-def evaluate_all(costs: ModelCosts, cands, copy_input: bool = False, time_limit_s: float = 0.5) -> list[PatchPlan]:
+def evaluate_all(costs: ModelCosts, cands, copy_input: bool = False) -> list[PatchPlan]:
     """Every candidate scored (the layer-by-layer baseline first)."""
-    out = [layer_by_layer(costs, time_limit_s)]
+    out = [layer_by_layer(costs)]
     for s, nh, nw in cands:
-        out.append(evaluate(costs, s, nh, nw, copy_input, time_limit_s))
+        out.append(evaluate(costs, s, nh, nw, copy_input))
     return out
 
 
@@ -100,36 +100,36 @@ class _Scored:
         return self._lb
 
 
-def _smallest(costs, scored, base: PatchPlan, max_macs: float, copy_input, time_limit_s) -> PatchPlan:
+def _smallest(costs, scored, base: PatchPlan, max_macs: float, copy_input) -> PatchPlan:
     """The least work_bytes (ties: fewer MACs) among scored candidates with MACs <= max_macs;
     a candidate is planned only if its lower bound could still win."""
     best = base
     for x in sorted((x for x in scored if x.macs <= max_macs), key=lambda x: (x.lb, x.macs)):
         if x.lb > best.work_bytes:
             break
-        p = evaluate(costs, *x.cand, copy_input, time_limit_s)
+        p = evaluate(costs, *x.cand, copy_input)
         if (p.work_bytes, p.macs) < (best.work_bytes, best.macs):
             best = p
     return best
 
 
 def search(g: Graph, budget: int | None = None, max_mac_overhead: float = MAX_MAC_OVERHEAD,
-           cands=None, copy_input: bool = False, time_limit_s: float = 0.5) -> PatchPlan:
+           cands=None, copy_input: bool = False) -> PatchPlan:
     """The `--patch auto` choice (see the module docstring); candidates default to candidates(g)."""
     costs = ModelCosts(g)
     cands = candidates(g) if cands is None else cands
-    base = layer_by_layer(costs, time_limit_s)
+    base = layer_by_layer(costs)
     scored = [_Scored(costs, c, copy_input) for c in cands]
     if budget is None:
-        return _smallest(costs, scored, base, base.macs * (1 + max_mac_overhead), copy_input, time_limit_s)
+        return _smallest(costs, scored, base, base.macs * (1 + max_mac_overhead), copy_input)
     if base.work_bytes <= budget:
         return base
     for x in sorted(scored, key=lambda x: x.macs):
         if x.lb <= budget:
-            p = evaluate(costs, *x.cand, copy_input, time_limit_s)
+            p = evaluate(costs, *x.cand, copy_input)
             if p.work_bytes <= budget:
                 return p
-    least = _smallest(costs, scored, base, float("inf"), copy_input, time_limit_s)
+    least = _smallest(costs, scored, base, float("inf"), copy_input)
     raise TinycError(f"no patch plan fits the SRAM budget of {budget} bytes: the smallest planned work "
                      f"memory is {least.work_bytes} bytes (plan {least.label}, model input excluded)", g.source)
 

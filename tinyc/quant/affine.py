@@ -17,7 +17,7 @@ import numpy as np
 
 from tinyc.quant.fixedpoint import mbqm_double, quantize_multiplier
 
-INT_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767), "uint8": (0, 255)}
+INT_RANGE = {"int8": (-128, 127), "int16": (-32768, 32767), "uint8": (0, 255), "int32": (-(1 << 31), (1 << 31) - 1)}
 
 
 def roundf(x) -> np.ndarray:

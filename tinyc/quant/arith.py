@@ -37,16 +37,17 @@ def smaller_than_one(m: float) -> tuple[int, int]:
     return quantize_multiplier(m)
 
 
-def add_params(s1: float, s2: float, s_out: float) -> dict[str, int]:
-    """ADD's Prepare for int8: input and output multipliers around 2*max(s1, s2) and a 2^20 headroom.
+def add_params(s1: float, s2: float, s_out: float, left_shift: int = ADD_LEFT_SHIFT) -> dict[str, int]:
+    """ADD's Prepare (general path): input and output multipliers around 2*max(s1, s2) and a 2^left_shift
+    headroom (20 for int8, 15 for int16).
 
     Raises ValueError when a multiplier falls outside (0, 1) (TFLite aborts there).
     """
     twice_max = 2.0 * float(max(np.float32(s1), np.float32(s2)))
     m1, sh1 = smaller_than_one(float(np.float32(s1)) / twice_max)
     m2, sh2 = smaller_than_one(float(np.float32(s2)) / twice_max)
-    mo, sho = smaller_than_one(twice_max / (float(1 << ADD_LEFT_SHIFT) * float(np.float32(s_out))))
-    return dict(left_shift=ADD_LEFT_SHIFT, input1_multiplier=m1, input1_shift=sh1,
+    mo, sho = smaller_than_one(twice_max / (float(1 << left_shift) * float(np.float32(s_out))))
+    return dict(left_shift=left_shift, input1_multiplier=m1, input1_shift=sh1,
                 input2_multiplier=m2, input2_shift=sh2, output_multiplier=mo, output_shift=sho)
 
 

@@ -15,8 +15,9 @@ from tinyc.ir import Graph, Node, QParams, Tensor
 from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
 from tinyc.quant.fixedpoint import round_half_away
 
-WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3}
-SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest"}
+WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
+SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
+                 "resize_bilinear", "top_k"}
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
@@ -46,6 +47,8 @@ def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
     for n in g.nodes:
         for y in n.outputs:
             t = g.tensors[y]
+            if t.q is None and t.dtype != "float32":
+                continue  # an integer result (arg_max / top_k indices) stays as it is
             if t.q is not None:
                 q[y] = t.q
             elif n.op in FIXED_OUTPUT:

@@ -21,6 +21,7 @@ from tinyc.ops import op_module
 from tinyc.patching.execute import rest_graph
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.receptive import stage_of, stage_tiles
+from tinyc.patching.split import interface_prefix, prefix_graph, suffix_graph
 from tinyc.quantmcu.bitplane import reads_codes
 from tinyc.quantmcu.pack import make_grid, store_load
 from tinyc.quantmcu.vdpc import is_outlier
@@ -69,38 +70,6 @@ def feature_maps(g: Graph, stage) -> list[FeatureMap]:
     return out
 
 
-PREFIX_OPS = ("quantize", "reshape")
-
-
-def interface_prefix(g: Graph) -> int:
-    """How many leading nodes form the input interface (quantize, then the NCHW -> NHWC reshape a
-    one-channel ONNX input gets): they run layer by layer before the patch stage."""
-    k, cur = 0, g.inputs[0]
-    while k < len(g.nodes) and g.nodes[k].op in PREFIX_OPS and g.nodes[k].inputs[:1] == [cur]:
-        cur = g.nodes[k].outputs[0]
-        k += 1
-    return k
-
-
-def suffix_graph(g: Graph, k: int) -> Graph:
-    """Nodes k.. of g as a graph reading the tensor node k-1 writes (constants shared)."""
-    if k == 0:
-        return g
-    sub = Graph(g.name, dict(g.tensors), list(g.nodes[k:]), [g.nodes[k - 1].outputs[0]], list(g.outputs), g.source)
-    sub.prune()
-    return sub
-
-
-def _prefix_graph(g: Graph, k: int) -> Graph | None:
-    """Nodes 0..k-1 of g as a graph writing the tensor node k-1 writes (None when k is 0)."""
-    if k == 0:
-        return None
-    head = Graph(f"{g.name}_head", dict(g.tensors), list(g.nodes[:k]), list(g.inputs), [g.nodes[k - 1].outputs[0]],
-                 g.source)
-    head.prune()
-    return head
-
-
 class PatchedModel:
     """An int8 graph g with a patch plan: split after node `split` (an index into g.nodes),
     nh x nw grid. The interface prefix (interface_prefix) runs layer by layer first."""
@@ -110,7 +79,7 @@ class PatchedModel:
         self.prefix = interface_prefix(g)
         g = self.g = suffix_graph(g, self.prefix)
         split -= self.prefix
-        self.head = _prefix_graph(self.full, self.prefix)
+        self.head = prefix_graph(self.full, self.prefix)
         self.stage = stage_of(g, split)
         self.patches: list[PatchGraph] = [build_patch_graph(self.stage, pr) for pr in stage_tiles(self.stage, nh, nw)]
         self.maps = feature_maps(g, self.stage)

@@ -172,24 +172,27 @@ static inline __attribute__((always_inline)) void tc_conv_spec_field(const int8_
  * dilation-1 KH x KW convolution of H x W x C to OH x OW x COUT, strides SH x SW, pads PT / PL,
  * with KH * KW * C <= TC_PAIR_MAX_K and COUT <= TC_PAIR_MAX_C. Call with literals for H..PL.
  * Output pixels go two at a time (the last paired with itself when the count is odd) through
- * the receptive-field gather above and the 2x2 pair kernel of tc_pair_dsp.h.
+ * the receptive-field gather above and the 2x2 pair kernel of tc_pair_dsp.h, whose table,
+ * column and fields live in scratch (TC_PAIR_SCRATCH_BYTES(KH * KW * C, COUT, 1) bytes,
+ * int32-aligned: tc_convolve_s8_get_buffer_size).
  */
 static inline __attribute__((always_inline)) void tc_convolve_s8_spec(
     const tc_conv_params *p, const tc_per_channel_quant *q, const int32_t H, const int32_t W, const int32_t C,
     const int32_t KH, const int32_t KW, const int32_t COUT, const int32_t OH, const int32_t OW, const int32_t SH,
     const int32_t SW, const int32_t PT, const int32_t PL, const int8_t *input, const int8_t *filter,
-    const int32_t *bias, int8_t *output)
+    const int32_t *bias, int8_t *output, void *scratch)
 {
-    int8_t field[2][TC_PAIR_MAX_K];
     tc_pair_col col;
     tc_pair_quant pq;
+    int8_t *field0 = tc_pair_scratch_init(scratch, KH * KW * C, COUT, &pq, &col);
+    int8_t *field1 = field0 + KH * KW * C;
     tc_pair_quant_init(&pq, q, bias, p->output_offset, p->activation.min, p->activation.max, COUT);
     const int8_t pad = (int8_t)(-p->input_offset);
     for (int32_t pa = 0; pa < OH * OW; pa += 2) {
         const int32_t pb = pa + 1 < OH * OW ? pa + 1 : pa;
-        tc_conv_spec_field(input, H, W, C, KH, KW, (pa / OW) * SH - PT, (pa % OW) * SW - PL, pad, field[0]);
-        tc_conv_spec_field(input, H, W, C, KH, KW, (pb / OW) * SH - PT, (pb % OW) * SW - PL, pad, field[1]);
-        tc_pair_widen(field[0], field[1], KH * KW * C, p->input_offset, &col);
+        tc_conv_spec_field(input, H, W, C, KH, KW, (pa / OW) * SH - PT, (pa % OW) * SW - PL, pad, field0);
+        tc_conv_spec_field(input, H, W, C, KH, KW, (pb / OW) * SH - PT, (pb % OW) * SW - PL, pad, field1);
+        tc_pair_widen(field0, field1, KH * KW * C, p->input_offset, &col);
         tc_pair_outputs(&col, filter, COUT, &pq, output + pa * COUT, output + pb * COUT);
     }
 }
@@ -230,14 +233,18 @@ static inline __attribute__((always_inline)) void tc_spec_mac2x2(const int32_t *
  * c_in % 4 == 0, c_in <= TC_PAIR_MAX_K, c_out even and <= TC_PAIR_MAX_C (tinyc.ops.conv2d
  * checks this). Pixels go in pairs as in the generic kernel (forward when c_out <= c_in,
  * else backward; each pair widened before its outputs are written), so output may equal input.
+ * scratch: TC_PAIR_SCRATCH_BYTES(c_in, c_out, 0) bytes, int32-aligned
+ * (tc_convolve_1x1_s8_get_buffer_size).
  */
 static inline __attribute__((always_inline)) void tc_convolve_1x1_s8_spec(
     const tc_conv_params *p, const tc_per_channel_quant *quant, const int32_t c_in, const int32_t c_out,
-    const int32_t pixels, const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output)
+    const int32_t pixels, const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output,
+    void *scratch)
 {
     tc_pair_quant pq;
-    tc_pair_quant_init(&pq, quant, bias, p->output_offset, p->activation.min, p->activation.max, c_out);
     tc_pair_col col;
+    (void)tc_pair_scratch_init(scratch, c_in, c_out, &pq, &col);
+    tc_pair_quant_init(&pq, quant, bias, p->output_offset, p->activation.min, p->activation.max, c_out);
     const uint32_t lo4 = tc_dup8(p->activation.min);
     const uint32_t hi4 = tc_dup8(p->activation.max);
     for (int32_t i = 0; 2 * i < pixels; i++) {

@@ -32,15 +32,16 @@ static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, in
 }
 
 /* All pixels, two at a time (the last one paired with itself when the count is odd).
- * Each pair's inputs are copied into col before any output is written, and pairs walk
- * forward when C_OUT <= C_IN, backward otherwise, so a pair's outputs only cover input
- * pixels already read: correct in place (output == input) without scratch. */
+ * Each pair's inputs are copied into col (in scratch, TC_PAIR_SCRATCH_BYTES(C_IN, C_OUT, 0)
+ * bytes) before any output is written, and pairs walk forward when C_OUT <= C_IN, backward
+ * otherwise, so a pair's outputs only cover input pixels already read: correct in place. */
 static void pointwise_pairs(const tc_conv_params *p, const tc_per_channel_quant *q, int32_t c_in, int32_t c_out,
                             int32_t pixels, const int8_t *input, const int8_t *filter, const int32_t *bias,
-                            int8_t *output)
+                            int8_t *output, void *scratch)
 {
     tc_pair_col col;
     tc_pair_quant pq;
+    (void)tc_pair_scratch_init(scratch, c_in, c_out, &pq, &col);
     tc_pair_quant_init(&pq, q, bias, p->output_offset, p->activation.min, p->activation.max, c_out);
     const int forward = c_out <= c_in;
     for (int32_t i = 0; 2 * i < pixels; i++) {
@@ -75,9 +76,14 @@ static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, in
 }
 #endif
 
-int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *output_dims)
+int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *input_dims, const tc_dims *output_dims)
 {
-    return output_dims->c;
+    const int32_t c_in = input_dims->c, c_out = output_dims->c;
+    if (c_in > 256) { /* TC_PAIR_MAX_K: one output pixel */
+        return c_out;
+    }
+    const int32_t pairs = (c_out <= 256 ? 16 * c_out : 0) + 4 * c_in; /* TC_PAIR_SCRATCH_BYTES(C_IN, C_OUT, 0) */
+    return pairs > c_out ? pairs : c_out;
 }
 
 tc_status tc_convolve_1x1_s8(const tc_context *ctx,
@@ -99,8 +105,9 @@ tc_status tc_convolve_1x1_s8(const tc_context *ctx,
     }
     const int32_t pixels = input_dims->n * input_dims->h * input_dims->w;
 #if defined(TC_DSP) && TC_DSP
-    if (c_in <= TC_PAIR_MAX_K) {
-        pointwise_pairs(params, quant, c_in, c_out, pixels, input, filter, bias, output);
+    if (c_in <= TC_PAIR_MAX_K && ctx != NULL && ctx->buf != NULL &&
+        ctx->size >= TC_PAIR_SCRATCH_BYTES(c_in, c_out, 0)) {
+        pointwise_pairs(params, quant, c_in, c_out, pixels, input, filter, bias, output, ctx->buf);
         return TC_OK;
     }
 #endif

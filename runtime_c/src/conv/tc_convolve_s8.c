@@ -94,29 +94,40 @@ static void im2col_pixel(const tc_conv_params *p, const tc_dims *in_dims, const 
 }
 
 /* Groups 1, receptive field <= TC_PAIR_MAX_K: output pixels two at a time (row-major, the last
- * one paired with itself when the count is odd) through im2col and the 2x2 pair kernel. */
+ * one paired with itself when the count is odd) through im2col and the 2x2 pair kernel, with
+ * its table, column and fields in scratch (TC_PAIR_SCRATCH_BYTES(k, C_OUT, 1) bytes). */
 static void conv_pairs(const tc_conv_params *p, const tc_per_channel_quant *q, const tc_dims *in_dims,
                        const int8_t *in_batch, const tc_dims *f_dims, const int8_t *filter, const int32_t *bias,
-                       const tc_dims *out_dims, int8_t *out_batch)
+                       const tc_dims *out_dims, int8_t *out_batch, void *scratch)
 {
-    int8_t field[2][TC_PAIR_MAX_K];
+    const int32_t k = f_dims->h * f_dims->w * f_dims->c;
     tc_pair_col col;
     tc_pair_quant pq;
+    int8_t *field0 = tc_pair_scratch_init(scratch, k, out_dims->c, &pq, &col);
+    int8_t *field1 = field0 + k;
     tc_pair_quant_init(&pq, q, bias, p->output_offset, p->activation.min, p->activation.max, out_dims->c);
-    const int32_t k = f_dims->h * f_dims->w * f_dims->c;
     const int32_t pixels = out_dims->h * out_dims->w;
     const int32_t c_out = out_dims->c;
     for (int32_t pa = 0; pa < pixels; pa += 2) {
         const int32_t pb = pa + 1 < pixels ? pa + 1 : pa;
         im2col_pixel(p, in_dims, in_batch, f_dims, (pa / out_dims->w) * p->stride.h - p->padding.h,
-                     (pa % out_dims->w) * p->stride.w - p->padding.w, field[0]);
+                     (pa % out_dims->w) * p->stride.w - p->padding.w, field0);
         im2col_pixel(p, in_dims, in_batch, f_dims, (pb / out_dims->w) * p->stride.h - p->padding.h,
-                     (pb % out_dims->w) * p->stride.w - p->padding.w, field[1]);
-        tc_pair_widen(field[0], field[1], k, p->input_offset, &col);
+                     (pb % out_dims->w) * p->stride.w - p->padding.w, field1);
+        tc_pair_widen(field0, field1, k, p->input_offset, &col);
         tc_pair_outputs(&col, filter, c_out, &pq, out_batch + pa * c_out, out_batch + pb * c_out);
     }
 }
 #endif
+
+int32_t tc_convolve_s8_get_buffer_size(const tc_dims *filter_dims, const tc_dims *output_dims, int32_t groups)
+{
+    const int32_t k = filter_dims->h * filter_dims->w * filter_dims->c;
+    if (groups != 1 || k > 256) { /* TC_PAIR_MAX_K: no pair path, no scratch */
+        return 0;
+    }
+    return (output_dims->c <= 256 ? 16 * output_dims->c : 0) + 6 * k; /* TC_PAIR_SCRATCH_BYTES(k, C_OUT, 1) */
+}
 
 tc_status tc_convolve_s8(const tc_context *ctx,
                          const tc_conv_params *params,
@@ -129,7 +140,9 @@ tc_status tc_convolve_s8(const tc_context *ctx,
                          const tc_dims *output_dims,
                          int8_t *output)
 {
+#if !(defined(TC_DSP) && TC_DSP)
     (void)ctx;
+#endif
     const int32_t groups = params->groups;
     if (groups < 1 || input_dims->c != groups * filter_dims->c || output_dims->c != filter_dims->n ||
         output_dims->c % groups != 0) {
@@ -141,8 +154,9 @@ tc_status tc_convolve_s8(const tc_context *ctx,
     for (int32_t b = 0; b < output_dims->n; b++) {
         const int8_t *in_batch = input + b * input_dims->h * input_dims->w * input_dims->c;
 #if defined(TC_DSP) && TC_DSP
-        if (groups == 1 && filter_size <= TC_PAIR_MAX_K) {
-            conv_pairs(params, quant, input_dims, in_batch, filter_dims, filter, bias, output_dims, out);
+        if (groups == 1 && filter_size <= TC_PAIR_MAX_K && ctx != NULL && ctx->buf != NULL &&
+            ctx->size >= TC_PAIR_SCRATCH_BYTES(filter_size, output_dims->c, 1)) {
+            conv_pairs(params, quant, input_dims, in_batch, filter_dims, filter, bias, output_dims, out, ctx->buf);
             out += output_dims->h * output_dims->w * output_dims->c;
             continue;
         }

@@ -20,14 +20,15 @@
 #include "tc_conv_requant.h"
 #include "tc_dot_s8_dsp.h"
 
-/* Longest input vector (k) the stack buffers hold; kernels fall back beyond it. */
+/* Longest input vector (k) the pair kernels take; kernels fall back beyond it. */
 #define TC_PAIR_MAX_K 256
-/* Most output channels the pair kernels stage on the stack. */
+/* Most output channels whose requantization constants the pair kernels tabulate. */
 #define TC_PAIR_MAX_C 256
 
-/* Column buffer of two pixels: k/4 groups of 4 words, plus the k % 4 tail values (offset added). */
+/* Column buffer of two pixels: k/4 groups of 4 words (in the caller's scratch), plus the
+ * k % 4 tail values (offset added). */
 typedef struct {
-    int32_t words[TC_PAIR_MAX_K];
+    int32_t *words; /* 4 * (k / 4) words */
     int32_t tail_a[3];
     int32_t tail_b[3];
     int32_t k;
@@ -112,11 +113,32 @@ typedef struct {
     int32_t act_min;
     int32_t act_max;
     int fast; /* tab is filled */
-    tc_pair_chan tab[TC_PAIR_MAX_C];
+    tc_pair_chan *tab; /* c_out entries (in the caller's scratch) when c_out <= TC_PAIR_MAX_C */
 } tc_pair_quant;
 
+/*
+ * Scratch of the pair kernels, one int32-aligned block (kernel scratch in the arena, planned
+ * like a tensor, never on the stack): the requantization table (16 bytes per output channel,
+ * none beyond TC_PAIR_MAX_C channels), the widened column (4 * k bytes) and, with `fields`,
+ * two gathered receptive fields (2 * k bytes). tinyc.ops.conv2d.pair_scratch mirrors it.
+ */
+#define TC_PAIR_TAB_BYTES(c_out) ((c_out) <= TC_PAIR_MAX_C ? 16 * (c_out) : 0)
+#define TC_PAIR_SCRATCH_BYTES(k, c_out, fields) (TC_PAIR_TAB_BYTES(c_out) + 4 * (k) + ((fields) ? 2 * (k) : 0))
+
+/* Afterwards pq and col point into scratch (TC_PAIR_SCRATCH_BYTES(k, c_out, ...) bytes,
+ * int32-aligned); returns where the fields go (the bytes after the column). */
+static inline int8_t *tc_pair_scratch_init(void *scratch, int32_t k, int32_t c_out, tc_pair_quant *pq,
+                                           tc_pair_col *col)
+{
+    int8_t *base = (int8_t *)scratch;
+    pq->tab = (tc_pair_chan *)(void *)base;
+    col->words = (int32_t *)(void *)(base + TC_PAIR_TAB_BYTES(c_out));
+    return base + TC_PAIR_TAB_BYTES(c_out) + 4 * k;
+}
+
 /* Afterwards pq describes the call; pq->fast when c_out <= TC_PAIR_MAX_C and every channel's
- * shift allows the folded fast form (tc_dr_chan.k != 0). */
+ * shift allows the folded fast form (tc_dr_chan.k != 0). pq->tab must be set
+ * (tc_pair_scratch_init). */
 static void tc_pair_quant_init(tc_pair_quant *pq, const tc_per_channel_quant *q, const int32_t *bias,
                                int32_t out_offset, int32_t act_min, int32_t act_max, int32_t c_out)
 {

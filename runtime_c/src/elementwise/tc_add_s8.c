@@ -1,7 +1,6 @@
 #include "tc_elementwise.h"
 #include "tc_fixedpoint.h"
 
-#if !defined(TC_DSP) || !TC_DSP
 static int8_t add_one(const tc_add_params *p, int32_t a, int32_t b)
 {
     /* (q - zp) fits in 9 bits, so the 2^20 headroom shift cannot overflow. */
@@ -12,7 +11,6 @@ static int8_t add_one(const tc_add_params *p, int32_t a, int32_t b)
     const int32_t out = tc_requantize_dr(raw, p->output_multiplier, p->output_shift) + p->output_offset;
     return (int8_t)tc_clamp_i32(out, p->activation.min, p->activation.max);
 }
-#endif
 
 #if defined(TC_DSP) && TC_DSP
 #include "../conv/tc_conv_requant.h"
@@ -59,6 +57,8 @@ tc_status tc_add_s8(const tc_add_params *params,
                     int8_t *output)
 {
 #if defined(TC_DSP) && TC_DSP
+    /* tc_dr_apply needs non-negative multipliers; SUB negates input 2's and takes the portable loop. */
+    const int dsp = params->input1_multiplier >= 0 && params->input2_multiplier >= 0 && params->output_multiplier >= 0;
     const add_consts k = add_consts_of(params);
     for (int32_t n = 0; n < out_dims->n; n++) {
         for (int32_t h = 0; h < out_dims->h; h++) {
@@ -66,7 +66,8 @@ tc_status tc_add_s8(const tc_add_params *params,
                 const int8_t *pa = a + n * a_strides->n + h * a_strides->h + w * a_strides->w;
                 const int8_t *pb = b + n * b_strides->n + h * b_strides->h + w * b_strides->w;
                 for (int32_t c = 0; c < out_dims->c; c++) {
-                    *output++ = add_one_dsp(&k, pa[c * a_strides->c], pb[c * b_strides->c]);
+                    *output++ = dsp ? add_one_dsp(&k, pa[c * a_strides->c], pb[c * b_strides->c])
+                                    : add_one(params, pa[c * a_strides->c], pb[c * b_strides->c]);
                 }
             }
         }

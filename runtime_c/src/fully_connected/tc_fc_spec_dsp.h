@@ -17,7 +17,7 @@
 #include "../conv/tc_dot_s8_dsp.h"
 #include "tc_fixedpoint.h"
 
-/* Longest input row tc_fully_connected_s8_spec takes (words on the stack, offsets in range). */
+/* Longest input row tc_fully_connected_s8_spec takes (offsets in range). */
 #define TC_FC_SPEC_MAX_K 1024
 
 /* Afterwards acc[r] = sum over k < 4 * n4 of the widened input (words) times weight row
@@ -69,13 +69,15 @@ static inline int8_t tc_fc_spec_out(const tc_fc_params *p, const tc_per_channel_
  * Afterwards output holds the same bytes tc_fully_connected_s8 writes for BATCHES rows of IN
  * int8 inputs against OUT weight rows (filter_offset 0, IN <= TC_FC_SPEC_MAX_K). Call with
  * literals for BATCHES, IN and OUT. Weight rows go four per pass; leftover rows one at a
- * time (stride 0: the four lanes read the same row).
+ * time (stride 0: the four lanes read the same row). The widened row lives in scratch
+ * (2 * IN bytes, int32-aligned: tc_fully_connected_s8_get_buffer_size).
  */
 static inline __attribute__((always_inline)) void tc_fully_connected_s8_spec(
     const tc_fc_params *p, const tc_per_channel_quant *q, const int32_t BATCHES, const int32_t IN,
-    const int32_t OUT, const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output)
+    const int32_t OUT, const int8_t *input, const int8_t *filter, const int32_t *bias, int8_t *output,
+    void *scratch)
 {
-    int32_t words[TC_FC_SPEC_MAX_K / 2];
+    int32_t *words = (int32_t *)scratch;
     const int32_t xo2 = tc_dsp_dup16(p->input_offset);
     const int32_t n4 = IN / 4;
     for (int32_t b = 0; b < BATCHES; b++) {

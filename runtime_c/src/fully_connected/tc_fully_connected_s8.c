@@ -15,17 +15,16 @@ static int8_t fc_output(const tc_fc_params *params, const tc_per_channel_quant *
 }
 
 #if defined(TC_DSP) && TC_DSP
-/* Longest input row widened on the stack; longer rows (or a filter offset) take the dot4 path. */
+/* Longest input row widened; longer rows (or a filter offset) take the dot4 path. */
 #define TC_FC_MAX_K 1024
 
 /* One input row against all weight rows, filter_offset 0: the row is widened once to int16
- * pairs (input offset folded in, SXTB16 lane order), then weight rows go four at a time,
- * each weight word widened once and used by two SMLADs. */
+ * pairs (input offset folded in, SXTB16 lane order) into words (scratch, 2 * in_ch bytes),
+ * then weight rows go four at a time, each weight word widened once and used by two SMLADs. */
 static void fc_row_widened(const tc_fc_params *params, const tc_per_channel_quant *quant, int32_t in_ch,
                            int32_t out_ch, const int8_t *in_row, const int8_t *filter, const int32_t *bias,
-                           int8_t *out_row)
+                           int8_t *out_row, int32_t *words)
 {
-    int32_t words[TC_FC_MAX_K / 2];
     const int32_t xo2 = tc_dsp_dup16(params->input_offset);
     const int32_t n4 = in_ch >> 2;
     for (int32_t j = 0; j < n4; j++) {
@@ -77,7 +76,13 @@ static void fc_row_widened(const tc_fc_params *params, const tc_per_channel_quan
 }
 #endif
 
-tc_status tc_fully_connected_s8(const tc_fc_params *params,
+int32_t tc_fully_connected_s8_get_buffer_size(int32_t in_ch)
+{
+    return in_ch <= 1024 ? 2 * in_ch : 0; /* TC_FC_MAX_K */
+}
+
+tc_status tc_fully_connected_s8(const tc_context *ctx,
+                                const tc_fc_params *params,
                                 const tc_per_channel_quant *quant,
                                 int32_t batches,
                                 int32_t in_ch,
@@ -87,12 +92,16 @@ tc_status tc_fully_connected_s8(const tc_fc_params *params,
                                 const int32_t *bias,
                                 int8_t *output)
 {
+#if !(defined(TC_DSP) && TC_DSP)
+    (void)ctx;
+#endif
     for (int32_t b = 0; b < batches; b++) {
         const int8_t *in_row = input + b * in_ch;
         int8_t *out_row = output + b * out_ch;
 #if defined(TC_DSP) && TC_DSP
-        if (params->filter_offset == 0 && in_ch <= TC_FC_MAX_K) {
-            fc_row_widened(params, quant, in_ch, out_ch, in_row, filter, bias, out_row);
+        if (params->filter_offset == 0 && in_ch <= TC_FC_MAX_K && ctx != NULL && ctx->buf != NULL &&
+            ctx->size >= 2 * in_ch) {
+            fc_row_widened(params, quant, in_ch, out_ch, in_row, filter, bias, out_row, (int32_t *)ctx->buf);
             continue;
         }
         /* Four weight rows per pass share each input load (SMLAD on 16-bit pairs). */
