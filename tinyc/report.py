@@ -83,9 +83,9 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
     layers = []
     for i, n in enumerate(g.nodes):
         staged = pre <= i <= stage.split + pre
-        k = 0 if i < pre else step[f"patch.{n.name}" if staged else n.name]  # interface: before patch.begin
-        pair = (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if staged else \
-            prog.calls[i if i < pre else i - stage.split].inplace
+        k = 0 if i < pre else step[f"patch.{n.name}" if staged else n.name]  # interface: in the window loader
+        pair = None if i < pre else (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if staged else \
+            prog.calls[i - pre - stage.split].inplace
         layers.append({
             "name": n.name, "op": n.op,
             "macs": int(pl.tile_macs[i - pre] if staged else op_module(n.op).macs(n, g)),

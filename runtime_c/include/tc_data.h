@@ -238,4 +238,30 @@ tc_status tc_copy_window(const tc_dims *src_dims, int32_t elem_bytes, const tc_r
  */
 tc_status tc_copy_tile(const tc_dims *dst_dims, int32_t elem_bytes, const tc_rect *tile, const void *src, void *dst);
 
+/**
+ * @brief Gather a window of the caller's int8 model input into a per-patch NHWC buffer, reading the
+ * source in its own layout (patch-based inference: the stage reads the input, never a full NHWC copy).
+ *
+ * dst[y][x][c] = src(win->y0 + y, win->x0 + x, c), src being NHWC (nchw == 0) or NCHW (nchw != 0).
+ *
+ * @param[in]  dims  the source's logical shape as NHWC, Format: [1, H, W, C]
+ * @param[in]  nchw  non-zero: src is Format: [1, C, H, W] (the model's leading TRANSPOSE, done per window)
+ * @param[in]  win   the window, inside [0, H) x [0, W)
+ * @param[in]  src   the model input
+ * @param[out] dst   Format: [1, win->h, win->w, C]; must not overlap src
+ * @return TC_OK, or TC_ERR_ARG if the window leaves the source
+ */
+tc_status tc_load_window_s8(const tc_dims *dims, int32_t nchw, const tc_rect *win, const int8_t *src, int8_t *dst);
+
+/**
+ * @brief As tc_load_window_s8 for a float32 model input, quantized per element exactly as
+ * tc_quantize_f32_s8: dst = clamp(zp + round(src / scale), -128, 127).
+ *
+ * @param[in]  scale  output scale (float32 division, as TFLite)
+ * @param[in]  zp     output zero point
+ * @param[in]  src    Format: [1, H, W, C] or, with nchw, [1, C, H, W]; float32
+ */
+tc_status tc_load_window_f32_s8(const tc_dims *dims, int32_t nchw, const tc_rect *win, float scale, int32_t zp,
+                                const float *src, int8_t *dst);
+
 #endif /* TC_DATA_H */

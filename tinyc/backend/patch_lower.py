@@ -13,10 +13,11 @@ input outside the arena: the kernels read the caller's buffer), which has
 passed the memory checker. A residual branch that reads less than its source
 patch (a crop) is a strided view for `add`, never a copy.
 
-An input interface (the quantize and NCHW -> NHWC relabel an ONNX model starts
-with, tinyc.patching.split.interface_prefix) runs layer by layer first: the
-plan is made on the graph after it, whose input (the stage input) then lives
-in the arena, and the interface's outputs share that buffer.
+An input interface (float -> int8 quantize, NCHW -> NHWC transpose or relabel,
+tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
+tc_load_window_f32_s8 read the caller's buffer in its own layout and dtype in
+place of tc_copy_window. The plan is made on the graph after the interface,
+whose input (the stage input) never exists in full.
 With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_bp_s8 runs after every
 stage node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
 for normal patches, the map's b-bit codes stored as bit planes in place; the
@@ -42,11 +43,14 @@ from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
-from tinyc.patching.split import split_graph
+from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
-C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d")
-KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8")
+C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad")
+KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8")
+SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
 
 
 @dataclass
@@ -61,7 +65,7 @@ class PatchLowering:
     steps: list
     tile_macs: list[int]  # per stage node: MACs summed over all tiles
     base: PatchPlan | None = None  # layer by layer planned the same way (model input outside the arena)
-    prefix: int = 0  # interface nodes run layer by layer before the stage (calls[:prefix])
+    prefix: int = 0  # interface nodes of g, run per window by the stage's loader
 
 
 def c_patchable(g: Graph, split: int) -> bool:
@@ -85,35 +89,20 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
-    if k:  # the stage input is in the arena: every patch reads it, so it lives until the loop's last step
-        steps = [replace(st, reads=[*st.reads, stage.input]) if st.name == "patch.stitch" else st for st in steps]
-    bufs, p, policy = _plan(costs, steps, sizes, with_input=k > 0)
+    bufs, p, policy = _plan(costs, steps, sizes, with_input=False)
     offsets = tensor_offsets(bufs, p)
-    head = interface_calls(g, k, stage, offsets)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
-    if k:
-        call.params["in_offset"] = offsets[stage.input]
+    if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
+        load = window_load(g, k)
+        call.inputs = [g.inputs[0]]
+        call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
+                           load_scale=load.quantize[0] if load.quantize else 0.0,
+                           load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    return PatchLowering(head + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
+    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
                          layer_by_layer(costs), k)
-
-
-def interface_calls(g: Graph, k: int, stage: Stage, offsets: dict[str, int]) -> list[Call]:
-    """The k interface nodes lowered; afterwards each of their outputs has the stage input's
-    offset in `offsets` (they run one after another, in place: quantize and reshape allow it)."""
-    calls = []
-    for n in g.nodes[:k]:
-        t = g.tensors[n.outputs[0]]
-        if t.nbytes > g.tensors[stage.input].nbytes:
-            raise TinycError(f"the input interface writes '{t.name}' ({t.nbytes} bytes), larger than the patch "
-                             "stage's input: it cannot run before the patch loop", where(g.source, n.name, n.op))
-        offsets[t.name] = offsets[stage.input]
-        c = op_module(n.op).lower(n, g)
-        c.scratch = 0
-        calls.append(c)
-    return calls
 
 
 def _rect(r) -> list[int]:
@@ -144,7 +133,7 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
         windows=[_rect(pg.regions.regions[stage.input]) for pg in pgs],
         tiles=[_rect(pg.regions.tile) for pg in pgs],
         in_buf=offsets[f"patch:{stage.input}"], out_buf=offsets[f"patch:{stage.output}"],
-        split_offset=offsets[stage.output], nodes=nodes, in_offset=None, quantmcu=active)
+        split_offset=offsets[stage.output], nodes=nodes, quantmcu=active, nchw=0, load_f32=False)
     return Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays), tile_macs
 
 
@@ -177,7 +166,12 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
         for t, pg in enumerate(pgs):
             tiles[t].update(view_dims(g, n, i, pg))
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
-    in_dims, out_dims = tile_dims(kind, tiles)
+    if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
+        in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
+    elif kind in SIZED + ("pad_s8",):
+        in_dims, out_dims = [], []
+    else:
+        in_dims, out_dims = tile_dims(kind, tiles)
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
@@ -288,8 +282,8 @@ def lower_patched_check(g: Graph, split: int) -> None:
 
 def program_of(g: Graph, pl: PatchLowering):
     """The Program of a patch lowering: the model input is the caller's buffer (never in the arena;
-    after an input interface, the stage input is an arena buffer)."""
-    x = g.inputs[0] if pl.prefix else pl.stage.input
+    an input interface runs inside the patch loop's window loader)."""
+    x = g.inputs[0]
     prog = build_program(g, pl.calls, dict(pl.memory.offsets, **{x: 0}), pl.memory.arena_bytes, pl.memory)
     ref = prog.refs[x]
     ref.kind, ref.offset, ref.symbol = "extern", 0, f"in{g.inputs.index(x)}"

@@ -14,14 +14,17 @@ from tinyc.ir import Graph
 from tinyc.ops import op_module
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
+from tinyc.patching.split import interface_prefix, load_window, suffix_graph
 from tinyc.ref import run_int
 
 
-def run_patch(pg: PatchGraph, x_full: np.ndarray) -> np.ndarray:
-    """The split-tensor tile of one patch, computed from the full model input x_full."""
+def run_patch(pg: PatchGraph, x_full: np.ndarray, load=None) -> np.ndarray:
+    """The split-tensor tile of one patch, computed from the full model input x_full; load(x, r)
+    reads the stage input's window r from it (default: a crop of the NHWC stage input)."""
     g = pg.graph
     r = pg.regions.regions[pg.input]
-    env: dict[str, np.ndarray] = {pg.input: x_full[:, r.y0:r.y1, r.x0:r.x1, :]}
+    win = x_full[:, r.y0:r.y1, r.x0:r.x1, :] if load is None else load(x_full, r)
+    env: dict[str, np.ndarray] = {pg.input: win}
     for n in g.nodes:
         args = []
         for x in n.inputs:
@@ -37,7 +40,7 @@ def run_patch(pg: PatchGraph, x_full: np.ndarray) -> np.ndarray:
     return env[pg.output]
 
 
-def run_stage(stage: Stage, x_full: np.ndarray, nh: int, nw: int) -> np.ndarray:
+def run_stage(stage: Stage, x_full: np.ndarray, nh: int, nw: int, load=None) -> np.ndarray:
     """The full split tensor, assembled tile by tile from an nh x nw grid of patches."""
     g = stage.graph
     t = g.tensors[stage.output]
@@ -45,7 +48,7 @@ def run_stage(stage: Stage, x_full: np.ndarray, nh: int, nw: int) -> np.ndarray:
     written = np.zeros(t.shape[1:3], dtype=bool)
     for pr in stage_tiles(stage, nh, nw):
         tile = pr.tile
-        y[:, tile.y0:tile.y1, tile.x0:tile.x1, :] = run_patch(build_patch_graph(stage, pr), x_full)
+        y[:, tile.y0:tile.y1, tile.x0:tile.x1, :] = run_patch(build_patch_graph(stage, pr), x_full, load)
         written[tile.y0:tile.y1, tile.x0:tile.x1] = True
     assert written.all(), "the tiles must cover the split tensor"
     return y
@@ -61,11 +64,20 @@ def rest_graph(g: Graph, split: int) -> Graph:
 
 def run_patched(g: Graph, inputs: dict[str, np.ndarray], split: int, nh: int, nw: int,
                 return_split: bool = False) -> dict[str, np.ndarray]:
-    """Outputs of g with nodes[0..split] run patch by patch over an nh x nw grid."""
+    """Outputs of g with nodes[0..split] run patch by patch over an nh x nw grid. An input
+    interface (tinyc.patching.split) runs per window on the model input, as the C loader does."""
+    k, full = interface_prefix(g), g
+    if k:
+        g, split = suffix_graph(g, k), split - k
     stage = stage_of(g, split)
-    t = g.tensors[stage.input]
-    x = np.asarray(inputs[stage.input]).astype(t.dtype).reshape(t.shape)
-    y = run_stage(stage, x, nh, nw)
+    if k:
+        x0 = full.inputs[0]
+        x = np.asarray(inputs[x0]).astype(full.tensors[x0].dtype).reshape(full.tensors[x0].shape)
+        y = run_stage(stage, x, nh, nw, lambda x, r: load_window(full, k, x, r))
+    else:
+        t = g.tensors[stage.input]
+        x = np.asarray(inputs[stage.input]).astype(t.dtype).reshape(t.shape)
+        y = run_stage(stage, x, nh, nw)
     if split == len(g.nodes) - 1:
         out = {stage.output: y}
     else:
