@@ -159,7 +159,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     kind = calls[0].template[:-3]
     if kind not in KINDS or any(c.template != calls[0].template for c in calls):
         raise TinycError(f"no C patch kernel for this node ({kind})", where(g.source, n.name, n.op))
-    scratch = max(c.least_scratch for c in calls)  # as the patch plan counted it
+    scratch = max(c.scratch for c in calls)  # as the patch plan counted it
     ins = [input_ref(g, stage, n, j, pgs, offsets) for j in range(len(n.inputs))]
     tiles = [dict(c.params) for c in calls]
     if kind == "add_s8" and any(r["views"] for r in ins):
@@ -175,10 +175,37 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
-                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0)
+                 scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
+                 spec=spec_classes(kind, calls, scratch))
     if scratch and f"patch.{n.name}.scratch" not in offsets:
         raise AssertionError(f"{n.name}: the plan has no scratch buffer for the patch kernel")
     return entry, calls[0].arrays, macs
+
+
+# Per-tile geometry a specialised kernel takes as literals (tc_conv_spec_dsp.h).
+SPEC_GEOMETRY = ("h", "w", "oh", "ow", "pad_top", "pad_left")
+
+
+def spec_classes(kind: str, calls: list[Call], scratch: int) -> dict | None:
+    """How the DSP build runs stage node `kind` on every tile with the layer-by-layer specialised
+    kernels (templates/ops/*_spec.j2), or None for the generic kernel:
+    a 1x1 conv takes tc_convolve_1x1_s8_spec with each tile's pixel count (px);
+    a general or 3x3 depthwise conv switches on the tile's geometry class (cls: per tile; classes:
+    the literal geometry of each class, border tiles having their own)."""
+    if not all(c.params.get("spec") for c in calls):
+        return None
+    ps = [c.params for c in calls]
+    if kind == "conv2d_1x1_s8":
+        return dict(px=[p["oh"] * p["ow"] for p in ps]) if scratch >= calls[0].scratch else None
+    if kind == "depthwise_conv2d_s8" and scratch and scratch < max(4 * p["oh"] * p["ow"] for p in ps):
+        return None
+    if kind == "conv2d_s8" and scratch < calls[0].scratch:
+        return None
+    if kind not in ("conv2d_s8", "depthwise_conv2d_s8"):
+        return None
+    keys = [tuple(p[k] for k in SPEC_GEOMETRY) for p in ps]
+    classes = sorted(set(keys))
+    return dict(cls=[classes.index(k) for k in keys], classes=[dict(zip(SPEC_GEOMETRY, k)) for k in classes])
 
 
 def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:

@@ -70,8 +70,6 @@ class ModelCosts:
     def __init__(self, g: Graph):
         self.g = g
         self.calls = lower_calls(g)
-        for c in self.calls:  # patching is the memory-first mode: every kernel gets its least scratch
-            c.scratch = c.least_scratch
         self.in_arena = arena_tensors(g)
         self.node_macs = [op_module(n.op).macs(n, g) for n in g.nodes]
         self.base_macs = sum(self.node_macs)
@@ -97,7 +95,7 @@ class ModelCosts:
             pn = pg.graph.nodes[i]
             call = op_module(pn.op).lower(pn, pg.graph)
             ok = call.inplace is not None and call.inplace[0] not in pg.crops and call.inplace[0] != pg.input
-            self._cache[key] = (op_module(pn.op).macs(pn, pg.graph), call.least_scratch, ok)  # memory first
+            self._cache[key] = (op_module(pn.op).macs(pn, pg.graph), call.scratch, ok)
         return self._cache[key]
 
 
