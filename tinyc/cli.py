@@ -29,6 +29,9 @@ def compile_options(f):
         click.option("--max-sqnr-drop", type=float, default=3.0, show_default=True,
                      help="--precision mixed: warn when the budgets force the predicted SQNR this many dB below int8"),
         click.option("--strict", is_flag=True, help="--precision mixed: make that warning an error (exit 2)"),
+        click.option("--optimize", type=click.Choice(["speed", "size"]), default="speed", show_default=True,
+                     help="DSP boards: speed = shape-specialised kernels (one function per layer shape); "
+                          "size = the generic kernels only"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -36,7 +39,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None, max_sqnr_drop=3.0, strict=False):
+                 flash_budget=None, max_sqnr_drop=3.0, strict=False, optimize="speed"):
     from tinyc.patching.search import parse_patch
     parse_patch(patch)
     if sram_budget is not None and sram_budget <= 0:
@@ -50,7 +53,7 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget, max_sqnr_drop=max_sqnr_drop, strict=strict)
+                   flash_budget=flash_budget, max_sqnr_drop=max_sqnr_drop, strict=strict, optimize=optimize)
 
 
 @click.group()
@@ -81,33 +84,47 @@ def compile_cmd(model, outdir, force, **kw):
 @click.option("--input", "input_path", required=True, type=click.Path(), help="X.npy, shape (N, *input shape without batch)")
 @click.option("--output", "output_path", required=True, type=click.Path(), help="Y.npy (or .npz for several outputs)")
 @click.option("--stats", "stats_path", type=click.Path(), default=None, help="write S.json with instructions, flash, RAM, stack")
+@click.option("--profile", is_flag=True,
+              help="profiling build: instructions per layer (printed, and 'profile' in --stats)")
 @click.option("-o", "--outdir", type=click.Path(), default=None,
               help="keep the generated project here: new, empty, or a previous tinyc project")
 @click.option("--force", is_flag=True, help="replace a previous tinyc project even if it holds other files (kept)")
 @compile_options
-def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
+def run_cmd(model, input_path, output_path, stats_path, profile, outdir, force, **kw):
     """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
     from tinyc.runner import run_model
     opts = make_options(**kw)
+    opts.profile = profile
+    if profile and opts.board == "host":
+        raise TinycError("--profile needs a board with a counter (e.g. --board mps2-an386); the host has none",
+                         "--profile")
     if outdir is None:
         with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
-            run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
+            stats = run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
     else:
         from tinyc.outdir import check_outdir
         check_outdir(outdir, force)
-        run_model(model, input_path, output_path, stats_path, Path(outdir), opts, force)
+        stats = run_model(model, input_path, output_path, stats_path, Path(outdir), opts, force)
+    if profile:
+        from tinyc.inspect_view import print_profile
+        print_profile(stats["profile"])
 
 
 @cli.command("inspect")
 @click.argument("model", type=click.Path())
 @click.option("--plot", type=click.Path(), default=None, help="write a PNG of live memory per layer")
+@click.option("--stats", "stats_path", type=click.Path(), default=None,
+              help="S.json from `tinyc run --profile --stats S.json`: also show instructions per layer")
 @compile_options
-def inspect_cmd(model, plot, **kw):
+def inspect_cmd(model, plot, stats_path, **kw):
     """Show per-layer ops, shapes, MACs and live memory, with the peak marked."""
     from tinyc.pipeline import compile_model
-    from tinyc.inspect_view import print_layers, plot_memory
+    from tinyc.inspect_view import load_profile, print_layers, print_profile, plot_memory
+    prof = load_profile(stats_path) if stats_path else None
     c = compile_model(model, None, make_options(**kw))
     print_layers(c)
+    if prof is not None:
+        print_profile(prof)
     if plot:
         plot_memory(c, plot)
 

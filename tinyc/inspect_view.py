@@ -103,3 +103,41 @@ def plot_patch_memory(rep: dict, path, plt) -> None:
         fig.savefig(path, dpi=120)
     finally:
         plt.close(fig)
+
+
+def load_profile(path) -> dict:
+    """The 'profile' of a `tinyc run --profile --stats S.json` file (TinycError if it has none)."""
+    import json
+    from pathlib import Path
+
+    from tinyc.errors import TinycError
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as e:
+        raise TinycError(f"cannot read the stats file: {e}", str(path)) from None
+    prof = data.get("profile") if isinstance(data, dict) else None
+    if not isinstance(prof, dict) or not isinstance(prof.get("layers"), list):
+        raise TinycError("no 'profile' in this stats file: write it with `tinyc run --profile --stats S.json`",
+                         str(path))
+    return prof
+
+
+def print_profile(prof: dict, top: int | None = None) -> None:
+    """Instructions per layer (or per patch-stage node over all tiles), share of the whole, per MAC."""
+    total = max(prof["sum_instructions"], 1)
+    t = Table(title=f"profile: {prof['sum_instructions']:,} instructions over the layers, "
+                    f"{prof['invoke_instructions']:,} for the whole invoke")
+    for col, just in (("#", "right"), ("layer", "left"), ("op", "left"), ("instructions", "right"),
+                      ("share", "right"), ("per MAC", "right")):
+        t.add_column(col, justify=just)
+    rows = list(enumerate(prof["layers"]))
+    if top:
+        rows = sorted(rows, key=lambda r: -r[1]["instructions"])[:top]
+    for i, r in rows:
+        tag = "p" if r["kind"] in ("patch_node", "patch_copies", "quantmcu") else ""
+        t.add_row(f"{i}{tag}", r["name"][-40:], r["op"], f"{r['instructions']:,}",
+                  f"{100 * r['instructions'] / total:.1f}%",
+                  f"{r['instructions_per_mac']:.2f}" if r.get("instructions_per_mac") else "")
+    if any(r["kind"] != "layer" and r["kind"] != "overhead" for r in prof["layers"]):
+        t.caption = "#p: patch loop, summed over its tiles"
+    Console().print(t)

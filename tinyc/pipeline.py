@@ -12,6 +12,8 @@ import numpy as np
 
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
+from tinyc.backend.profile import assign_profile_slots
+from tinyc.backend.spec import share_spec_kernels
 from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
 from tinyc.datafiles import generated_samples, load_sample_sets, sample_shape
 from tinyc.errors import TinycError
@@ -33,6 +35,8 @@ class Options:
     max_sqnr_drop: float = 3.0  # --precision mixed: warn when the predicted SQNR falls this far below int8
     strict: bool = False  # --strict: that warning is an error
     extra_cflags: list[str] = field(default_factory=list)
+    optimize: str = "speed"  # speed: shape-specialised DSP kernels (one per shape); size: generic kernels only
+    profile: bool = False  # build with -DTC_PROFILE=1: instructions per layer (docs/profiling.md)
 
 
 @dataclass
@@ -144,10 +148,11 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
                              "compiles layer by layer", q.source)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
-    prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
+    prog = share_spec_kernels(build_program(q, calls, mem.offsets, mem.arena_bytes, mem), opts.optimize)
     report = build_report(q, prog, mem, board.name)
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts))
     return Compiled(q, prog, mem, report, files)
 
 
@@ -170,12 +175,13 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
         from tinyc.quantmcu.lower import stage_entries
         extra = stage_entries(qm["plan"])
     pl = lower_patched(q, plan, extra=extra)
-    prog = program_of(q, pl)
+    prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
         report["quantmcu"] = qm["report"]
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts))
     return Compiled(q, prog, pl.memory, report, files)
 
 
@@ -190,6 +196,13 @@ def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, fo
     if outdir is not None:
         write_project(Path(outdir), c.files, opts.board, c.report, force)
     return c
+
+
+def cflags_of(opts: Options) -> list[str]:
+    """The project's EXTRA_CFLAGS: the caller's, plus the profiling build's define; --optimize size
+    builds the portable kernels (the smallest code: no DSP paths, no specialised kernels)."""
+    return [*opts.extra_cflags, *(["-UTC_DSP"] if opts.optimize == "size" else []),
+            *(["-DTC_PROFILE=1"] if opts.profile else [])]
 
 
 def _board_dict(board) -> dict:

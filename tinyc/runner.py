@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from tinyc.backend.build import make, run_project
+from tinyc.backend.profile import parse_profile, read_profile
 from tinyc.datafiles import load_sample_sets, sample_shape, save_outputs
 from tinyc.errors import TinycError
 from tinyc.pipeline import Options, compile_model
@@ -27,6 +28,8 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
              "instructions_per_sample": [int(v) for v in res.instructions],
              "stack_bytes": int(res.stack_bytes), **size_of(outdir, opts.board),
              "arena_bytes": c.report["arena_bytes"], "macs": c.report["macs"]}
+    if opts.profile:
+        stats["profile"] = read_profile(c.report["profile_slots"], parse_profile(res.stdout), res.instructions)
     if stats_path:
         Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
     return stats

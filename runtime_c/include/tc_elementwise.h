@@ -1,9 +1,5 @@
 /*
-<<<<<<< HEAD
- * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast), clamp and prelu.
-=======
- * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast) and clamp.
->>>>>>> tflite16
+ * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast), clamp and prelu.
  */
 #ifndef TC_ELEMENTWISE_H
 #define TC_ELEMENTWISE_H

@@ -72,7 +72,7 @@ def test_dsp_conv_and_depthwise_edge_cases():
 
 CHAINS = [(12, 5), (6, 6), (5, 13), (8, 6), (8, 12)]  # (C after the 3x3 conv, C_OUT of the 1x1)
 SPEC_CHAINS = 2  # the last two: specialised depthwise and 1x1 (C % 4 == 0, even C_OUT)
-FCS = [(37, 11), (640, 128), (8, 4)]  # (K, C_OUT)
+FCS = [(37, 11), (640, 128), (8, 4), (64, 10)]  # (K, C_OUT)
 
 
 @pytest.mark.qemu
@@ -101,7 +101,8 @@ def test_dsp_in_place_chains():
 @pytest.mark.qemu
 def test_dsp_fully_connected():
     """fully_connected per FCS entry (tails k % 4, leftover rows) == numpy reference (single rounding);
-    the two wider layers take the specialised kernel, the 8-wide one the generic."""
+    the two wider layers take a specialised kernel (k % 4 == 0: the folded single-rounding table,
+    else the generic table), the 8-wide one the generic kernel."""
     rng = np.random.default_rng(3)
     g = Graph("dsp_fc", source="test")
     for i, (k, cout) in enumerate(FCS):
@@ -114,7 +115,8 @@ def test_dsp_fully_connected():
         g.nodes.append(Node("fully_connected", f"fc{i}", [f"x{i}", f"w{i}", f"b{i}"], [f"y{i}"], {"act": NONE}))
         g.inputs.append(f"x{i}")
         g.outputs.append(f"y{i}")
-    assert compile_graph(g, Options(board=BOARD)).files["dsp_fc.c"].count("tc_fully_connected_s8_spec(") == 2
+    c = compile_graph(g, Options(board=BOARD))
+    assert sorted(f["key"]["sr"] for f in c.program.extra["spec_fns"]) == [0, 1, 1]
     assert_bitexact(g, _samples(g, rng, 3), board=BOARD)
 
 
@@ -138,13 +140,20 @@ CONV_SPEC_CASES = [
 
 
 def _spec_counts(g):
-    """(calls of tc_dw_3x3_s8_spec, of tc_convolve_s8_spec) in the generated C, and the number of
-    depthwise calls the planner shrank to one plane (those must take the generic kernel)."""
+    """(calls of a shared tc_dw_3x3_s8_spec function, of a tc_convolve_s8_spec one) in the generated
+    C, and the number of depthwise calls the planner shrank to one plane (those must take the generic
+    kernel). Each distinct shape is defined once (tinyc/backend/spec.py)."""
     c = compile_graph(g, Options(board=BOARD))
     text = c.files[f"{g.name}.c"]
+    fns = c.program.extra["spec_fns"]
+    assert [text.count(f"void {f['symbol']}(") for f in fns] == [1] * len(fns)
+    counts = []
+    for kernel in ("tc_dw_3x3_s8_spec(", "tc_convolve_s8_spec("):
+        shapes = [f["symbol"] for f in fns if f"{kernel}" in text.split(f"void {f['symbol']}(")[1].split("}")[0]]
+        counts.append(sum(text.count(f"{sym}(&params") for sym in shapes))
     one_plane = sum(1 for k in c.program.calls if k.template == "depthwise_conv2d_s8.j2"
                     and 0 < k.scratch < 4 * k.params["oh"] * k.params["ow"])
-    return text.count("tc_dw_3x3_s8_spec("), text.count("tc_convolve_s8_spec("), one_plane
+    return counts[0], counts[1], one_plane
 
 
 @pytest.mark.qemu

@@ -124,6 +124,7 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
             keys, more = post[i](entry, node_arrays)
             entry.update(keys)
             node_arrays = dict(node_arrays, **more)
+        entry["macs"] = int(m)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})
