@@ -60,7 +60,7 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
  * @param[in]  bits         1..4
  * @param[in]  chunk        1..bits: planes summed in one accumulator
  * @param[in]  step         q - zp = code * step
- * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]; KH * KW <= 64
+ * @param[in]  filter_dims  Format: [C_OUT, KH, KW, C_IN]; KH * KW <= 25
  * @param[in]  table        int32, Format: [(C_OUT + 7) / 8, KH * KW * C_IN / 8, 256, 4] (missing channels: zero weights)
  * @param[in]  bias         int32, Format: [C_OUT]; may be NULL
  * @param[in]  rq           int32, Format: [C_OUT, 4]: per channel (mult, k, rs, bias), the constants of

@@ -17,7 +17,7 @@ import numpy as np
 
 from tinyc.ir import Graph, Node
 
-MAX_TAPS = 64  # TC_BP_MAX_TAPS
+MAX_TAPS = 25  # TC_BP_MAX_TAPS
 MAX_C = 64  # TC_BP_MAX_C
 
 

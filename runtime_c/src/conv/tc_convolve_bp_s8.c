@@ -4,7 +4,7 @@
 #include "tc_quantmcu.h"
 
 /* Most kernel taps (KH * KW) of one output pixel. */
-#define TC_BP_MAX_TAPS 64
+#define TC_BP_MAX_TAPS 25
 
 /* Four words of row e (shifted by sh) added to the accumulators. */
 #define TC_BP_ADD4(e, sh)                        \
@@ -22,7 +22,7 @@
  * One byte per plane per pixel (C = 8) and chunks of one or two planes have their own loops.
  */
 static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, const uint8_t *const *ptr,
-                                                             const int32_t *off, int32_t ntaps, int32_t cb,
+                                                             const uint8_t *tap, int32_t ntaps, int32_t cb,
                                                              int32_t j0, int32_t chunk, int32_t acc[4])
 {
     uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -30,18 +30,18 @@ static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, 
     if (cb == 1 && chunk == 2) {
         for (int32_t t = 0; t < ntaps; t++) {
             const uint8_t *p = ptr[t] + j0;
-            const uint32_t *base = g + off[t];
+            const uint32_t *base = g + tap[t] * cb * 1024;
             TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
             TC_BP_ADD4(base + 4 * (uint32_t)p[1], 1);
         }
     } else if (cb == 1 && chunk == 1) {
         for (int32_t t = 0; t < ntaps; t++) {
-            TC_BP_ADD4(g + off[t] + 4 * (uint32_t)ptr[t][j0], 0);
+            TC_BP_ADD4(g + tap[t] * 1024 + 4 * (uint32_t)ptr[t][j0], 0);
         }
     } else if (chunk == 2) {
         for (int32_t t = 0; t < ntaps; t++) {
             const uint8_t *p = ptr[t] + j0 * cb;
-            const uint32_t *base = g + off[t];
+            const uint32_t *base = g + tap[t] * cb * 1024;
             for (int32_t k = 0; k < cb; k++, base += 1024) {
                 TC_BP_ADD4(base + 4 * (uint32_t)p[k], 0);
                 TC_BP_ADD4(base + 4 * (uint32_t)p[cb + k], 1);
@@ -51,7 +51,7 @@ static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, 
         for (int32_t j = 0; j < chunk; j++) {
             for (int32_t t = 0; t < ntaps; t++) {
                 const uint8_t *p = ptr[t] + (j0 + j) * cb;
-                const uint32_t *base = g + off[t];
+                const uint32_t *base = g + tap[t] * cb * 1024;
                 for (int32_t k = 0; k < cb; k++, base += 1024) {
                     TC_BP_ADD4(base + 4 * (uint32_t)p[k], j);
                 }
@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) int8_t rq_apply(const int32_t *c, i
 #define TC_BP_HI(v, lo) ((int32_t)((uint32_t)(v) - (uint32_t)(lo)) >> 16)
 
 /* Sums of eight output channels (group table gt) of one output pixel, all planes. */
-static void __attribute__((noinline)) group_sums(const int32_t *gt, const uint8_t *const *ptr, const int32_t *off,
+static void __attribute__((noinline)) group_sums(const int32_t *gt, const uint8_t *const *ptr, const uint8_t *tap,
                                                  int32_t ntaps, int32_t cb, int32_t bits, int32_t chunk,
                                                  int32_t sum[8])
 {
@@ -88,7 +88,7 @@ static void __attribute__((noinline)) group_sums(const int32_t *gt, const uint8_
     }
     for (int32_t j0 = 0; j0 < bits; j0 += chunk) {
         int32_t acc[4];
-        chunk_sums(gt, ptr, off, ntaps, cb, j0, bits - j0 < chunk ? bits - j0 : chunk, acc);
+        chunk_sums(gt, ptr, tap, ntaps, cb, j0, bits - j0 < chunk ? bits - j0 : chunk, acc);
         for (int32_t r = 0; r < 4; r++) {
             const int32_t lo = TC_BP_LO(acc[r]);
             sum[2 * r] += (int32_t)((uint32_t)lo << j0);
@@ -110,7 +110,7 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
         return TC_ERR_ARG;
     }
     const uint8_t *ptr[TC_BP_MAX_TAPS];
-    int32_t off[TC_BP_MAX_TAPS];
+    uint8_t tap[TC_BP_MAX_TAPS]; /* each listed tap's index ky * KW + kx */
     const int32_t c_out = output_dims->c;
     const int32_t pix_bytes = bits * cb;
     const int32_t act_min = params->activation.min, act_max = params->activation.max;
@@ -135,7 +135,7 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                     const uint8_t *px0 = in_b + (iy0 * input_dims->w + ix0) * pix_bytes;
                     for (; ntaps < all_taps; ntaps++) {
                         ptr[ntaps] = px0 + rel0[ntaps];
-                        off[ntaps] = ntaps * cb * 1024;
+                        tap[ntaps] = (uint8_t)ntaps;
                     }
                 } else {
                     for (int32_t ky = 0; ky < filter_dims->h; ky++) {
@@ -149,14 +149,14 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                                 continue;
                             }
                             ptr[ntaps] = in_b + (iy * input_dims->w + ix) * pix_bytes;
-                            off[ntaps++] = (ky * filter_dims->w + kx) * cb * 1024;
+                            tap[ntaps++] = (uint8_t)(ky * filter_dims->w + kx);
                         }
                     }
                 }
                 const int32_t *gt = table;
                 for (int32_t oc0 = 0; oc0 < c_out; oc0 += 8, gt += kb * 1024) {
                     int32_t sum[8];
-                    group_sums(gt, ptr, off, ntaps, cb, bits, chunk, sum);
+                    group_sums(gt, ptr, tap, ntaps, cb, bits, chunk, sum);
                     const int32_t m = c_out - oc0 < 8 ? c_out - oc0 : 8;
                     if (rq != NULL) {
                         for (int32_t r = 0; r < m; r++) {
