@@ -155,9 +155,23 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                 }
                 const int32_t *gt = table;
                 for (int32_t oc0 = 0; oc0 < c_out; oc0 += 8, gt += kb * 1024) {
+                    const int32_t m = c_out - oc0 < 8 ? c_out - oc0 : 8;
+                    if (chunk == 2 && bits == 2 && rq != NULL && m == 8) {
+                        /* the common case in one pass: both planes in one accumulator, lanes straight
+                         * to the requantization */
+                        int32_t acc[4];
+                        chunk_sums(gt, ptr, tap, ntaps, cb, 0, 2, acc);
+                        const int32_t *c = rq + 4 * oc0;
+                        int8_t *o = out + oc0;
+                        for (int32_t r = 0; r < 4; r++, c += 8, o += 2) {
+                            const int32_t lo = TC_BP_LO(acc[r]);
+                            o[0] = rq_apply(c, step * lo, act_min, act_max);
+                            o[1] = rq_apply(c + 4, step * TC_BP_HI(acc[r], lo), act_min, act_max);
+                        }
+                        continue;
+                    }
                     int32_t sum[8];
                     group_sums(gt, ptr, tap, ntaps, cb, bits, chunk, sum);
-                    const int32_t m = c_out - oc0 < 8 ? c_out - oc0 : 8;
                     if (rq != NULL) {
                         for (int32_t r = 0; r < m; r++) {
                             out[oc0 + r] = rq_apply(rq + 4 * (oc0 + r), step * sum[r], act_min, act_max);

@@ -2,9 +2,9 @@
 
 #include "tc_quantmcu.h"
 
-#if defined(TC_DSP) && TC_DSP
 #include <string.h>
 
+#if defined(TC_DSP) && TC_DSP
 /* Byte-wise signed max / min of two words (SSUB8 sets the GE flags SEL reads). */
 static inline __attribute__((always_inline)) uint32_t max8x4(uint32_t a, uint32_t b)
 {
@@ -20,6 +20,32 @@ static inline __attribute__((always_inline)) uint32_t min8x4(uint32_t a, uint32_
     return r;
 }
 #endif
+
+/* max q - zp over buf[0..n) (maps stored below 8 bits follow a fused ReLU: q >= zp) */
+static int32_t peak_nonneg_s8(const int8_t *buf, int32_t n, int32_t zp)
+{
+    int32_t hi = -128;
+    int32_t i = 0;
+#if defined(TC_DSP) && TC_DSP
+    uint32_t hi4 = 0x80808080u, hj4 = 0x80808080u;
+    for (; i + 8 <= n; i += 8) {
+        uint32_t v, w;
+        memcpy(&v, buf + i, 4);
+        memcpy(&w, buf + i + 4, 4);
+        hi4 = max8x4(hi4, v);
+        hj4 = max8x4(hj4, w);
+    }
+    hi4 = max8x4(hi4, hj4);
+    for (int32_t k = 0; k < 4; k++) {
+        const int32_t h = (int32_t)(int8_t)(uint8_t)(hi4 >> (8 * k));
+        hi = h > hi ? h : hi;
+    }
+#endif
+    for (; i < n; i++) {
+        hi = buf[i] > hi ? buf[i] : hi;
+    }
+    return n == 0 ? 0 : hi - zp;
+}
 
 /* max |q - zp| over buf[0..n) */
 static int32_t peak_s8(const int8_t *buf, int32_t n, int32_t zp)
@@ -59,7 +85,9 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
         (bits < 8 && (map->planes == NULL || bits > 4 || channels % 8 != 0 || channels > TC_BP_MAX_C))) {
         return TC_ERR_ARG;
     }
-    if (peak_s8(buf, pixels * channels, map->zp) > map->threshold) {
+    const int32_t peak = bits < 8 ? peak_nonneg_s8(buf, pixels * channels, map->zp)
+                                  : peak_s8(buf, pixels * channels, map->zp);
+    if (peak > map->threshold) {
         *outlier = 1;
     }
     if (*outlier || bits == 8) {
