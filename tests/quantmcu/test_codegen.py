@@ -105,7 +105,7 @@ def small_cnn(seed: int):
     return b.finish(b.head(x, 4))
 
 
-@pytest.mark.parametrize("bits", [(4, 2), (2, 4)])
+@pytest.mark.parametrize("bits", [(4, 2), pytest.param((2, 4), marks=pytest.mark.slow)])
 def test_small_cnn_c_equals_reference(tmp_path, monkeypatch, bits):
     """Random CNN, 2x3 grid, the VDQS search replaced by fixed bits per map: C (ASan + UBSan) == numpy
     QuantMCU on 6 samples, with outlier (int8 kernel) and normal (bit-plane kernel) patches; the

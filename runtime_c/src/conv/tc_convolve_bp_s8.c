@@ -114,14 +114,9 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
     const int32_t c_out = output_dims->c;
     const int32_t pix_bytes = bits * cb;
     const int32_t act_min = params->activation.min, act_max = params->activation.max;
-    const int32_t all_taps = filter_dims->h * filter_dims->w;
     const int32_t last_y = (filter_dims->h - 1) * params->dilation.h;
     const int32_t last_x = (filter_dims->w - 1) * params->dilation.w;
-    int32_t rel0[TC_BP_MAX_TAPS]; /* byte offset of each tap from the top-left tap's pixel */
-    for (int32_t t = 0; t < all_taps; t++) {
-        rel0[t] = ((t / filter_dims->w) * params->dilation.h * input_dims->w +
-                   (t % filter_dims->w) * params->dilation.w) * pix_bytes;
-    }
+    const int32_t step_y = params->dilation.h * input_dims->w * pix_bytes, step_x = params->dilation.w * pix_bytes;
     int8_t *out = output;
     for (int32_t b = 0; b < output_dims->n; b++) {
         const uint8_t *in_b = input + b * input_dims->h * input_dims->w * pix_bytes;
@@ -132,10 +127,13 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                 /* The taps inside the input (padding is code 0: it adds nothing) and their table rows. */
                 int32_t ntaps = 0;
                 if (iy0 >= 0 && iy0 + last_y < input_dims->h && ix0 >= 0 && ix0 + last_x < input_dims->w) {
-                    const uint8_t *px0 = in_b + (iy0 * input_dims->w + ix0) * pix_bytes;
-                    for (; ntaps < all_taps; ntaps++) {
-                        ptr[ntaps] = px0 + rel0[ntaps];
-                        tap[ntaps] = (uint8_t)ntaps;
+                    const uint8_t *row = in_b + (iy0 * input_dims->w + ix0) * pix_bytes;
+                    for (int32_t ky = 0; ky < filter_dims->h; ky++, row += step_y) {
+                        const uint8_t *px = row;
+                        for (int32_t kx = 0; kx < filter_dims->w; kx++, px += step_x, ntaps++) {
+                            ptr[ntaps] = px;
+                            tap[ntaps] = (uint8_t)ntaps;
+                        }
                     }
                 } else {
                     for (int32_t ky = 0; ky < filter_dims->h; ky++) {
