@@ -141,3 +141,17 @@ def test_mnist_qemu_equals_host(mnist_int8, mnist_run):
                                                      calib=CALIB))
     assert all(a.tobytes() == b.tobytes() for a, b in zip(host, arm))
     assert all(n > 0 for n in res.instructions)
+
+
+@pytest.mark.slow
+def test_digits_c_equals_reference():
+    """models/digits_cnn.onnx (second accuracy task) under --patch auto --precision mixed: host C ==
+    numpy QuantMCU on 20 test images, with a map below 8 bits."""
+    from tinyc.pipeline import load_model, quantize
+    calib = str(ROOT / "models" / "digits_calib.npy")
+    g = quantize(load_model(ROOT / "models" / "digits_cnn.onnx"), Options(calib=calib))
+    d = np.load(ROOT / "models" / "digits_test.npz")
+    xs = [x[None, None].astype(np.float32) for x in d["images"][:20]]
+    got, c, _ = run_c(g, xs, Options(patch="auto", precision="mixed", calib=calib))
+    assert min(c.report["quantmcu"]["bits"].values()) < 8
+    assert_reference(g, xs, got, c.report)
