@@ -30,9 +30,22 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
              "arena_bytes": c.report["arena_bytes"], "macs": c.report["macs"]}
     if opts.profile:
         stats["profile"] = read_profile(c.report["profile_slots"], parse_profile(res.stdout), res.instructions)
+        if "quantmcu" in c.report:
+            stats["quantmcu"] = quantmcu_measured(c.report["quantmcu"], stats["profile"])
     if stats_path:
         Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
     return stats
+
+
+def quantmcu_measured(q: dict, profile: dict) -> dict:
+    """QuantMCU's modelled patch-stage BitOPs (report.json) beside the measured patch-stage
+    instructions of the profiled sample (its patch_node, quantmcu and patch_copies slots)."""
+    stage = [r for r in profile["layers"] if r["kind"] in ("patch_node", "quantmcu", "patch_copies")]
+    return dict(stage_bitops_int8_modelled=q["stage_bitops_int8"],
+                stage_bitops_modelled=q["stage_bitops_calibration_mean"],
+                stage_instructions_measured=sum(r["instructions"] for r in stage),
+                pack_instructions_measured=sum(r["instructions"] for r in stage if r["kind"] == "quantmcu"),
+                bits=q["bits"])
 
 
 def size_of(outdir: Path, board: str) -> dict:

@@ -155,3 +155,15 @@ def test_digits_c_equals_reference():
     got, c, _ = run_c(g, xs, Options(patch="auto", precision="mixed", calib=calib))
     assert min(c.report["quantmcu"]["bits"].values()) < 8
     assert_reference(g, xs, got, c.report)
+
+
+def test_stats_put_measured_beside_modelled():
+    """--stats 'quantmcu': the patch-stage slots of the profile summed (measured) beside report.json's
+    modelled BitOPs; layer-by-layer slots are not part of the stage."""
+    from tinyc.runner import quantmcu_measured
+    q = dict(stage_bitops_int8=640, stage_bitops_calibration_mean=300.0, bits={"m": 2})
+    prof = dict(layers=[dict(kind="patch_copies", instructions=10), dict(kind="patch_node", instructions=100),
+                        dict(kind="quantmcu", instructions=7), dict(kind="layer", instructions=1000)])
+    assert quantmcu_measured(q, prof) == dict(stage_bitops_int8_modelled=640, stage_bitops_modelled=300.0,
+                                              stage_instructions_measured=117, pack_instructions_measured=7,
+                                              bits={"m": 2})
