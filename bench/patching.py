@@ -7,10 +7,11 @@ front of work_bytes vs MACs over the candidates. work_bytes is the planned
 arena with the model input in its own buffer; arena_bytes holds it too.
 Plans are scored as the generated C runs them: each patch copies its input
 window into a per-patch buffer (copy_input=True). With --qemu it also builds
-VWW and KWS for mps2-an386 in both modes and prints instructions per inference
-(QEMU -icount) and whether the outputs are identical.
+VWW for mps2-an386 layer by layer, with the 7:3x6 grid and with `--patch auto`
+(the streamed 7:24s plan), and prints instructions per inference (QEMU -icount),
+stack high-water, .data + .bss, work_bytes and whether the outputs are identical.
 
-    python bench/patching.py [--quick] [--qemu]
+    python bench/patching.py [--quick] [--qemu | --qemu-only]
 """
 from __future__ import annotations
 
@@ -49,30 +50,50 @@ def report(name: str, g, cands) -> None:
         print(row("Pareto", p))
 
 
-def qemu_table() -> None:
-    """Instructions per inference on mps2-an386, layer by layer vs --patch auto (same input)."""
+def qemu_table(models=("vww_mbv1_int8",), modes=("off", "7:3x6", "auto"), board="mps2-an386") -> None:
+    """On the device (QEMU, -icount): instructions per inference, painted stack high-water,
+    .data + .bss and work_bytes, layer by layer vs patch plans (same input, outputs compared).
+    work_bytes of layer by layer is its real plan with the model input in the caller's buffer
+    (report.json patch.work_bytes_layer_by_layer_input_outside of a patched compile)."""
+    import json
+    import tempfile
+
     import numpy as np
-    from c_run import run_c
-    print("\n| model | mode | plan | work_bytes | MACs | MAC overhead | instructions / inference | same output |")
-    print("|---|---|---|---|---|---|---|---|")
-    for model in ("vww_mbv1_int8", "kws_dscnn_int8"):
-        g = load_model(ROOT / "models" / f"{model}.tflite")
-        x = np.random.default_rng(0).integers(-128, 128, g.tensors[g.inputs[0]].shape).astype(np.int8)
-        first = None
-        for mode in ("off", "auto"):
-            got, c, res = run_c(g, [x], mode, board="mps2-an386")
-            r, p = c.report, c.report.get("patch")
-            first = got[0].tobytes() if first is None else first
-            plan = p["plan"] if p else "layer by layer"
-            ovh = f"{100 * p['mac_overhead']:.1f}%" if p else "0%"
-            print(f"| {model} | {mode} | {plan} | {r['work_bytes']:,} | {r['macs']:,} | {ovh} | "
-                  f"{res.instructions[0]:,} | {got[0].tobytes() == first} |")
+    from tinyc.pipeline import Options
+    from tinyc.runner import run_model
+    print(f"\n| model | mode | plan | work_bytes | stack B | .data+.bss B | work + stack | instructions | "
+          f"vs layer by layer | same output |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for model in models:
+        path = ROOT / "models" / f"{model}.tflite"
+        g = load_model(path)
+        x = np.random.default_rng(0).integers(-128, 128, (1, *g.tensors[g.inputs[0]].shape[1:])).astype(np.int8)
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            np.save(tmp / "x.npy", x)
+            rows = {}
+            for mode in modes:
+                s = run_model(path, tmp / "x.npy", tmp / f"{mode}.npy", None, tmp / mode.replace(":", "_"),
+                              Options(board=board, patch=mode))
+                rep = json.loads((tmp / mode.replace(":", "_") / "report.json").read_text())
+                rows[mode] = (s, rep, np.load(tmp / f"{mode}.npy").tobytes())
+            lbl_work = next((r["patch"]["work_bytes_layer_by_layer_input_outside"] for _, r, _ in rows.values()
+                             if r.get("patch")), None)
+            s0, _, y0 = rows["off"]
+            for mode, (s, rep, y) in rows.items():
+                p = rep.get("patch")
+                work = rep["work_bytes"] if p else lbl_work
+                print(f"| {model} | {mode} | {p['plan'] if p else 'layer by layer'} | {work:,} | {s['stack_bytes']:,} | "
+                      f"{s['ram_bytes']:,} | {work + s['stack_bytes']:,} | {s['instructions']:,} | "
+                      f"{s['instructions'] / s0['instructions']:.2f}x | {y == y0} |", flush=True)
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    if "--qemu" in sys.argv:
+    if "--qemu" in sys.argv or "--qemu-only" in sys.argv:
         qemu_table()
+        if "--qemu-only" in sys.argv:
+            return
     vww = load_model(ROOT / "models" / "vww_mbv1_int8.tflite")
     report("VWW (vww_mbv1_int8.tflite), target work_bytes <= 24,530", vww,
            candidates(vww, square_only=quick))

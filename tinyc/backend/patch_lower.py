@@ -26,6 +26,7 @@ and the int8 kernel when the patch was an outlier (tinyc/quantmcu).
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, replace
 
@@ -40,7 +41,7 @@ from tinyc.ops import op_module
 from tinyc.ops.common import Call
 from tinyc.ops.conv2d import scratch_general
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
-from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer, patch_schedule
+from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, evaluate, layer_by_layer, patch_schedule
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
 from tinyc.patching.split import split_graph, window_load
@@ -85,6 +86,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
     k, sub = split_graph(g)
     split = plan.split - k
+    if getattr(plan, "stream", False):
+        return _lower_streamed(g, plan, k, sub, extra)
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
@@ -101,8 +104,22 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
                            load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
-    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs,
-                         layer_by_layer(costs), k)
+    base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
+    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k)
+
+
+def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
+    no QuantMCU."""
+    from tinyc.backend.stream_lower import lower_streamed
+    if k or extra is not None:
+        raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
+                         "--precision mixed: use an S:NxM grid", g.source)
+    if not c_patchable(sub, plan.split):
+        lower_patched_check(sub, plan.split)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0)
+
 
 
 def _rect(r) -> list[int]:
@@ -262,6 +279,9 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
     split indexing g's nodes; the stage starts after the input interface (split_graph).
     A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
     k, sub = split_graph(g)
+    stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
+    if stream:
+        return stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
     spec = parse_patch(patch)
     if isinstance(spec, tuple) and k:
         if spec[0] < k:
@@ -269,25 +289,100 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
                              "layer by layer): choose a later split", "--patch")
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead)
+    base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok=not k)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
-def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
-    """choose_plan on a graph without an input interface."""
+def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
+    """--patch S:Ns: split after node S, N full-width row bands with halo caching
+    (tinyc.patching.stream); the stage must be a chain the C loop can run, with no input interface."""
+    from tinyc.patching.stream import evaluate_stream
+    if k:
+        raise TinycError("streaming patch plans (S:Ns) need a model without an input interface", "--patch")
+    if not 1 <= nbands <= 1024:
+        raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    if not streamable(sub, split):
+        n = sub.nodes[split]
+        raise TinycError(f"a streaming stage must be a chain of {', '.join(STREAM_OPS)} nodes: choose a grid "
+                         "(S:NxM) or an earlier split", where(sub.source, n.name, n.op))
+    return evaluate_stream(ModelCosts(sub), split, nbands)
+
+
+
+def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead: float,
+                base: PatchPlan | None = None, stream_ok: bool = True) -> PatchPlan:
+    """choose_plan on the graph after the input interface; base is layer by layer (whole graph);
+    stream_ok: streaming plans may compete."""
     if isinstance(spec, tuple) and not c_patchable(g, spec[0]):
         lower_patched_check(g, spec[0])
     if spec != "auto":
         return choose(g, patch, budget, max_mac_overhead, copy_input=True)
     cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
     if not cands:
-        print(f"tinyc: note: {g.name} has no stage that can run patch by patch (it needs spatial layers: "
-              f"{', '.join(C_STAGE_OPS)}); compiling layer by layer", file=sys.stderr)
-    plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True)
+        print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
+              f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
+              "tensor of at least 2x2); compiling layer by layer", file=sys.stderr)
+    try:
+        plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)
+    except TinycError:
+        plan = None
+    if stream_ok:
+        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])}), budget)
+    elif plan is None:
+        search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)  # raises the budget error
     if cands and plan.split is None:
-        print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no patch plan needs less work memory "
-              f"within {100 * max_mac_overhead:.0f}% extra MACs", file=sys.stderr)
+        why_not(g, cands, plan, max_mac_overhead)
     return plan
+
+
+def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
+    """The stderr note when --patch auto keeps layer by layer, with the numbers that decide it: the
+    last split the C loop can reach, what the rest needs after it, and the best plan there."""
+    from tinyc.patching.search import rest_floor
+    costs = ModelCosts(g)
+    last = max(c[0] for c in cands)
+    floor = rest_floor(costs)[last]
+    blocker = g.nodes[last + 1] if last + 1 < len(g.nodes) else None
+    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable or more than "
+           "one tensor live there)" if blocker is not None else "")
+    best = min((evaluate(costs, *c, True, with_arena=False) for c in cands if c[0] == last),
+               key=lambda p: (p.work_bytes, p.macs))
+    print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: layer by layer needs {base.work_bytes} B of "
+          f"work memory (model input outside the arena); {why}; the layers after it alone need at least "
+          f"{floor} B; the best plan there, {best.label}, needs {best.work_bytes} B at "
+          f"{100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
+
+
+# Stage ops the streaming C loop runs (stream_lower: row offsets into conv and pool kernels).
+STREAM_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
+
+
+def streamable(g: Graph, split: int) -> bool:
+    """The stage ending at `split` is a chain of int8 conv / depthwise / pool nodes."""
+    from tinyc.patching.stream import is_chain
+    return (all(n.op in STREAM_OPS for n in g.nodes[:split + 1]) and c_patchable(g, split)
+            and is_chain(stage_of(g, split)))
+
+
+def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
+    """The auto choice between the grid plan the search found (None: none fit the budget) and the
+    best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
+    the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
+    work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
+    from tinyc.patching.stream import search_stream
+    best = search_stream(ModelCosts(g), splits, budget)
+    if plan is None:
+        if best is None:
+            search(g, budget, cands=[], copy_input=True)  # raises the budget error
+        return best
+    if best is None:
+        return plan
+    if budget is not None:
+        return best if best.macs < plan.macs else plan
+    return best if best.work_bytes * best.macs < plan.work_bytes * plan.macs else plan
 
 
 def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:

@@ -162,7 +162,7 @@ def lifetimes(steps, sizes: dict[str, int], graph_inputs, graph_outputs, align: 
     owner = {t: t for t in iv}  # tensor -> root tensor of its buffer
     members = {t: [t] for t in iv}
     pairs: dict[str, list[tuple[str, str, int]]] = {}
-    bound = lower_bound(_build(members, iv, sizes, align) + scratch) if inplace == "no_worse" else 0
+    prof = _Profile(iv, sizes, align, scratch, len(steps)) if inplace == "no_worse" else None
     for i, st in enumerate(steps):
         if st.inplace is None or inplace == "none":
             continue
@@ -172,18 +172,56 @@ def lifetimes(steps, sizes: dict[str, int], graph_inputs, graph_outputs, align: 
         if y not in st.writes or owner[y] != y or len(members[y]) != 1:
             continue
         root = owner[x]
+        if prof is not None and not prof.merge_no_worse(members[root], y):
+            continue
         members[root].append(y)
         del members[y]
-        if inplace == "no_worse":
-            new = lower_bound(_build(members, iv, sizes, align) + scratch)
-            if new > bound:
-                members[root].pop()
-                members[y] = [y]
-                continue
-            bound = new
         owner[y] = root
         pairs.setdefault(root, []).append((x, y, i))
     return _build(members, iv, sizes, align, pairs) + scratch
+
+
+class _Profile:
+    """Live bytes per step of the current grouping, updated incrementally as groups merge
+    (the same numbers lower_bound(_build(...) + scratch) gives, without rebuilding)."""
+
+    def __init__(self, iv, sizes, align, scratch, n_steps: int):
+        self.iv, self.sizes, self.align = iv, sizes, align
+        n = max([n_steps] + [iv[t][1] + 1 for t in iv] + [b.last + 1 for b in scratch])
+        self.live = [0] * n
+        for t in iv:
+            for s, h in self.heights([t]).items():
+                self.live[s] += h
+        for b in scratch:
+            for s in range(b.first, b.last + 1):
+                self.live[s] += b.size
+        self.bound = max(self.live, default=0)
+
+    def heights(self, ms) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for m in ms:
+            size = align_up(self.sizes[m], self.align)
+            for s in range(max(self.iv[m][0], 0), self.iv[m][1] + 1):
+                if size > out.get(s, 0):
+                    out[s] = size
+        return out
+
+    def merge_no_worse(self, group: list[str], y: str) -> bool:
+        """Merge y's own buffer into group's if the bound does not grow; True if merged."""
+        old_g, old_y, new = self.heights(group), self.heights([y]), self.heights([*group, y])
+        delta: dict[int, int] = {}
+        for d, sign in ((old_g, -1), (old_y, -1), (new, 1)):
+            for s, h in d.items():
+                delta[s] = delta.get(s, 0) + sign * h
+        changed = {s: self.live[s] + dv for s, dv in delta.items() if dv}
+        untouched = max((v for s, v in enumerate(self.live) if s not in changed), default=0)
+        bound = max(untouched, max(changed.values(), default=0))
+        if bound > self.bound:
+            return False
+        for s, v in changed.items():
+            self.live[s] = v
+        self.bound = bound
+        return True
 
 
 def live_bytes(buffers, n_steps: int) -> list[int]:

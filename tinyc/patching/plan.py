@@ -53,6 +53,7 @@ class PatchPlan:
     split_tensor: str = ""
     split_shape: tuple = ()
     max_patch_input: tuple = ()  # (h, w) of the largest input patch
+    stream: bool = False  # row bands with halo caching (tinyc.patching.stream): grid (nbands, 1)
 
     @property
     def mac_overhead(self) -> float:
@@ -60,7 +61,9 @@ class PatchPlan:
 
     @property
     def label(self) -> str:
-        return "off" if self.split is None else f"{self.split}:{self.grid[0]}x{self.grid[1]}"
+        if self.split is None:
+            return "off"
+        return f"{self.split}:{self.grid[0]}s" if self.stream else f"{self.split}:{self.grid[0]}x{self.grid[1]}"
 
 
 class ModelCosts:
@@ -180,12 +183,14 @@ def work_lower_bound(costs, steps, sizes) -> int:
                for st, sz, ins, outs in _policies(costs, steps, sizes, False) for mode in ("all", "no_worse"))
 
 
-def _finish(costs, steps, sizes, split, grid, macs, extra) -> PatchPlan:
-    """Plan twice: work_bytes with the model input outside the arena, arena_bytes with it inside."""
+def _finish(costs, steps, sizes, split, grid, macs, extra, with_arena: bool = True) -> PatchPlan:
+    """Plan twice: work_bytes with the model input outside the arena, arena_bytes with it inside
+    (with_arena False: only the first, arena_bytes = work_bytes + input bytes, an upper bound)."""
     bufs, p, _ = _plan(costs, steps, sizes, with_input=False)
-    _, p_in, _ = _plan(costs, steps, sizes, with_input=True)
+    p_in = _plan(costs, steps, sizes, with_input=True)[1] if with_arena else None
     input_bytes = sum(costs.bytes_of(x) for x in costs.g.inputs)
-    return PatchPlan(split, grid, p.arena_bytes, p_in.arena_bytes, input_bytes, macs, costs.base_macs,
+    arena = p_in.arena_bytes if p_in is not None else p.arena_bytes + input_bytes
+    return PatchPlan(split, grid, p.arena_bytes, arena, input_bytes, macs, costs.base_macs,
                      lower_bound(bufs), p.strategy, **extra)
 
 
@@ -210,10 +215,11 @@ def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: 
     return steps + rest, sizes, macs, stage, tiles
 
 
-def evaluate(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False) -> PatchPlan:
+def evaluate(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False,
+             with_arena: bool = True) -> PatchPlan:
     """The planned arena and MACs of one candidate (the plan has passed tinyc.memory.check)."""
     steps, sizes, macs, stage, tiles = patch_schedule(costs, split, nh, nw, copy_input)
     t = costs.g.tensors[stage.output]
     biggest = max((pr.regions[stage.input] for pr in tiles), key=lambda r: r.h * r.w)
     extra = dict(split_tensor=stage.output, split_shape=t.shape, max_patch_input=(biggest.h, biggest.w))
-    return _finish(costs, steps, sizes, split, (nh, nw), macs, extra)
+    return _finish(costs, steps, sizes, split, (nh, nw), macs, extra, with_arena)

@@ -19,11 +19,13 @@ import re
 
 from tinyc.errors import TinycError
 from tinyc.ir import Graph
+from tinyc.backend.schedule import steps_of
 from tinyc.patching.plan import ModelCosts, PatchPlan, evaluate, layer_by_layer, patch_schedule, work_lower_bound
 from tinyc.patching.receptive import stage_of
 
 GRID_SIZES = tuple(range(2, 9))
 MAX_MAC_OVERHEAD = 0.30
+STOP_AFTER = 3  # consecutive splits with no grid within the MAC allowance end the search
 
 
 def parse_patch(spec: str) -> str | tuple[int, int, int]:
@@ -113,15 +115,77 @@ def _smallest(costs, scored, base: PatchPlan, max_macs: float, copy_input) -> Pa
     return best
 
 
+def rest_floor(costs: ModelCosts) -> list[int]:
+    """floor[s]: no plan splitting after node s has a smaller work arena. The rest runs layer by
+    layer exactly as in the baseline, so at each later step j the buffers live across j (written
+    before, read after, untouched at j) plus the largest one j touches, plus j's scratch, must fit.
+    Holds for any in-place choice (only buffers j touches can share bytes)."""
+    g = costs.g
+    steps = steps_of(g, costs.calls, costs.in_arena)
+    size = {x: costs.bytes_of(x) for x in costs.in_arena if x not in g.inputs}
+    first, last = {}, {}
+    for j, st in enumerate(steps):
+        for x in (*st.reads, *st.writes):
+            if x in size:
+                first.setdefault(x, j)
+                last[x] = j
+    for x in g.outputs:
+        if x in size:
+            last[x] = len(steps)
+    at = []
+    for j, st in enumerate(steps):
+        touched = {x for x in (*st.reads, *st.writes) if x in size}
+        across = sum(size[x] for x in size if x in first and first[x] < j < last[x] and x not in touched)
+        at.append(across + max((size[x] for x in touched), default=0) + st.scratch)
+    floor = [0] * len(steps)
+    run = 0
+    for j in range(len(steps) - 1, -1, -1):
+        floor[j] = run  # steps after j
+        run = max(run, at[j])
+    return floor
+
+
+def _least_work(costs, cands, base: PatchPlan, max_macs: float, copy_input) -> PatchPlan:
+    """The least work_bytes (ties: fewer MACs) among cands with MACs <= max_macs, or base. Splits are
+    visited in order; a split whose rest_floor cannot beat the best so far is skipped, a candidate is
+    planned only if its lower bound can, and the walk stops after STOP_AFTER consecutive splits where
+    no grid fits the MAC allowance (stages only grow)."""
+    floor = rest_floor(costs)
+    by_split: dict[int, list] = {}
+    for c in cands:
+        by_split.setdefault(c[0], []).append(c)
+    best, misses = base, 0
+    for s in sorted(by_split):
+        if floor[s] > best.work_bytes:
+            continue
+        fits = False
+        for c in by_split[s]:
+            x = _Scored(costs, c, copy_input)
+            if x.macs > max_macs:
+                continue
+            fits = True
+            if x.lb > best.work_bytes:
+                continue
+            p = evaluate(costs, *c, copy_input, with_arena=False)
+            if (p.work_bytes, p.macs) < (best.work_bytes, best.macs):
+                best = p
+        misses = 0 if fits else misses + 1
+        if misses >= STOP_AFTER:
+            break
+    return best if best is base else evaluate(costs, best.split, *best.grid, copy_input)
+
+
 def search(g: Graph, budget: int | None = None, max_mac_overhead: float = MAX_MAC_OVERHEAD,
-           cands=None, copy_input: bool = False) -> PatchPlan:
-    """The `--patch auto` choice (see the module docstring); candidates default to candidates(g)."""
+           cands=None, copy_input: bool = False, base: PatchPlan | None = None) -> PatchPlan:
+    """The `--patch auto` choice (see the module docstring); candidates default to candidates(g).
+    base: the layer-by-layer plan to beat (default: g's own; a graph whose input interface runs per
+    patch window passes the full graph's, planned with the model input outside the arena too)."""
     costs = ModelCosts(g)
     cands = candidates(g) if cands is None else cands
-    base = layer_by_layer(costs)
-    scored = [_Scored(costs, c, copy_input) for c in cands]
+    base = layer_by_layer(costs) if base is None else base
     if budget is None:
-        return _smallest(costs, scored, base, base.macs * (1 + max_mac_overhead), copy_input)
+        return _least_work(costs, cands, base, base.macs * (1 + max_mac_overhead), copy_input)
+    scored = [_Scored(costs, c, copy_input) for c in cands]
     if base.work_bytes <= budget:
         return base
     for x in sorted(scored, key=lambda x: x.macs):
