@@ -83,6 +83,6 @@ def scratch_fc(k: int) -> int:
 
 def spec_fc(k: int, cout: int) -> bool:
     """Whether an int8 fully connected layer takes tc_fully_connected_s8_spec in DSP builds: rows
-    within its stack buffer (TC_FC_SPEC_MAX_K) and worth a kernel of their own (measured on
-    mps2-an386: the AD model's 128- and 640-wide layers gain, tiny heads do not need one)."""
-    return 16 <= k <= 1024 and cout >= 4
+    within TC_FC_SPEC_MAX_K and worth a kernel of their own (measured on mps2-an386/an500: the AD
+    model's 8-, 128- and 640-wide layers gain)."""
+    return 8 <= k <= 1024 and cout >= 4
