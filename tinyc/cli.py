@@ -36,6 +36,9 @@ def compile_options(f):
                      help="no progress display (it is off anyway when stderr is not a terminal)"),
         click.option("--token-tiling", type=click.Choice(["auto", "off"]), default="auto", show_default=True,
                      help="run token-wise op sequences (LayerNorm, MLP, attention) a few tokens at a time"),
+        click.option("--max-sqnr-drop", type=float, default=3.0, show_default=True,
+                     help="--precision mixed: warn when the budgets force the predicted SQNR this many dB below int8"),
+        click.option("--strict", is_flag=True, help="--precision mixed: make that warning an error (exit 2)"),
         click.option("--optimize", type=click.Choice(["speed", "size"]), default="speed", show_default=True,
                      help="DSP boards: speed = shape-specialised kernels (one function per layer shape); "
                           "size = the generic kernels only"),
@@ -46,7 +49,7 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None, token_tiling="auto", optimize="speed"):
+                 flash_budget=None, token_tiling="auto", max_sqnr_drop=3.0, strict=False, optimize="speed"):
     """Options from the command line, every value checked before any work starts."""
     from tinyc.boards import get_board
     from tinyc.patching.search import parse_patch
@@ -61,10 +64,13 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
         raise TinycError(f"--max-mac-overhead must be >= 0, got {max_mac_overhead}", "--max-mac-overhead")
     if flash_budget is not None and (flash_budget <= 0 or precision != "mixed"):
         raise TinycError("--flash-budget needs --precision mixed and a positive number of bytes", "--flash-budget")
+    if not max_sqnr_drop >= 0:
+        raise TinycError(f"--max-sqnr-drop must be >= 0 dB, got {max_sqnr_drop}", "--max-sqnr-drop")
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget, token_tiling=token_tiling, optimize=optimize)
+                   flash_budget=flash_budget, token_tiling=token_tiling, max_sqnr_drop=max_sqnr_drop,
+                   strict=strict, optimize=optimize)
 
 
 @click.group()

@@ -35,6 +35,8 @@ class Options:
     precision: str = "int8"
     flash_budget: int | None = None  # --precision mixed: most weights bytes
     link_check: bool = True  # compile_model on a board: build and let the linker judge the fit
+    max_sqnr_drop: float = 3.0  # --precision mixed: warn when the predicted SQNR falls this far below int8
+    strict: bool = False  # --strict: that warning is an error
     extra_cflags: list[str] = field(default_factory=list)
     token_tiling: str = "auto"  # "off": no token stages (passes/token_tiling.py)
     optimize: str = "speed"  # speed: shape-specialised DSP kernels (one per shape); size: generic kernels only
@@ -134,7 +136,8 @@ def quantize(g: Graph, opts: Options) -> Graph:
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
         with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):
-            return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
+            return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget, opts.max_sqnr_drop,
+                                  opts.strict)
     return q8
 
 

@@ -34,12 +34,25 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
              **{k: c.report[k] for k in ("arena_bytes", "work_bytes", "static_arena_bytes", "macs")}}
     if opts.profile:
         stats["profile"] = read_profile(c.report["profile_slots"], parse_profile(res.stdout), res.instructions)
+        if "quantmcu" in c.report:
+            stats["quantmcu"] = quantmcu_measured(c.report["quantmcu"], stats["profile"])
     if stats_path:
         try:
             Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
         except OSError as e:
             raise TinycError(f"cannot write the stats: {e.strerror}", str(stats_path)) from None
     return stats
+
+
+def quantmcu_measured(q: dict, profile: dict) -> dict:
+    """QuantMCU's modelled patch-stage BitOPs (report.json) beside the measured patch-stage
+    instructions of the profiled sample (its patch_node, quantmcu and patch_copies slots)."""
+    stage = [r for r in profile["layers"] if r["kind"] in ("patch_node", "quantmcu", "patch_copies")]
+    return dict(stage_bitops_int8_modelled=q["stage_bitops_int8"],
+                stage_bitops_modelled=q["stage_bitops_calibration_mean"],
+                stage_instructions_measured=sum(r["instructions"] for r in stage),
+                pack_instructions_measured=sum(r["instructions"] for r in stage if r["kind"] == "quantmcu"),
+                bits=q["bits"])
 
 
 def memory_of(outdir: Path, model: str, board: str, stack_bytes: int) -> dict:
