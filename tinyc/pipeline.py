@@ -77,7 +77,10 @@ def load_model(path: str | Path) -> Graph:
 
 def is_quantized(g: Graph) -> bool:
     """True when no node computes in float: every activation a node reads or writes is an integer,
-    except the float side of an interface quantize / dequantize."""
+    except the float side of an interface quantize / dequantize. A quantized TFLite model always is
+    (its float tensors are float islands, run by float kernels)."""
+    if g.meta.get("prequantized"):
+        return True
     for n in g.nodes:
         if n.op in ("quantize", "dequantize"):
             continue
@@ -131,6 +134,9 @@ def quantize(g: Graph, opts: Options) -> Graph:
 
 
 def check_supported(g: Graph) -> None:
+    from tinyc.ops.float_island import check
+    if g.meta.get("prequantized"):
+        check(g)
     for n in g.nodes:
         if n.op not in OPS:
             raise TinycError(f"op '{n.op}' has no int8 kernel yet (have: {', '.join(sorted(OPS))})",

@@ -1,9 +1,5 @@
 /*
-<<<<<<< HEAD
- * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast), clamp and prelu.
-=======
- * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast) and clamp.
->>>>>>> tflite16
+ * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast), clamp and prelu.
  */
 #ifndef TC_ELEMENTWISE_H
 #define TC_ELEMENTWISE_H
@@ -121,6 +117,21 @@ tc_status tc_mul_s8(const tc_mul_params *params,
                     const tc_strides *b_strides,
                     const int8_t *b,
                     int8_t *output);
+
+/**
+ * @brief int16 multiply with broadcast (TFLite 16x8 MUL): tc_mul_s8's arithmetic on int16 elements
+ *        (the product of two int16 values fits int32).
+ * @param[in]  a       int16
+ * @param[in]  b       int16
+ * @param[out] output  int16, Format: [N, H, W, C]
+ */
+tc_status tc_mul_s16(const tc_mul_params *params,
+                     const tc_dims *out_dims,
+                     const tc_strides *a_strides,
+                     const int16_t *a,
+                     const tc_strides *b_strides,
+                     const int16_t *b,
+                     int16_t *output);
 
 /**
  * @brief int8 clamp with requantization (TFLite RELU / RELU6 / RELU_N1_TO_1 / Clip).

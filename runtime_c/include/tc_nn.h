@@ -15,6 +15,7 @@
 #include "tc_softmax.h"
 #include "tc_mixed.h"
 #include "tc_quantmcu.h"
+#include "tc_recurrent.h"
 #include "tc_reduce.h"
 
 #endif /* TC_NN_H */

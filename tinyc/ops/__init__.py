@@ -24,6 +24,7 @@ from tinyc.ops import log_softmax
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
+from tinyc.ops import lstm
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -57,6 +58,7 @@ OPS: dict[str, ModuleType] = {
     "sub": sub,
     "strided_slice": strided_slice,
     "transpose_conv": transpose_conv,
+    "lstm": lstm,
 }
 
 
