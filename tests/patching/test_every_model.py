@@ -1,4 +1,5 @@
-"""`--patch auto` on every model in models/: output identical byte for byte to layer by layer.
+"""`--patch auto` on every model in models/: output identical byte for byte to layer by layer
+(the float/QDQ twins of AD, KWS and VWW in the slow run).
 
 Models with no spatial stage (the autoencoder) or no plan that saves memory (KWS)
 compile layer by layer under `auto`; the test then also checks that they say so
@@ -21,6 +22,8 @@ PATCHED = {"mnist_cnn.onnx", "vww_mbv1_float.onnx", "vww_mbv1_qdq.onnx", "vww_mb
 
 
 def calib_for(name):
+    if name.endswith(".tflite"):
+        return None  # already quantized: a --calib would be checked against its int8 input, then ignored
     if name.startswith("mnist"):
         return str(MODELS / "mnist_calib.npy")
     if name.startswith("ad_"):
@@ -49,7 +52,12 @@ def patched_vs_layer_by_layer(name, tmp_path, board):
         assert rep["work_bytes"] * (2 if name.startswith("vww") else 1) <= base, (rep["work_bytes"], base)
 
 
-@pytest.mark.parametrize("name", ALL)
+# Default run: every TFLite model, MNIST and VWW float (the input-interface case); the other float/QDQ
+# twins of the same networks run with `make test-slow`.
+DEFAULT = {"mnist_cnn.onnx", "vww_mbv1_float.onnx"} | {n for n in ALL if n.endswith(".tflite")}
+
+
+@pytest.mark.parametrize("name", [n if n in DEFAULT else pytest.param(n, marks=pytest.mark.slow) for n in ALL])
 def test_patch_auto_equals_layer_by_layer_host(name, tmp_path):
     patched_vs_layer_by_layer(name, tmp_path, "host")
 
