@@ -20,12 +20,12 @@ zoo = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(zoo)
 
 # a fast subset covering channel shuffle (rank-5 transpose) and split, ConvTranspose + bilinear Resize,
-# Conv1d/MaxPool1d, ArgMax/TopK (PRelu, GELU: tests/onnx13/test_new_onnx_ops.py)
+# ArgMax/TopK, the GRU float island (Conv1d, PRelu, GELU: tests/onnx13/test_new_onnx_ops.py)
 # Measured misses of the 1 dB bar (bench/zoo.py): densenet -2.0 dB (pre-activation BN / avg pool /
 # concat requantizations), efficientnet -2.4 dB (per-layer SQNR equals onnxruntime's to 0.6 dB up to the
 # classifier; the gap opens at the last Gemm). Expected to fail, strictly: a fix shows up as XPASS.
 BELOW_1DB = {"densenet", "efficientnet"}
-FAST = ["shufflenet_v2", "unet", "audio_cnn1d", "argmax_topk_head", "gru_classifier"]
+FAST = ["shufflenet_v2", "unet", "argmax_topk_head", "gru_classifier"]
 
 
 def _check(name, tmp):
@@ -43,10 +43,11 @@ def test_zoo_fast_subset(name, tmp_path):
 @pytest.mark.parametrize("name", ["unet", "gru_classifier"])
 def test_zoo_c_equals_reference(name, tmp_path):
     """unet: transpose_conv, resize_bilinear, strided_slice, concat; gru_classifier: the float GRU island
-    (libm expf/tanhf: same library on the host). Generated C (ASan/UBSan) == numpy reference."""
+    (libm expf/tanhf: same library on the host). Generated C == numpy reference (the new kernels run under
+    ASan/UBSan in tests/onnx13/test_new_onnx_ops.py)."""
     path = zoo.ZOO / f"{name}.onnx"
     q = zoo.tinyc_graph(path, zoo.data(path, 0, 8), tmp_path)
-    assert_bitexact(q, [[s[n] for n in q.inputs] for s in zoo.data(path, 1, 3)])
+    assert_bitexact(q, [[s[n] for n in q.inputs] for s in zoo.data(path, 1, 3)], sanitize=False)
 
 
 @pytest.mark.slow
