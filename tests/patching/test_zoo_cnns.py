@@ -47,7 +47,7 @@ def auto_engages(path: Path):
     assert 2 * p.work_bytes <= base.work_bytes, f"{path.name}: {p.work_bytes} B vs {base.work_bytes} B"
     x = _sample(g)
     want = run_int(g, {g.inputs[0]: x})[g.outputs[0]]
-    got = run_patched(g, {g.inputs[0]: x}, p.split, *p.grid)[g.outputs[0]]
+    got = run_patched(g, {g.inputs[0]: x}, p.split, *p.grid, stream=p.stream)[g.outputs[0]]
     assert got.tobytes() == want.tobytes(), f"{path.name}: patched != layer by layer"
     return g, p, base
 
