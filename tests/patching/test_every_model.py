@@ -2,7 +2,9 @@
 
 Models with no spatial stage (the autoencoder) or no plan that saves memory (KWS)
 compile layer by layer under `auto`; the test then also checks that they say so
-in report.json. Oracle: the same model compiled layer by layer (C, same board).
+in report.json. The patched ones must need less work_bytes (model input in the caller's buffer) than
+layer by layer planned the same way, VWW at most half. Oracle: the same model compiled layer by
+layer (C, same board).
 """
 import json
 from pathlib import Path
@@ -44,6 +46,9 @@ def patched_vs_layer_by_layer(name, tmp_path, board):
     assert np.load(tmp_path / "patch.npy").tobytes() == np.load(tmp_path / "lbl.npy").tobytes()
     rep = json.loads((tmp_path / "patch" / "report.json").read_text())
     assert (rep.get("patch", {}).get("split") is not None) == (name in PATCHED)
+    if name in PATCHED:  # it must pay: less work memory than layer by layer on the same convention
+        base = rep["patch"]["work_bytes_layer_by_layer_input_outside"]
+        assert rep["work_bytes"] * (2 if name.startswith("vww") else 1) <= base, (rep["work_bytes"], base)
 
 
 @pytest.mark.parametrize("name", ALL)
