@@ -53,8 +53,8 @@ def report(name: str, g, cands) -> None:
 def qemu_table(models=("vww_mbv1_int8",), modes=("off", "7:3x6", "auto"), board="mps2-an386") -> None:
     """On the device (QEMU, -icount): instructions per inference, painted stack high-water,
     .data + .bss and work_bytes, layer by layer vs patch plans (same input, outputs compared).
-    work_bytes of layer by layer is its real plan with the model input in the caller's buffer
-    (report.json patch.work_bytes_layer_by_layer_input_outside of a patched compile)."""
+    work_bytes (report.json) is the real plan's arena with the model input in the caller's buffer,
+    in both modes."""
     import json
     import tempfile
 
@@ -77,12 +77,10 @@ def qemu_table(models=("vww_mbv1_int8",), modes=("off", "7:3x6", "auto"), board=
                               Options(board=board, patch=mode))
                 rep = json.loads((tmp / mode.replace(":", "_") / "report.json").read_text())
                 rows[mode] = (s, rep, np.load(tmp / f"{mode}.npy").tobytes())
-            lbl_work = next((r["patch"]["work_bytes_layer_by_layer_input_outside"] for _, r, _ in rows.values()
-                             if r.get("patch")), None)
             s0, _, y0 = rows["off"]
             for mode, (s, rep, y) in rows.items():
                 p = rep.get("patch")
-                work = rep["work_bytes"] if p else lbl_work
+                work = rep["work_bytes"]
                 print(f"| {model} | {mode} | {p['plan'] if p else 'layer by layer'} | {work:,} | {s['stack_bytes']:,} | "
                       f"{s['static_ram_bytes']:,} | {work + s['stack_bytes']:,} | {s['instructions']:,} | "
                       f"{s['instructions'] / s0['instructions']:.2f}x | {y == y0} |", flush=True)
