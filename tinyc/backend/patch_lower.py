@@ -341,8 +341,8 @@ def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
     last = max(c[0] for c in cands)
     floor = rest_floor(costs)[last]
     blocker = g.nodes[last + 1] if last + 1 < len(g.nodes) else None
-    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable or more than "
-           "one tensor live there)" if blocker is not None else "")
+    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable, more than "
+           "one tensor live there, or a split tensor under 2x2)" if blocker is not None else "")
     best = min((evaluate(costs, *c, True, with_arena=False) for c in cands if c[0] == last),
                key=lambda p: (p.work_bytes, p.macs))
     print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: layer by layer needs {base.work_bytes} B of "
