@@ -17,7 +17,9 @@ from tinyc.runner import run_model
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 ALL = sorted(p.name for p in MODELS.glob("*.onnx")) + sorted(p.name for p in MODELS.glob("*.tflite"))
-PATCHED = {"mnist_cnn.onnx", "kws_dscnn_float.onnx", "vww_mbv1_float.onnx", "vww_mbv1_qdq.onnx", "vww_mbv1_int8.tflite"}
+# kws_dscnn_float: auto finds an 8x5 grid after node 1 needing less work memory than layer by layer
+# (first seen once kernel scratch moved into the arena and patch-engage's search was merged)
+PATCHED = {"kws_dscnn_float.onnx", "mnist_cnn.onnx", "vww_mbv1_float.onnx", "vww_mbv1_qdq.onnx", "vww_mbv1_int8.tflite"}
 
 
 def calib_for(name):

@@ -40,19 +40,6 @@ def _sample(g, seed: int = 0) -> np.ndarray:
     return rng.integers(-128, 128, t.shape).astype(t.dtype)
 
 
-def run_plan(g, x, p):
-    """The numpy patch executor for plan p: a grid (run_patched) or a streamed stage
-    (tinyc.patching.stream.run_stage_stream, then the rest layer by layer)."""
-    if not getattr(p, "stream", False):
-        return run_patched(g, {g.inputs[0]: x}, p.split, *p.grid)[g.outputs[0]]
-    from tinyc.patching.execute import rest_graph
-    from tinyc.patching.receptive import stage_of
-    from tinyc.patching.stream import run_stage_stream
-    stage = stage_of(g, p.split)
-    y = run_stage_stream(stage, x.reshape(g.tensors[stage.input].shape), p.grid[0])
-    return run_int(rest_graph(g, p.split), {stage.output: y})[g.outputs[0]]
-
-
 def auto_engages(path: Path):
     """(graph, plan, layer-by-layer plan) after checking the acceptance: a plan, >= 2x less
     work_bytes, and the numpy patch executor equal to layer by layer."""
@@ -62,7 +49,7 @@ def auto_engages(path: Path):
     assert 2 * p.work_bytes <= base.work_bytes, f"{path.name}: {p.work_bytes} B vs {base.work_bytes} B"
     x = _sample(g)
     want = run_int(g, {g.inputs[0]: x})[g.outputs[0]]
-    got = run_plan(g, x, p)
+    got = run_patched(g, {g.inputs[0]: x}, p.split, *p.grid, stream=p.stream)[g.outputs[0]]
     assert got.tobytes() == want.tobytes(), f"{path.name}: patched != layer by layer"
     return g, p, base
 

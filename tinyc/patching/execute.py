@@ -63,9 +63,10 @@ def rest_graph(g: Graph, split: int) -> Graph:
 
 
 def run_patched(g: Graph, inputs: dict[str, np.ndarray], split: int, nh: int, nw: int,
-                return_split: bool = False) -> dict[str, np.ndarray]:
-    """Outputs of g with nodes[0..split] run patch by patch over an nh x nw grid. An input
-    interface (tinyc.patching.split) runs per window on the model input, as the C loader does."""
+                return_split: bool = False, stream: bool = False) -> dict[str, np.ndarray]:
+    """Outputs of g with nodes[0..split] run patch by patch over an nh x nw grid (stream: nh row
+    bands with halo caching, tinyc.patching.stream). An input interface (tinyc.patching.split)
+    runs per window on the model input, as the C loader does."""
     k, full = interface_prefix(g), g
     if k:
         g, split = suffix_graph(g, k), split - k
@@ -77,7 +78,11 @@ def run_patched(g: Graph, inputs: dict[str, np.ndarray], split: int, nh: int, nw
     else:
         t = g.tensors[stage.input]
         x = np.asarray(inputs[stage.input]).astype(t.dtype).reshape(t.shape)
-        y = run_stage(stage, x, nh, nw)
+        if stream:
+            from tinyc.patching.stream import run_stage_stream
+            y = run_stage_stream(stage, x, nh)
+        else:
+            y = run_stage(stage, x, nh, nw)
     if split == len(g.nodes) - 1:
         out = {stage.output: y}
     else:
