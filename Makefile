@@ -5,7 +5,7 @@
 #   make bench      benchmark tables (memory vs TFLM, instructions in QEMU)
 
 PYTHON ?= python3
-APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+APT_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm ccache
 JOBS ?= 2
 # Tests run make themselves: don't hand them this make's level and flags
 # (a nested make prints "Entering directory" lines the tests would parse).
@@ -19,6 +19,7 @@ setup: setup-apt setup-python
 # Debian packages, only when a tool is missing.
 setup-apt:
 	@if ! command -v arm-none-eabi-gcc >/dev/null || ! command -v qemu-system-arm >/dev/null \
+	   || ! command -v ccache >/dev/null \
 	   || [ ! -f /usr/lib/arm-none-eabi/newlib/libc.a ]; then \
 	  echo "tinyc setup: installing $(APT_PACKAGES)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -57,8 +57,8 @@ def main() -> None:
     args = ap.parse_args()
     print("| model | board | instructions / inference (DSP) | instructions / MAC | portable C | "
           "TFLM+CMSIS-NN | DSP / TFLM+CMSIS | TFLM reference (M4) | portable / TFLM reference | "
-          "DSP == portable bytes | flash B | static RAM B | stack B |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "DSP == portable bytes | flash B (DSP) | flash B (portable) | DSP / portable flash | static RAM B | stack B |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for model in sorted((ROOT / "models").glob("*.tflite")):
             for board in args.boards:
@@ -71,7 +71,8 @@ def main() -> None:
                 print(f"| {model.stem} | {board} | {ins:,} | {ins / s['macs']:.2f} | {port:,} | "
                       f"{f'{peer:,}' if peer else '-'} | {ratio} | {f'{ref:,}' if ref else '-'} | "
                       f"{f'{port / ref:.2f}x' if ref else '-'} | {'yes' if y_dsp == y_port else 'NO'} | "
-                      f"{s['flash_bytes']:,} | {s['ram_bytes']:,} | {s['stack_bytes']:,} |", flush=True)
+                      f"{s['flash_bytes']:,} | {p['flash_bytes']:,} | {s['flash_bytes'] / p['flash_bytes']:.2f}x | "
+                      f"{s['static_ram_bytes']:,} | {s['stack_bytes']:,} |", flush=True)
 
 
 if __name__ == "__main__":

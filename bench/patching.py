@@ -84,7 +84,7 @@ def qemu_table(models=("vww_mbv1_int8",), modes=("off", "7:3x6", "auto"), board=
                 p = rep.get("patch")
                 work = rep["work_bytes"] if p else lbl_work
                 print(f"| {model} | {mode} | {p['plan'] if p else 'layer by layer'} | {work:,} | {s['stack_bytes']:,} | "
-                      f"{s['ram_bytes']:,} | {work + s['stack_bytes']:,} | {s['instructions']:,} | "
+                      f"{s['static_ram_bytes']:,} | {work + s['stack_bytes']:,} | {s['instructions']:,} | "
                       f"{s['instructions'] / s0['instructions']:.2f}x | {y == y0} |", flush=True)
 
 

@@ -67,7 +67,7 @@ def main() -> None:
     if ref is not None:
         print(f"host == LiteRT (BUILTIN_REF): {np.array_equal(y_host, ref)}")
     print(f"{args.board}: {stats['instructions']:,} instructions per inference, flash {stats['flash_bytes']:,} B, "
-          f"RAM {stats['ram_bytes']:,} B, stack {stats['stack_bytes']:,} B")
+          f"SRAM {stats['sram_bytes']:,} B (static {stats['static_ram_bytes']:,} B + stack {stats['stack_bytes']:,} B)")
     print(f"memory plot: {out / 'kws_memory.png'}")
     if not np.array_equal(y_host, y_board) or (ref is not None and not np.array_equal(y_host, ref)):
         sys.exit(1)

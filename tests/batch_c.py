@@ -38,6 +38,14 @@ def run_batch(graphs: list[Graph], inputs: list[list[np.ndarray]], opt: str = "-
               jobs: int = 2) -> list[list[np.ndarray]]:
     """Compile each graph (one sample each: inputs[k] is the list of graph k's input arrays), build
     one binary, run it once; returns per graph the list of its output arrays."""
+    outs = run_batch_samples(graphs, [[xs] for xs in inputs], opt, sanitize, jobs)
+    return [o[0] for o in outs]
+
+
+def run_batch_samples(graphs: list[Graph], samples: list[list[list[np.ndarray]]], opt: str = "-O1",
+                      sanitize: bool = False, jobs: int = 2) -> list[list[list[np.ndarray]]]:
+    """run_batch with several samples per graph: samples[k][i] is sample i of graph k (one array per
+    input); returns outs[k][i], the list of graph k's outputs on sample i."""
     flags = [*CFLAGS, opt, *(SANITIZE if sanitize else [])]
     with tempfile.TemporaryDirectory(prefix="tinyc-batch-") as tmp:
         d = Path(tmp)
@@ -53,7 +61,8 @@ def run_batch(graphs: list[Graph], inputs: list[list[np.ndarray]], opt: str = "-
             for rel in (f"{g.name}.c", f"{g.name}.h"):
                 (d / rel).write_text(c.files[rel])
             srcs.append(d / f"{g.name}.c")
-            models.append(dict(name=g.name, inputs=c.program.inputs, outputs=c.program.outputs))
+            models.append(dict(name=g.name, inputs=c.program.inputs, outputs=c.program.outputs,
+                               samples=len(samples[len(models)])))
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
                                  undefined=jinja2.StrictUndefined)
         (d / "driver.c").write_text(env.get_template("batch_driver.c.j2").render(models=models))
@@ -63,11 +72,12 @@ def run_batch(graphs: list[Graph], inputs: list[list[np.ndarray]], opt: str = "-
         with ThreadPoolExecutor(jobs) as ex:
             objs = list(ex.map(_compile, jobs_args))
         exe = d / "batch"
-        subprocess.run(["gcc", *flags, *map(str, objs), "-o", str(exe)], check=True, capture_output=True)
+        subprocess.run(["gcc", *flags, *map(str, objs), "-o", str(exe), "-lm"], check=True, capture_output=True)
         with open(d / "input.bin", "wb") as f:
-            for m, xs in zip(models, inputs):
-                for p, x in zip(m["inputs"], xs):
-                    f.write(np.ascontiguousarray(x, dtype=_np(p.ctype)).tobytes())
+            for m, ss in zip(models, samples):
+                for xs in ss:
+                    for p, x in zip(m["inputs"], xs):
+                        f.write(np.ascontiguousarray(x, dtype=_np(p.ctype)).tobytes())
         env_run = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
         p = subprocess.run([str(exe)], cwd=d, capture_output=True, text=True, env=env_run, timeout=600)
         if p.returncode:
@@ -75,13 +85,16 @@ def run_batch(graphs: list[Graph], inputs: list[list[np.ndarray]], opt: str = "-
         raw = (d / "output.bin").read_bytes()
     outs, pos = [], 0
     for m in models:
-        row = []
-        for port in m["outputs"]:
-            dt = np.dtype(_np(port.ctype))
-            nb = port.size * dt.itemsize
-            row.append(np.frombuffer(raw[pos:pos + nb], dtype=dt).reshape(port.shape).copy())
-            pos += nb
-        outs.append(row)
+        per = []
+        for _ in range(m["samples"]):
+            row = []
+            for port in m["outputs"]:
+                dt = np.dtype(_np(port.ctype))
+                nb = port.size * dt.itemsize
+                row.append(np.frombuffer(raw[pos:pos + nb], dtype=dt).reshape(port.shape).copy())
+                pos += nb
+            per.append(row)
+        outs.append(per)
     if pos != len(raw):
         raise RuntimeError(f"output.bin has {len(raw)} bytes, expected {pos}")
     return outs

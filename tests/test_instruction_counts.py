@@ -25,9 +25,9 @@ TOLERANCE = 1.02
 PORTABLE_CFLAGS = ["-UTC_DSP"]  # undoes the board's -DTC_DSP=1
 
 # Instructions per inference on mps2-an386 for the input of _input(name).
-RECORDED_DSP = {"ad_autoencoder_int8": 507_720, "kws_dscnn_int8": 5_241_120, "vww_mbv1_int8": 17_316_600}
-RECORDED_PORTABLE = {"ad_autoencoder_int8": 1_935_080, "kws_dscnn_int8": 36_737_160,
-                     "vww_mbv1_int8": 85_138_960}
+RECORDED_DSP = {"ad_autoencoder_int8": 443_520, "kws_dscnn_int8": 5_108_360, "vww_mbv1_int8": 16_829_000}
+RECORDED_PORTABLE = {"ad_autoencoder_int8": 1_935_080, "kws_dscnn_int8": 36_737_120,
+                     "vww_mbv1_int8": 85_138_720}
 TFLM_REFERENCE_M4 = {"ad_autoencoder_int8": 1_952_640, "kws_dscnn_int8": 43_028_040,
                      "vww_mbv1_int8": 100_192_440}
 NAMES = sorted(RECORDED_DSP)
@@ -64,8 +64,14 @@ def test_dsp_count_does_not_regress(runs, name):
     assert count <= RECORDED_DSP[name] * TOLERANCE
 
 
+# The portable builds of KWS and VWW (37 M and 85 M instructions in QEMU) run with `make test-slow`;
+# AD keeps the portable path's count and bytes in the default run.
+PORTABLE_DEFAULT = ["ad_autoencoder_int8"]
+PORTABLE_NAMES = [n if n in PORTABLE_DEFAULT else pytest.param(n, marks=pytest.mark.slow) for n in NAMES]
+
+
 @pytest.mark.qemu
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PORTABLE_NAMES)
 def test_portable_count_does_not_regress(runs, name):
     count, _ = runs(name, "portable")
     print(f"{name}: {count:,} instructions (portable, {BOARD}); recorded {RECORDED_PORTABLE[name]:,}")
@@ -74,6 +80,6 @@ def test_portable_count_does_not_regress(runs, name):
 
 
 @pytest.mark.qemu
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PORTABLE_NAMES)
 def test_dsp_equals_portable_bytes(runs, name):
     assert runs(name, "dsp")[1] == runs(name, "portable")[1]

@@ -58,6 +58,13 @@ OPS: dict[str, tuple[str, str | None]] = {
     "RESIZE_NEAREST_NEIGHBOR": ("RESIZE_NEAREST_NEIGHBOR", "ResizeNearestNeighborOptions"),
     "TRANSPOSE": ("TRANSPOSE", "TransposeOptions"),
     "RESHAPE": ("RESHAPE", "ReshapeOptions"),
+    "RSQRT": ("RSQRT", None),
+    "GELU": ("GELU", "GeluOptions"),
+    "BATCH_MATMUL": ("BATCH_MATMUL", "BatchMatMulOptions"),
+    "GATHER": ("GATHER", "GatherOptions"),
+    "LEAKY_RELU": ("LEAKY_RELU", "LeakyReluOptions"),
+    "STRIDED_SLICE": ("STRIDED_SLICE", "StridedSliceOptions"),
+    "TRANSPOSE_CONV": ("TRANSPOSE_CONV", "TransposeConvOptions"),
 }
 
 # option fields whose value is an enum given by name
@@ -185,12 +192,12 @@ def _operator_code(b: flatbuffers.Builder, op_name: str) -> int:
     return m.OperatorCodeEnd(b)
 
 
-def _operator(b, inputs: list[int], outputs: list[int], opt_type: int, opt: int | None) -> int:
+def _operator(b, inputs: list[int], outputs: list[int], opt_type: int, opt: int | None, code: int = 0) -> int:
     m = _mod("Operator")
     in_vec = _int_vector(b, inputs)
     out_vec = _int_vector(b, outputs)
     m.OperatorStart(b)
-    m.OperatorAddOpcodeIndex(b, 0)
+    m.OperatorAddOpcodeIndex(b, code)
     m.OperatorAddInputs(b, in_vec)
     m.OperatorAddOutputs(b, out_vec)
     if opt is not None:
@@ -212,11 +219,23 @@ def build_model(op: str, inputs: list[TensorSpec | None], outputs: list[TensorSp
 
     Graph inputs are the non-constant `inputs`, in order; graph outputs are `outputs`.
     """
-    if op not in OPS:
-        raise ValueError(f"unsupported op {op}; known: {sorted(OPS)}")
-    op_name, table = OPS[op]
+    return build_graph([(op, inputs, outputs, options)])
+
+
+def build_graph(ops: list[tuple], graph_outputs: list[TensorSpec] | None = None) -> bytes:
+    """A .tflite flatbuffer with several operators: ops is a list of (op, inputs, outputs, options),
+    in execution order, sharing TensorSpec objects. Graph inputs are the non-constant tensors no
+    operator produces, in order of first use; graph outputs default to the last operator's outputs."""
+    for op, *_ in ops:
+        if op not in OPS:
+            raise ValueError(f"unsupported op {op}; known: {sorted(OPS)}")
     b = flatbuffers.Builder(1024)
-    specs = [s for s in inputs if s is not None] + list(outputs)
+    specs, produced = [], set()
+    for _, ins, outs, _ in ops:
+        for sp in [*(x for x in ins if x is not None), *outs]:
+            if all(sp is not t for t in specs):
+                specs.append(sp)
+        produced |= {id(o) for o in outs}
     index = {id(s): i for i, s in enumerate(specs)}
     # buffer 0 is the empty sentinel; each constant gets its own buffer
     buffers = [_buffer(b, None)]
@@ -232,17 +251,21 @@ def build_model(op: str, inputs: list[TensorSpec | None], outputs: list[TensorSp
             tensors.append(_tensor(b, s, len(buffers) - 1))
         else:
             tensors.append(_tensor(b, s, 0))
-    op_inputs = [-1 if s is None else index[id(s)] for s in inputs]
-    op_outputs = [index[id(s)] for s in outputs]
-    graph_inputs = [index[id(s)] for s in inputs if s is not None and s.data is None]
-    opt_type, opt = _options(b, table, options or {})
-    operator = _operator(b, op_inputs, op_outputs, opt_type, opt)
+    graph_inputs = [index[id(s)] for s in specs if s.data is None and id(s) not in produced]
+    out_specs = graph_outputs if graph_outputs is not None else ops[-1][2]
+    names = list(dict.fromkeys(OPS[op][0] for op, *_ in ops))
+    operators = []
+    for op, ins, outs, options in ops:
+        op_name, table = OPS[op]
+        opt_type, opt = _options(b, table, options or {})
+        operators.append(_operator(b, [-1 if x is None else index[id(x)] for x in ins],
+                                   [index[id(o)] for o in outs], opt_type, opt, names.index(op_name)))
 
     sg = _mod("SubGraph")
     t_vec = _offset_vector(b, tensors)
     in_vec = _int_vector(b, graph_inputs)
-    out_vec = _int_vector(b, op_outputs)
-    ops_vec = _offset_vector(b, [operator])
+    out_vec = _int_vector(b, [index[id(o)] for o in out_specs])
+    ops_vec = _offset_vector(b, operators)
     sg_name = b.CreateString("main")
     sg.SubGraphStart(b)
     sg.SubGraphAddTensors(b, t_vec)
@@ -252,9 +275,9 @@ def build_model(op: str, inputs: list[TensorSpec | None], outputs: list[TensorSp
     sg.SubGraphAddName(b, sg_name)
     subgraph = sg.SubGraphEnd(b)
 
-    code = _operator_code(b, op_name)
+    codes = [_operator_code(b, n) for n in names]
     mm = _mod("Model")
-    codes_vec = _offset_vector(b, [code])
+    codes_vec = _offset_vector(b, codes)
     sgs_vec = _offset_vector(b, [subgraph])
     bufs_vec = _offset_vector(b, buffers)
     desc = b.CreateString("tinyc tests/tflite_builder.py")

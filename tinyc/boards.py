@@ -9,6 +9,7 @@ into a generated project.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -116,12 +117,32 @@ def boards_table() -> Table:
     return table
 
 
+_LD_SIZE = re.compile(r"^\s*(__stack_size|__heap_min)\s*=\s*(\d+)\s*([KM]?)\s*;", re.M)
+
+
+def ram_reserve(board: Board) -> int:
+    """Bytes of SRAM the board's linker script sets aside for the stack and the heap
+    (__stack_size + __heap_min; the largest over its scripts). 0 for the host."""
+    if board.qemu_machine is None:
+        return 0
+    best = 0
+    for ld in sorted((BOARDS / board.name).glob("*.ld")):
+        vals = {k: int(n) * {"": 1, "K": 1024, "M": 1 << 20}[u] for k, n, u in _LD_SIZE.findall(ld.read_text())}
+        best = max(best, sum(vals.values()))
+    return best
+
+
 def check_fit(board: Board, *, flash_needed: int, sram_needed: int, what: str = "model") -> None:
-    """Return if `what` fits the board's SRAM and flash (0 = no limit); else TinycError."""
+    """Return if `what` can fit the board's SRAM and flash (0 = no limit); else TinycError.
+    A quick lower bound checked before building: sram_needed (the arena and the harness's I/O
+    buffers) plus the linker script's stack and heap reserve. The linker has the last word
+    (tinyc.backend.image.link_check)."""
     loc = f"board '{board.name}'"
-    if board.sram_bytes and sram_needed > board.sram_bytes:
-        raise TinycError(f"{what} needs {sram_needed} bytes of SRAM, board {board.name} "
-                         f"has {board.sram_bytes}", loc)
+    reserve = ram_reserve(board)
+    if board.sram_bytes and sram_needed + reserve > board.sram_bytes:
+        raise TinycError(f"{what} needs at least {sram_needed + reserve:,} bytes of SRAM ({sram_needed:,} for the "
+                         f"arena and I/O buffers + {reserve:,} of stack and heap reserved by the linker script), "
+                         f"board {board.name} has {board.sram_bytes:,}", loc)
     if board.flash_bytes and flash_needed > board.flash_bytes:
         raise TinycError(f"{what} needs {flash_needed} bytes of flash, board {board.name} "
                          f"has {board.flash_bytes}", loc)

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from tinyc.errors import TinycError
+from tinyc.errors import BuildError, TinycError
+
+
+def _quiet(ctx, param, value):
+    from tinyc.progress import quiet
+    quiet(bool(value))
 
 
 def compile_options(f):
@@ -26,6 +32,16 @@ def compile_options(f):
         click.option("--precision", type=click.Choice(["int8", "mixed"]), default="int8", show_default=True,
                      help="mixed: per-layer int8 / int4-weight / int16-activation layers; with --patch: QuantMCU"),
         click.option("--flash-budget", type=int, default=None, help="--precision mixed: most weights bytes"),
+        click.option("-q", "--quiet", is_flag=True, callback=_quiet, expose_value=False, is_eager=True,
+                     help="no progress display (it is off anyway when stderr is not a terminal)"),
+        click.option("--token-tiling", type=click.Choice(["auto", "off"]), default="auto", show_default=True,
+                     help="run token-wise op sequences (LayerNorm, MLP, attention) a few tokens at a time"),
+        click.option("--max-sqnr-drop", type=float, default=3.0, show_default=True,
+                     help="--precision mixed: warn when the budgets force the predicted SQNR this many dB below int8"),
+        click.option("--strict", is_flag=True, help="--precision mixed: make that warning an error (exit 2)"),
+        click.option("--optimize", type=click.Choice(["speed", "size"]), default="speed", show_default=True,
+                     help="DSP boards: speed = shape-specialised kernels (one function per layer shape); "
+                          "size = the generic kernels only"),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -33,19 +49,28 @@ def compile_options(f):
 
 
 def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_overhead=0.30,
-                 flash_budget=None):
+                 flash_budget=None, token_tiling="auto", max_sqnr_drop=3.0, strict=False, optimize="speed"):
+    """Options from the command line, every value checked before any work starts."""
+    from tinyc.boards import get_board
     from tinyc.patching.search import parse_patch
+    from tinyc.validate import input_file
+    get_board(board)
     parse_patch(patch)
+    if calib is not None:
+        input_file(calib, "--calib")
     if sram_budget is not None and sram_budget <= 0:
         raise TinycError(f"--sram-budget must be a positive number of bytes, got {sram_budget}", "--sram-budget")
-    if not max_mac_overhead >= 0:
+    if not max_mac_overhead >= 0 or max_mac_overhead != max_mac_overhead:
         raise TinycError(f"--max-mac-overhead must be >= 0, got {max_mac_overhead}", "--max-mac-overhead")
     if flash_budget is not None and (flash_budget <= 0 or precision != "mixed"):
         raise TinycError("--flash-budget needs --precision mixed and a positive number of bytes", "--flash-budget")
+    if not max_sqnr_drop >= 0:
+        raise TinycError(f"--max-sqnr-drop must be >= 0 dB, got {max_sqnr_drop}", "--max-sqnr-drop")
     from tinyc.pipeline import Options
     return Options(board=board, calib=calib, observer=observer, patch=patch,
                    sram_budget=sram_budget, precision=precision, max_mac_overhead=max_mac_overhead,
-                   flash_budget=flash_budget)
+                   flash_budget=flash_budget, token_tiling=token_tiling, max_sqnr_drop=max_sqnr_drop,
+                   strict=strict, optimize=optimize)
 
 
 @click.group()
@@ -76,33 +101,66 @@ def compile_cmd(model, outdir, force, **kw):
 @click.option("--input", "input_path", required=True, type=click.Path(), help="X.npy, shape (N, *input shape without batch)")
 @click.option("--output", "output_path", required=True, type=click.Path(), help="Y.npy (or .npz for several outputs)")
 @click.option("--stats", "stats_path", type=click.Path(), default=None, help="write S.json with instructions, flash, RAM, stack")
+@click.option("--profile", is_flag=True,
+              help="profiling build: instructions per layer (printed, and 'profile' in --stats)")
 @click.option("-o", "--outdir", type=click.Path(), default=None,
               help="keep the generated project here: new, empty, or a previous tinyc project")
 @click.option("--force", is_flag=True, help="replace a previous tinyc project even if it holds other files (kept)")
 @compile_options
-def run_cmd(model, input_path, output_path, stats_path, outdir, force, **kw):
+def run_cmd(model, input_path, output_path, stats_path, profile, outdir, force, **kw):
     """Compile MODEL, build it for the board, and run one inference per sample of X.npy."""
+    from tinyc.inspect_view import print_run
     from tinyc.runner import run_model
+    from tinyc.validate import input_file, output_file
     opts = make_options(**kw)
-    if outdir is None:
-        with tempfile.TemporaryDirectory(prefix="tinyc-run-") as tmp:
-            run_model(model, input_path, output_path, stats_path, Path(tmp) / "project", opts)
-    else:
+    opts.profile = profile
+    if profile and opts.board == "host":
+        raise TinycError("--profile needs a board with a counter (e.g. --board mps2-an386); the host has none",
+                         "--profile")
+    input_file(input_path, "--input")
+    output_file(output_path, "--output")
+    if stats_path:
+        output_file(stats_path, "--stats")
+    if outdir is not None:
         from tinyc.outdir import check_outdir
         check_outdir(outdir, force)
-        run_model(model, input_path, output_path, stats_path, Path(outdir), opts, force)
+    tmp = None if outdir is not None else Path(tempfile.mkdtemp(prefix="tinyc-run-"))
+    project = Path(outdir) if tmp is None else tmp / "project"
+    try:
+        stats = run_model(model, input_path, output_path, stats_path, project, opts, force)
+    except BuildError:
+        raise  # the project stays where the message says
+    except BaseException:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    print_run(stats, output_path, stats_path, None if tmp is not None else project)
+    if tmp is not None:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if profile:
+        from tinyc.inspect_view import print_profile
+        print_profile(stats["profile"])
 
 
 @cli.command("inspect")
 @click.argument("model", type=click.Path())
 @click.option("--plot", type=click.Path(), default=None, help="write a PNG of live memory per layer")
+@click.option("--stats", "stats_path", type=click.Path(), default=None,
+              help="S.json from `tinyc run --profile --stats S.json`: also show instructions per layer")
 @compile_options
-def inspect_cmd(model, plot, **kw):
+def inspect_cmd(model, plot, stats_path, **kw):
     """Show per-layer ops, shapes, MACs and live memory, with the peak marked."""
     from tinyc.pipeline import compile_model
-    from tinyc.inspect_view import print_layers, plot_memory
-    c = compile_model(model, None, make_options(**kw))
+    from tinyc.inspect_view import load_profile, print_layers, print_profile, plot_memory
+    from tinyc.validate import plot_file
+    opts = make_options(**kw)
+    if plot:
+        plot_file(plot)
+    prof = load_profile(stats_path) if stats_path else None
+    c = compile_model(model, None, opts)
     print_layers(c)
+    if prof is not None:
+        print_profile(prof)
     if plot:
         plot_memory(c, plot)
 
@@ -110,14 +168,17 @@ def inspect_cmd(model, plot, **kw):
 @cli.command("boards")
 def boards_cmd():
     """List the supported boards."""
-    from rich.console import Console
     from tinyc.boards import boards_table
-    Console().print(boards_table())
+    from tinyc.inspect_view import console
+    console().print(boards_table())
 
 
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="tinyc", standalone_mode=False)
+    except BuildError as e:
+        print(f"tinyc: error: {e} (the project is kept there)", file=sys.stderr)
+        return 2
     except TinycError as e:
         print(f"tinyc: error: {e}", file=sys.stderr)
         return 2

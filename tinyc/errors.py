@@ -29,3 +29,8 @@ def where(file: str = "", node: str = "", op: str = "") -> str:
             loc += f" ({op})"
         parts.append(loc)
     return ": ".join(parts)
+
+
+class BuildError(TinycError):
+    """Building or running a generated project failed: the message carries the compiler's,
+    linker's or program's own reason, and the project is kept for inspection."""

@@ -282,6 +282,11 @@ def gelu(g, node, x):
     return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
 
 
+def silu(g, node, x):
+    x = x.astype(np.float64)
+    return (x / (1.0 + np.exp(-x))).astype(np.float32)
+
+
 def erf(g, node, x):
     return _erf(x.astype(np.float64)).astype(np.float32)
 
@@ -318,6 +323,27 @@ def top_k(g, node, x):
     return np.take_along_axis(x, idx, axis=-1), idx
 
 
+def lstm_f32(g, node, x, w, r, b, h0=None, c0=None):
+    from tinyc.quant import recurrent
+    hid = r.shape[1]
+    ones = np.ones(w.shape[0], np.float32)
+    y, h, c = recurrent.lstm(x.astype(np.float32), w, ones, r, ones, b.astype(np.float32),
+                             np.zeros(hid, np.float32) if h0 is None else h0.reshape(hid).astype(np.float32),
+                             np.zeros(hid, np.float32) if c0 is None else c0.reshape(hid).astype(np.float32),
+                             bool(node.attrs.get("reverse", False)))
+    return y, h[None], c[None]
+
+
+def gru_f32(g, node, x, w, r, wb, rb, h0=None):
+    from tinyc.quant import recurrent
+    hid = r.shape[1]
+    ones = np.ones(w.shape[0], np.float32)
+    y, h = recurrent.gru(x.astype(np.float32), w, ones, r, ones, wb.astype(np.float32), rb.astype(np.float32),
+                         np.zeros(hid, np.float32) if h0 is None else h0.reshape(hid).astype(np.float32),
+                         bool(node.attrs.get("reverse", False)), bool(node.attrs.get("linear_before_reset", 0)))
+    return y, h[None]
+
+
 def softmax(g, node, x):
     z = x.astype(np.float64) * node.attrs.get("beta", 1.0)
     e = np.exp(z - z.max(axis=-1, keepdims=True))
@@ -328,6 +354,23 @@ def log_softmax(g, node, x):
     z = x.astype(np.float64) * node.attrs.get("beta", 1.0)
     z = z - z.max(axis=-1, keepdims=True)
     return (z - np.log(np.exp(z).sum(axis=-1, keepdims=True))).astype(np.float32)
+
+
+def rsqrt(g, node, x):
+    return (np.float32(1) / np.sqrt(x.astype(np.float32))).astype(np.float32)
+
+
+def batch_matmul(g, node, a, b):
+    if node.attrs.get("adj_x"):
+        a = np.swapaxes(a, -1, -2)
+    if node.attrs.get("adj_y"):
+        b = np.swapaxes(b, -1, -2)
+    return np.matmul(a.astype(np.float32), b.astype(np.float32))
+
+
+def gather(g, node, x):
+    ind = np.asarray(node.attrs["indices"], dtype=np.int64).reshape(tuple(node.attrs.get("indices_shape", ())))
+    return np.take(x, ind, axis=int(node.attrs["axis"]))
 
 
 # -- layout ------------------------------------------------------------------------------

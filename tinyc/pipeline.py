@@ -12,12 +12,16 @@ import numpy as np
 
 from tinyc.backend.emit import render_project, write_project
 from tinyc.backend.lower import Program, build_program, lower_calls
-from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder
+from tinyc.backend.profile import assign_profile_slots
+from tinyc.backend.spec import share_spec_kernels
+from tinyc.backend.schedule import MemoryPlan, plan_memory, reorder, work_plan
 from tinyc.datafiles import generated_samples, load_sample_sets, sample_shape
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
 from tinyc.ops import OPS
 from tinyc.report import build_report
+from tinyc.progress import step
+from tinyc.validate import calibration_range, warn
 
 
 @dataclass
@@ -30,7 +34,13 @@ class Options:
     max_mac_overhead: float = 0.30  # --patch auto without a budget: most extra MACs allowed
     precision: str = "int8"
     flash_budget: int | None = None  # --precision mixed: most weights bytes
+    link_check: bool = True  # compile_model on a board: build and let the linker judge the fit
+    max_sqnr_drop: float = 3.0  # --precision mixed: warn when the predicted SQNR falls this far below int8
+    strict: bool = False  # --strict: that warning is an error
     extra_cflags: list[str] = field(default_factory=list)
+    token_tiling: str = "auto"  # "off": no token stages (passes/token_tiling.py)
+    optimize: str = "speed"  # speed: shape-specialised DSP kernels (one per shape); size: generic kernels only
+    profile: bool = False  # build with -DTC_PROFILE=1: instructions per layer (docs/profiling.md)
 
 
 @dataclass
@@ -74,7 +84,10 @@ def load_model(path: str | Path) -> Graph:
 
 def is_quantized(g: Graph) -> bool:
     """True when no node computes in float: every activation a node reads or writes is an integer,
-    except the float side of an interface quantize / dequantize."""
+    except the float side of an interface quantize / dequantize (a quantized TFLite model, float
+    islands included, is marked by its loader)."""
+    if g.meta.get("prequantized"):
+        return True
     for n in g.nodes:
         if n.op in ("quantize", "dequantize"):
             continue
@@ -90,7 +103,11 @@ def input_ports(g: Graph) -> list[tuple[str, tuple, str]]:
 def calibration_samples(g: Graph, calib: str | None) -> list[dict[str, np.ndarray]]:
     """One {input name: array} per calibration sample (--calib X.npy, or .npz for several inputs)."""
     if calib is not None:
-        return load_sample_sets(calib, input_ports(g), "calibration")
+        sets = load_sample_sets(calib, input_ports(g), "calibration")
+        for name, _, dt in input_ports(g):
+            if dt == "float32":
+                calibration_range(np.stack([s[name] for s in sets]), calib)
+        return sets
     n = len(generated_samples((1,), "float32"))
     print(f"tinyc: warning: no --calib given; calibrating on {n} generated N(0,1) samples: accuracy will "
           "suffer, pass real data with --calib X.npy (.npz for several inputs)", file=sys.stderr)
@@ -107,6 +124,9 @@ def quantize(g: Graph, opts: Options) -> Graph:
     if is_quantized(g):
         if opts.precision == "mixed":
             raise TinycError("--precision mixed needs a float model (this one is already quantized)", g.source)
+        if opts.calib is not None:  # checked like any calibration file, then ignored, said so
+            load_sample_sets(opts.calib, input_ports(g), "calibration")
+            warn(f"--calib {opts.calib} is ignored: {Path(g.source).name} is already quantized")
         return g
     from tinyc.quant.quantize import calibrate, quantize_graph
     needs = [t for t in g.activations() if t.q is None]
@@ -115,11 +135,16 @@ def quantize(g: Graph, opts: Options) -> Graph:
     q8 = verify(quantize_graph(g, ranges))
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
-        return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget)
+        with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):
+            return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget, opts.max_sqnr_drop,
+                                  opts.strict)
     return q8
 
 
 def check_supported(g: Graph) -> None:
+    from tinyc.ops.float_island import check
+    if g.meta.get("prequantized"):
+        check(g)
     for n in g.nodes:
         if n.op not in OPS:
             raise TinycError(f"op '{n.op}' has no int8 kernel yet (have: {', '.join(sorted(OPS))})",
@@ -134,18 +159,26 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     q = q.copy()
     if opts.patch != "off":
         from tinyc.backend.patch_lower import choose_plan
-        plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
+        with step(f"patch plan ({opts.patch})"):
+            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
         if plan.split is not None:
             return _compile_patched(q, opts, board, plan)
         if opts.precision == "mixed":
             raise TinycError("--precision mixed with --patch is QuantMCU, which needs a patch stage: this model "
                              "compiles layer by layer", q.source)
+    if opts.token_tiling != "off":
+        from tinyc.passes.token_tiling import tile_tokens
+        q = tile_tokens(q)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
-    prog = build_program(q, calls, mem.offsets, mem.arena_bytes, mem)
-    report = build_report(q, prog, mem, board.name)
+    prog = share_spec_kernels(build_program(q, calls, mem.offsets, mem.arena_bytes, mem), opts.optimize)
+    report = build_report(q, prog, mem, board.name, work_plan(q, calls))
+    if opts.sram_budget is not None and opts.precision == "int8" and report["work_bytes"] > opts.sram_budget:
+        raise TinycError(f"layer by layer needs {report['work_bytes']:,} bytes of work memory (work_bytes), over "
+                         f"--sram-budget {opts.sram_budget:,}: try --patch auto", q.source)
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts), memory=report)
     return Compiled(q, prog, mem, report, files)
 
 
@@ -158,36 +191,63 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     base_calls = reorder(base, lower_calls(base))
     base_mem = plan_memory(base, base_calls)
     base_report = build_report(base, build_program(base, base_calls, base_mem.offsets, base_mem.arena_bytes,
-                                                   base_mem), base_mem, board.name)
+                                                   base_mem), base_mem, board.name,
+                               work_plan(base, base_calls))
     qm = None
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
-        qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
+        with step("QuantMCU search (VDPC thresholds, VDQS bits)"):
+            qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
     extra = None
     if qm is not None:
         from tinyc.quantmcu.lower import stage_entries
         extra = stage_entries(qm["plan"])
     pl = lower_patched(q, plan, extra=extra)
-    prog = program_of(q, pl)
+    prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
         report["quantmcu"] = qm["report"]
+    report["profile_slots"] = assign_profile_slots(q, prog)
     _check_fit(board, prog, report)
-    files = render_project(prog, _board_dict(board), q.source, opts.extra_cflags)
+    files = render_project(prog, _board_dict(board), q.source, cflags_of(opts), memory=report)
     return Compiled(q, prog, pl.memory, report, files)
 
 
-def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, force: bool = False) -> Compiled:
-    """The whole pipeline. Writes outdir atomically when given (see tinyc/outdir.py; force
-    replaces a previous tinyc project that also holds the user's files, keeping them)."""
+def compile_model(path: str | Path, outdir: str | Path | None, opts: Options, force: bool = False,
+                  graph: Graph | None = None) -> Compiled:
+    """The whole pipeline (from `graph` when the caller has already loaded `path`). Writes outdir
+    atomically when given (see tinyc/outdir.py; force replaces a previous tinyc project that also
+    holds the user's files, keeping them)."""
     if outdir is not None:
         from tinyc.outdir import check_outdir
         check_outdir(outdir, force)
-    q = quantize(load_model(path), opts)
+    q = quantize(graph if graph is not None else load_model(path), opts)
     c = compile_graph(q, opts)
+    check = _linker_check(opts.board, c.program.name) if opts.link_check else None
     if outdir is not None:
-        write_project(Path(outdir), c.files, opts.board, c.report, force)
+        write_project(Path(outdir), c.files, opts.board, c.report, force, check=check)
+    elif check is not None:
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="tinyc-link-") as tmp:
+            write_project(Path(tmp) / "project", c.files, opts.board, c.report, check=check)
     return c
+
+
+def _linker_check(board_name: str, model: str):
+    """For a board with SRAM/flash limits: the linker's verdict on the built project (None for the host)."""
+    from tinyc.backend.image import link_check
+    from tinyc.boards import get_board
+    board = get_board(board_name)
+    if board.qemu_machine is None or not (board.sram_bytes or board.flash_bytes):
+        return None
+    return lambda project: link_check(project, board, model)
+
+
+def cflags_of(opts: Options) -> list[str]:
+    """The project's EXTRA_CFLAGS: the caller's, plus the profiling build's define; --optimize size
+    builds the portable kernels (the smallest code: no DSP paths, no specialised kernels)."""
+    return [*opts.extra_cflags, *(["-UTC_DSP"] if opts.optimize == "size" else []),
+            *(["-DTC_PROFILE=1"] if opts.profile else [])]
 
 
 def _board_dict(board) -> dict:

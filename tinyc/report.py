@@ -1,4 +1,13 @@
-"""report.json: what the compiled model costs (arena, weights, MACs, per-layer memory)."""
+"""report.json: what the compiled model costs (arena, weights, MACs, per-layer memory).
+
+One memory vocabulary (../shared/design.md, "Memory"), in both modes:
+    arena_bytes         the planned arena with the model input inside it
+    work_bytes          the planned arena when the model input stays in the caller's buffer
+    static_arena_bytes  what the generated C allocates (= arena_bytes layer by layer, where
+                        the input has a slot in the arena; = work_bytes patch-based)
+Per layer, `live_bytes` is in the static arena's convention and `work_live_bytes` in
+work_bytes' (input outside), so both modes compare on the same convention.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +19,9 @@ from tinyc.ops import op_module
 from tinyc.quant.int16 import packed_view, weight_bits
 
 
-def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str) -> dict:
+def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str, work: MemoryPlan) -> dict:
+    """Layer by layer: `mem` is the compiled plan (input inside), `work` the same calls planned
+    with the input outside (tinyc.backend.schedule.work_plan)."""
     layers = []
     packed = packed_view(g)
     for i, (n, c) in enumerate(zip(g.nodes, prog.calls)):
@@ -21,7 +32,9 @@ def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str) -> dict:
             "output_shape": list(g.tensors[n.outputs[0]].shape),
             "output_bytes": int(sum(g.tensors[y].nbytes for y in n.outputs)),
             "scratch_bytes": int(c.scratch),
+            "step": i,  # index of the memory plan's step this layer runs in
             "live_bytes": int(mem.live[i]) if i < len(mem.live) else 0,
+            "work_live_bytes": int(work.live[i]) if i < len(work.live) else 0,
             "inplace": bool(c.inplace and _shares(mem, c.inplace)),
         })
         layers[-1].update(_precision(n, packed, layers[-1]["macs"], g.meta.get("mixed_precision")))
@@ -32,11 +45,14 @@ def build_report(g: Graph, prog: Program, mem: MemoryPlan, board: str) -> dict:
         "source": g.source,
         "board": board,
         "arena_bytes": int(prog.arena_bytes),
+        "work_bytes": int(work.arena_bytes),
+        "static_arena_bytes": int(prog.arena_bytes),
         "input_bytes": int(input_bytes),
-        "work_bytes": int(prog.arena_bytes - input_bytes),
+        "input_in_arena": True,
         "weights_bytes": int(weights),
         "macs": int(sum(layer["macs"] for layer in layers)),
         "lower_bound_bytes": int(mem.lower_bound),
+        "work_lower_bound_bytes": int(work.lower_bound),
         "plan_strategy": mem.strategy,
         "plan_tried": {k: int(v) for k, v in mem.tried.items()},
         "peak_layer": int(np.argmax(mem.live)) if mem.live else 0,
@@ -75,9 +91,10 @@ def _shares(mem: MemoryPlan, pair) -> bool:
 
 def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> dict:
     """The report of a patch-based compile. The model input is the caller's buffer, outside the
-    static arena: work_bytes is the static arena, arena_bytes = work_bytes + input_bytes (all
-    activation SRAM). `patch` gives the plan, both peaks, the MAC overhead and live bytes per
-    layer in both modes; `base` is the layer-by-layer report of the same graph."""
+    static arena: work_bytes is the static arena; arena_bytes is the same schedule planned with
+    the input inside (pl.arena_bytes). `patch` gives the plan, both modes' work_bytes and
+    arena_bytes, the MAC overhead and per-layer live bytes of both modes on the work_bytes
+    convention; `base` is the layer-by-layer report of the same graph."""
     mem, stage, pre = pl.memory, pl.stage, pl.prefix
     step = {st.name: i for i, st in enumerate(pl.steps)}
     layers = []
@@ -92,24 +109,27 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
             "output_shape": list(g.tensors[n.outputs[0]].shape),
             "output_bytes": int(sum(g.tensors[y].nbytes for y in n.outputs)),
             "scratch_bytes": int(pl.steps[k].scratch) if i >= pre else 0,
+            "step": int(k),  # the memory plan's step (one patch-loop iteration for a staged node)
             "live_bytes": int(mem.live[k]),
+            "work_live_bytes": int(mem.live[k]),
             "inplace": bool(pair and _shares(mem, pair)),
             "patch_stage": staged,
         })
     input_bytes = int(sum(g.tensors[x].nbytes for x in g.inputs))  # the caller's buffer, outside the arena
     macs = int(sum(layer["macs"] for layer in layers))
-    base_live = {layer["name"]: layer["live_bytes"] for layer in base["layers"]}
+    base_live = {layer["name"]: layer["work_live_bytes"] for layer in base["layers"]}
     p = pl.plan
     return {
         "model": g.name, "source": g.source, "board": board,
-        "arena_bytes": int(prog.arena_bytes) + input_bytes,
+        "arena_bytes": int(pl.arena_bytes),
+        "work_bytes": int(prog.arena_bytes),
         "static_arena_bytes": int(prog.arena_bytes),
         "input_bytes": input_bytes,
         "input_in_arena": False,
-        "work_bytes": int(prog.arena_bytes),
         "weights_bytes": int(sum(a.nbytes for a in prog.consts)),
         "macs": macs,
         "lower_bound_bytes": int(mem.lower_bound),
+        "work_lower_bound_bytes": int(mem.lower_bound),
         "plan_strategy": mem.strategy,
         "plan_tried": {k: int(v) for k, v in mem.tried.items()},
         "peak_layer": int(np.argmax([layer["live_bytes"] for layer in layers])),
@@ -120,10 +140,7 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
             "split_tensor": stage.output, "split_shape": list(g.tensors[stage.output].shape),
             "grid": [int(p.grid[0]), int(p.grid[1])], "patches": int(p.grid[0] * p.grid[1]),
             "work_bytes": int(prog.arena_bytes), "work_bytes_layer_by_layer": int(base["work_bytes"]),
-            "arena_bytes_layer_by_layer": int(base["arena_bytes"]),
-            "work_bytes_layer_by_layer_input_outside": int(pl.base.work_bytes) if pl.base else None,
-            "peak_bytes": int(prog.arena_bytes) + input_bytes,
-            "peak_bytes_layer_by_layer": int(base["arena_bytes"]),
+            "arena_bytes": int(pl.arena_bytes), "arena_bytes_layer_by_layer": int(base["arena_bytes"]),
             "macs": macs, "macs_layer_by_layer": int(base["macs"]),
             "mac_overhead": macs / base["macs"] - 1.0 if base["macs"] else 0.0,
             "live_bytes": [layer["live_bytes"] for layer in layers],

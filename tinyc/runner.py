@@ -6,17 +6,22 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyc.backend.build import make, run_project
+from tinyc.backend.build import run_project
+from tinyc.backend.image import image_sizes
+from tinyc.backend.profile import parse_profile, read_profile
 from tinyc.datafiles import load_sample_sets, sample_shape, save_outputs
 from tinyc.errors import TinycError
-from tinyc.pipeline import Options, compile_model
+from tinyc.pipeline import Options, compile_model, input_ports, load_model
 
 
 def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Options, force: bool = False) -> dict:
-    c = compile_model(model, outdir, opts, force)
+    """Check X.npy against the model, compile into outdir, build, run every sample, write Y.npy
+    (and the stats). A build or run failure is a BuildError and leaves outdir in place."""
+    g = load_model(model)
+    sets = load_sample_sets(input_path, input_ports(g), "input")  # before any work
+    c = compile_model(model, outdir, opts, force, graph=g)
     g, prog = c.graph, c.program
     ports = [(p.name, p.shape, g.tensors[p.name].dtype) for p in prog.inputs]
-    sets = load_sample_sets(input_path, ports, "input")
     samples = [[s[p.name] for p in prog.inputs] for s in sets]
     out_dt = [g.tensors[p.name].dtype for p in prog.outputs]
     res = run_project(outdir, samples, [dt for _, _, dt in ports], [p.shape for p in prog.outputs], out_dt)
@@ -25,21 +30,36 @@ def run_model(model, input_path, output_path, stats_path, outdir: Path, opts: Op
     stats = {"board": opts.board, "samples": len(samples),
              "instructions": int(res.instructions[0]) if res.instructions else 0,
              "instructions_per_sample": [int(v) for v in res.instructions],
-             "stack_bytes": int(res.stack_bytes), **size_of(outdir, opts.board),
-             "arena_bytes": c.report["arena_bytes"], "macs": c.report["macs"]}
+             "stack_bytes": int(res.stack_bytes), **memory_of(outdir, prog.name, opts.board, res.stack_bytes),
+             **{k: c.report[k] for k in ("arena_bytes", "work_bytes", "static_arena_bytes", "macs")}}
+    if opts.profile:
+        stats["profile"] = read_profile(c.report["profile_slots"], parse_profile(res.stdout), res.instructions)
+        if "quantmcu" in c.report:
+            stats["quantmcu"] = quantmcu_measured(c.report["quantmcu"], stats["profile"])
     if stats_path:
-        Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
+        try:
+            Path(stats_path).write_text(json.dumps(stats, indent=2, sort_keys=True) + "\n")
+        except OSError as e:
+            raise TinycError(f"cannot write the stats: {e.strerror}", str(stats_path)) from None
     return stats
 
 
-def size_of(outdir: Path, board: str) -> dict:
-    """flash and static RAM of the built image, from `make size` (Berkeley format: text data bss)."""
+def quantmcu_measured(q: dict, profile: dict) -> dict:
+    """QuantMCU's modelled patch-stage BitOPs (report.json) beside the measured patch-stage
+    instructions of the profiled sample (its patch_node, quantmcu and patch_copies slots)."""
+    stage = [r for r in profile["layers"] if r["kind"] in ("patch_node", "quantmcu", "patch_copies")]
+    return dict(stage_bitops_int8_modelled=q["stage_bitops_int8"],
+                stage_bitops_modelled=q["stage_bitops_calibration_mean"],
+                stage_instructions_measured=sum(r["instructions"] for r in stage),
+                pack_instructions_measured=sum(r["instructions"] for r in stage if r["kind"] == "quantmcu"),
+                bits=q["bits"])
+
+
+def memory_of(outdir: Path, model: str, board: str, stack_bytes: int) -> dict:
+    """flash_bytes, static_ram_bytes (.data + .bss), ram_reserve_bytes (the linker script's heap and
+    stack reserve) and sram_bytes = static_ram_bytes + the stack high-water mark, from the real
+    sections of the board image (tinyc.backend.image). The host has no such image: all 0."""
     if board == "host":
-        return {"flash_bytes": 0, "ram_bytes": 0}
-    out = make(outdir, "size")
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
-            text, data, bss = map(int, parts[:3])
-            return {"flash_bytes": text + data, "ram_bytes": data + bss}
-    raise TinycError("could not read 'make size' output", str(outdir))
+        return {"flash_bytes": 0, "static_ram_bytes": 0, "ram_reserve_bytes": 0, "sram_bytes": 0}
+    sizes = image_sizes(Path(outdir) / "build" / f"{model}.elf")
+    return {**sizes, "sram_bytes": sizes["static_ram_bytes"] + int(stack_bytes)}

@@ -74,9 +74,18 @@ static uint64_t read_ticks(void)
     return ((uint64_t)wraps << 24) + into_period;
 }
 
+uint64_t tc_counter_ticks(void)
+{
+    return read_ticks();
+}
+
 uint64_t tc_counter_read(void)
 {
-    const uint64_t ticks = read_ticks();
+    return tc_counter_from_ticks(read_ticks());
+}
+
+uint64_t tc_counter_from_ticks(uint64_t ticks)
+{
 #if TC_EMULATED
     return ticks * 1000000000ull / (uint64_t)TC_SYSTICK_HZ;
 #else

@@ -14,6 +14,17 @@ uint64_t tc_counter_read(void)
     return 0;
 }
 
+uint64_t tc_counter_ticks(void)
+{
+    return 0;
+}
+
+uint64_t tc_counter_from_ticks(uint64_t ticks)
+{
+    (void)ticks;
+    return 0;
+}
+
 uint32_t tc_stack_high_water(void)
 {
     return 0;

@@ -1,7 +1,7 @@
 /*
  * tc_board.h - what every board gives the generated harness (main.c).
  *
- * Each board folder (boards/<name>/) implements these four functions.
+ * Each board folder (boards/<name>/) implements these functions.
  * On QEMU boards the counter is SysTick under `-icount shift=0`, where one
  * guest instruction advances virtual time by exactly 1 ns, so
  * instructions = ticks * 1e9 / systick_hz. On real hardware the same
@@ -28,6 +28,16 @@ void tc_counter_reset(void);
  * SysTick tick, e.g. 40 instructions on the 25 MHz mps2 machines.
  */
 uint64_t tc_counter_read(void);
+
+/**
+ * Raw counter ticks since the last tc_counter_reset() (SysTick ticks, wraps included): a
+ * cheap read (no division) for the profiling build's marks around each kernel call
+ * (model.c, -DTC_PROFILE=1). 0 on the host.
+ */
+uint64_t tc_counter_ticks(void);
+
+/** ticks (differences of tc_counter_ticks()) in tc_counter_read()'s unit. 0 on the host. */
+uint64_t tc_counter_from_ticks(uint64_t ticks);
 
 /**
  * Bytes of stack ever used since reset, from the pattern the startup code

@@ -15,7 +15,7 @@
 /**
  * @brief int8 convolution, regular or grouped, any kernel size, stride, dilation and padding.
  *
- * With TC_DSP, one group, KH*KW*C_IN <= 256 and a ctx buffer of
+ * With TC_DSP, one group, KH*KW*C_IN <= 1024 and a ctx buffer of
  * tc_convolve_s8_get_buffer_size() bytes, two output pixels at a time go through an
  * im2col copy in that buffer (int16, input offset folded in, padding 0) and a 2x2
  * (pixels x channels) SMLAD kernel; bit-identical to the portable path. Without
@@ -51,7 +51,7 @@ tc_status tc_convolve_s8(const tc_context *ctx,
  * @param[in] output_dims  Format: [N, OH, OW, C_OUT]
  * @param[in] groups       number of groups
  * @return 16 * C_OUT (0 beyond 256 channels) + 6 * KH*KW*C_IN when groups == 1 and
- *         KH*KW*C_IN <= 256, else 0
+ *         KH*KW*C_IN <= 1024, else 0
  */
 int32_t tc_convolve_s8_get_buffer_size(const tc_dims *filter_dims, const tc_dims *output_dims, int32_t groups);
 
@@ -64,7 +64,7 @@ int32_t tc_convolve_s8_get_buffer_size(const tc_dims *filter_dims, const tc_dims
  * with output == input (same start address; the buffer must hold
  * max(N*H*W*C_IN, N*H*W*C_OUT) bytes). Without one (ctx or ctx->buf NULL)
  * it writes straight to output, which then must not overlap input.
- * With TC_DSP, C_IN <= 256 and a ctx buffer of tc_convolve_1x1_s8_get_buffer_size()
+ * With TC_DSP, C_IN <= 1024 and a ctx buffer of tc_convolve_1x1_s8_get_buffer_size()
  * bytes it runs two pixels at a time in the same walking order from an int16 copy
  * of their inputs in that buffer: in place, bit-identical to the portable path.
  *
@@ -93,11 +93,11 @@ tc_status tc_convolve_1x1_s8(const tc_context *ctx,
 
 /**
  * @brief Scratch bytes tc_convolve_1x1_s8 prefers (int32-aligned): in place, one int8 output
- *        pixel (C_OUT) at least; the DSP pair path's table and column when C_IN <= 256.
+ *        pixel (C_OUT) at least; the DSP pair path's table and column when C_IN <= 1024.
  *        The same in portable builds, which use the first C_OUT bytes.
  * @param[in] input_dims   Format: [N, H, W, C_IN]
  * @param[in] output_dims  Format: [N, H, W, C_OUT]
- * @return max(C_OUT, 16 * C_OUT (0 beyond 256 channels) + 4 * C_IN) when C_IN <= 256, else C_OUT
+ * @return max(C_OUT, 16 * C_OUT (0 beyond 256 channels) + 4 * C_IN) when C_IN <= 1024, else C_OUT
  */
 int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *input_dims, const tc_dims *output_dims);
 

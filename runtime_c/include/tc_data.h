@@ -32,23 +32,26 @@ typedef struct {
     int32_t perm[4];    /**< a permutation of 0..3 */
 } tc_transpose_params;
 
-/** Strided slice of a 4-D tensor: element j of dim i reads index begin[i] + j * strides[i]. */
+/** Dims of a strided slice (tensors of lower rank are padded at the front with unit dims). */
+#define TC_SLICE_DIMS 6
+
+/** Strided slice of a 6-D tensor: element j of dim i reads index begin[i] + j * strides[i]. */
 typedef struct {
-    int32_t in_dims[4]; /**< input shape, outermost first */
-    int32_t begin[4];   /**< first index per dim, in [0, in_dims[i]) when size[i] > 0 */
-    int32_t size[4];    /**< output shape, >= 0 */
-    int32_t strides[4]; /**< non-zero, may be negative; the last index must stay in range */
+    int32_t in_dims[TC_SLICE_DIMS]; /**< input shape, outermost first */
+    int32_t begin[TC_SLICE_DIMS];   /**< first index per dim, in [0, in_dims[i]) when size[i] > 0 */
+    int32_t size[TC_SLICE_DIMS];    /**< output shape, >= 0 */
+    int32_t strides[TC_SLICE_DIMS]; /**< non-zero, may be negative; the last index must stay in range */
 } tc_strided_slice_params;
 
 /**
  * @brief Strided slice (TFLite STRIDED_SLICE; ONNX Slice / Split / Gather with constant indices), int8.
  *
- * Values are copied unchanged. tinyc merges whole trailing dims first, so any rank that
- * reduces to 4 dims works.
+ * Values are copied unchanged. tinyc drops unit dims and merges whole trailing dims first, so
+ * any rank that reduces to 6 dims works.
  *
  * @param[in]  params  input shape, begin, size and strides per dim
- * @param[in]  input   int8, Format: [d0, d1, d2, d3]
- * @param[out] output  int8, Format: [size0, size1, size2, size3]; must not overlap the input
+ * @param[in]  input   int8, Format: [d0, ..., d5]
+ * @param[out] output  int8, Format: [size0, ..., size5]; must not overlap the input
  * @return TC_OK, or TC_ERR_ARG if an index leaves the input
  */
 tc_status tc_strided_slice_s8(const tc_strided_slice_params *params, const int8_t *input, int8_t *output);
@@ -86,6 +89,9 @@ tc_status tc_pad_s16(const tc_pad_params *params, const int16_t *input, int16_t 
  * @return TC_OK, or TC_ERR_ARG if the slot does not fit in a row
  */
 tc_status tc_concat_s8(const tc_concat_params *params, const int8_t *lut, const int8_t *input, int8_t *output);
+
+/** @brief int16 concatenation slot copy (TFLite 16x8 CONCATENATION: no rescaling, equal QParams). */
+tc_status tc_concat_s16(const tc_concat_params *params, const int16_t *input, int16_t *output);
 
 /**
  * @brief int8 transpose of a tensor up to rank 4.

@@ -1,9 +1,5 @@
 /*
-<<<<<<< HEAD
- * tc_elementwise.h - int8 elementwise kernels: add, mul (with broadcast), clamp and prelu.
-=======
- * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast) and clamp.
->>>>>>> tflite16
+ * tc_elementwise.h - elementwise kernels: add / sub (int8, int16), mul (with broadcast), clamp and prelu.
  */
 #ifndef TC_ELEMENTWISE_H
 #define TC_ELEMENTWISE_H
@@ -85,6 +81,35 @@ tc_status tc_add_s8(const tc_add_params *params,
                     int8_t *output);
 
 /**
+ * @brief tc_add_s8 (or SUB) with each input's term tabulated: out = clamp(requant_out(lut_a[a] + lut_b[b]) + o),
+ *        the same bytes as tc_add_s8 for the tables tinyc.ops.add.add_tables computes.
+ *
+ * lut_x[q + 128] = requant_x((q + o_x) * 2^ls) for every int8 q: TFLite AddFunc's input term.
+ * Walk, strides and aliasing as tc_add_s8; dense inputs take one contiguous loop (with TC_DSP,
+ * four outputs per step, saturated, clamped and stored as one word).
+ *
+ * @param[in]  params     output offset / multiplier / shift and activation range (the input fields unused)
+ * @param[in]  lut_a      int32[256], input 1's term per value
+ * @param[in]  lut_b      int32[256], input 2's term per value
+ * @param[in]  out_dims   output shape, Format: [N, H, W, C]
+ * @param[in]  a_strides  element strides of a over out_dims
+ * @param[in]  a          int8
+ * @param[in]  b_strides  element strides of b over out_dims
+ * @param[in]  b          int8
+ * @param[out] output     int8, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_add_s8_lut(const tc_add_params *params,
+                        const int32_t *lut_a,
+                        const int32_t *lut_b,
+                        const tc_dims *out_dims,
+                        const tc_strides *a_strides,
+                        const int8_t *a,
+                        const tc_strides *b_strides,
+                        const int8_t *b,
+                        int8_t *output);
+
+/**
  * @brief int16 add / sub with broadcast (TFLite 16x8 ADD / SUB, general path): tc_add_s8's arithmetic
  *        with left_shift 15 and the int16 activation range. Same walk and aliasing rules as tc_add_s8.
  * @param[in]  a       int16
@@ -121,6 +146,21 @@ tc_status tc_mul_s8(const tc_mul_params *params,
                     const tc_strides *b_strides,
                     const int8_t *b,
                     int8_t *output);
+
+/**
+ * @brief int16 multiply with broadcast (TFLite 16x8 MUL): tc_mul_s8's arithmetic on int16 elements
+ *        (the product of two int16 values fits int32).
+ * @param[in]  a       int16
+ * @param[in]  b       int16
+ * @param[out] output  int16, Format: [N, H, W, C]
+ */
+tc_status tc_mul_s16(const tc_mul_params *params,
+                     const tc_dims *out_dims,
+                     const tc_strides *a_strides,
+                     const int16_t *a,
+                     const tc_strides *b_strides,
+                     const int16_t *b,
+                     int16_t *output);
 
 /**
  * @brief int8 clamp with requantization (TFLite RELU / RELU6 / RELU_N1_TO_1 / Clip).

@@ -15,6 +15,9 @@
 #include "tc_softmax.h"
 #include "tc_mixed.h"
 #include "tc_quantmcu.h"
+#include "tc_transformer.h"
 #include "tc_reduce.h"
+#include "tc_recurrent.h"
+#include "tc_rnn_f32.h"
 
 #endif /* TC_NN_H */

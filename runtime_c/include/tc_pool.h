@@ -81,4 +81,29 @@ tc_status tc_mean_s8(const tc_mean_params *params,
                      const int8_t *input,
                      int8_t *output);
 
+/**
+ * @brief int16 max pooling (TFLite 16x8 MAX_POOL_2D): tc_max_pool_s8 with int16 elements; the max
+ *        starts at -32768. Files: tc_pool_s16.c holds the three int16 pooling kernels.
+ * @param[in]  input   int16, Format: [N, H, W, C]
+ * @param[out] output  int16, Format: [N, OH, OW, C]
+ */
+tc_status tc_max_pool_s16(const tc_pool_params *params, const tc_dims *input_dims, const int16_t *input,
+                          const tc_dims *filter_dims, const tc_dims *output_dims, int16_t *output);
+
+/**
+ * @brief int16 average pooling (TFLite 16x8 AVERAGE_POOL_2D): tc_avg_pool_s8's arithmetic (int32 sum).
+ * @param[in]  input   int16, Format: [N, H, W, C]
+ * @param[out] output  int16, Format: [N, OH, OW, C]
+ */
+tc_status tc_avg_pool_s16(const tc_pool_params *params, const tc_dims *input_dims, const int16_t *input,
+                          const tc_dims *filter_dims, const tc_dims *output_dims, int16_t *output);
+
+/**
+ * @brief int16 mean (TFLite 16x8 MEAN): tc_mean_s8's arithmetic (int32 sum, double rounding).
+ * @param[in]  input   int16, Format: [outer, reduce, inner]; reduce * 65536 must fit int32
+ * @param[out] output  int16, Format: [outer, inner]
+ */
+tc_status tc_mean_s16(const tc_mean_params *params, int32_t outer, int32_t reduce, int32_t inner,
+                      const int16_t *input, int16_t *output);
+
 #endif /* TC_POOL_H */

@@ -1,5 +1,5 @@
 /*
- * tc_softmax.h - int8 softmax over the last axis.
+ * tc_softmax.h - int8 softmax / log-softmax and int16 softmax over the last axis.
  */
 #ifndef TC_SOFTMAX_H
 #define TC_SOFTMAX_H
@@ -52,5 +52,51 @@ typedef struct {
 tc_status tc_log_softmax_s8(const tc_log_softmax_params *params, const int32_t *diff_q5,
                             const int32_t *exp_q12, int32_t rows, int32_t depth,
                             const int8_t *input, int8_t *output);
+
+/** Per-node constant of tc_softmax_s16: s_in * beta / (10 / 65535) as a multiplier (TFLite's Prepare). */
+typedef struct {
+    int32_t input_multiplier;
+    int32_t input_shift;
+} tc_softmax_s16_params;
+
+/**
+ * @brief int16 softmax of each row, bit-exact with TFLite's reference_ops::SoftmaxInt16.
+ *
+ * Output scale 1/32768, zero point 0. Each row-max difference is requantized (double rounding)
+ * into [-65535, 0] ~ [-10, 0], looked up in exp_lut with interpolation, the exps summed, the sum
+ * normalised by its leading zeros and its reciprocal looked up in recip_lut; each exp is then
+ * rescaled. The tables come from tinyc (tinyc/quant/softmax16.py, TFLite's gen_lut in float).
+ * May run in place (output == input).
+ *
+ * @param[in]  params     input multiplier and shift
+ * @param[in]  exp_lut    int16, Format: [513], exp on [-10, 0] in Q0.15
+ * @param[in]  recip_lut  int16, Format: [513], 1 / (1 + x) on [0, 1] in Q0.15
+ * @param[in]  rows       number of rows
+ * @param[in]  depth      row length, 1 <= depth <= 65535
+ * @param[in]  input      int16, Format: [rows, depth]
+ * @param[out] output     int16, Format: [rows, depth]
+ * @return TC_OK, or TC_ERR_ARG for rows < 0 or depth outside [1, 65535]
+ */
+tc_status tc_softmax_s16(const tc_softmax_s16_params *params, const int16_t *exp_lut, const int16_t *recip_lut,
+                         int32_t rows, int32_t depth, const int16_t *input, int16_t *output);
+
+/**
+ * @brief float32 softmax of each row (a float island of a quantized model), as LiteRT's float reference:
+ *        out = exp((x - max) * beta) / sum, the sum in float32 in element order. May run in place.
+ * @param[in]  beta    softmax beta
+ * @param[in]  input   float32, Format: [rows, depth]
+ * @param[out] output  float32, Format: [rows, depth]
+ * @return TC_OK, or TC_ERR_ARG for rows < 0 or depth < 1
+ */
+tc_status tc_softmax_f32(float beta, int32_t rows, int32_t depth, const float *input, float *output);
+
+/**
+ * @brief float32 log-softmax of each row, as LiteRT's float reference: (x - max) - logf(sum expf(x - max)).
+ *        May run in place.
+ * @param[in]  input   float32, Format: [rows, depth]
+ * @param[out] output  float32, Format: [rows, depth]
+ * @return TC_OK, or TC_ERR_ARG for rows < 0 or depth < 1
+ */
+tc_status tc_log_softmax_f32(int32_t rows, int32_t depth, const float *input, float *output);
 
 #endif /* TC_SOFTMAX_H */

@@ -23,7 +23,8 @@ from tinyc.passes import FLOAT_PASSES  # noqa: E402
 
 VOCAB = {"conv2d", "depthwise_conv2d", "fully_connected", "add", "mul", "max_pool2d", "avg_pool2d", "mean",
          "softmax", "log_softmax", "logistic", "hard_swish", "tanh", "clamp", "pad", "concat", "reshape",
-         "transpose", "resize_nearest", "quantize", "dequantize"}
+         "transpose", "resize_nearest", "quantize", "dequantize", "sub", "leaky_relu", "prelu", "gelu", "erf",
+         "strided_slice", "transpose_conv", "resize_bilinear", "arg_max", "top_k"}
 
 
 def ort_outputs(path, x):

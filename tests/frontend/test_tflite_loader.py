@@ -393,8 +393,9 @@ def test_error_unsupported_op_patched(tmp_path):
 
 
 def test_error_unsupported_op_built(tmp_path):
-    """Oracle: a built model whose ADD is a SUB (not in the op table)."""
-    assert_error(write(tmp_path, edge_model(add_op=Op.SUB)), "unsupported op SUB", "(SUB)")
+    """Oracle: a built model whose ADD is a SQUARED_DIFFERENCE (not in the op table)."""
+    assert_error(write(tmp_path, edge_model(add_op=Op.SQUARED_DIFFERENCE)), "unsupported op SQUARED_DIFFERENCE",
+                 "(SQUARED_DIFFERENCE)")
 
 
 def test_error_float16_weights(tmp_path):
@@ -417,7 +418,7 @@ def test_error_two_subgraphs(tmp_path):
     ({"tensors": {0: {"signature": [-1, -1, 4, 2]}}}, ["dynamic shape", "'x'"]),
     ({"tensors": {3: {"variable": True}}}, ["variable", "'s'"]),
     ({"tensors": {3: {"type": TT.UINT8}}}, ["UINT8", "'s'"]),
-    ({"tensors": {3: {"type": TT.INT16}}}, ["INT16", "int16 activations"]),
+    ({"tensors": {3: {"type": TT.FLOAT16}}}, ["FLOAT16", "'s'"]),
     ({"tensors": {1: {"scale": [0.1, 0.2], "zp": [0, 0], "qdim": 3}}}, ["per channel", "'xq'"]),
     ({"tensors": {4: {"type": TT.FLOAT32, "data": np.zeros((4, 2), np.float32)}}}, ["'pads'", "INT32/INT64"]),
 ])

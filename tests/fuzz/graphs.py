@@ -29,9 +29,10 @@ MAX_FC_K = 2048
 class Builder:
     """Adds nodes to one graph; `draw` is hypothesis's, `rng` fills weights."""
 
-    def __init__(self, draw, rng: np.random.Generator, g: Graph):
+    def __init__(self, draw, rng: np.random.Generator, g: Graph, channel_step: int = 1):
         self.draw, self.rng, self.g = draw, rng, g
         self.count = 0
+        self.step = channel_step  # input and ungrouped conv channel counts are multiples of it
 
     def name(self, base: str) -> str:
         return self.g.unique_name(base)
@@ -138,7 +139,8 @@ def conv(b: Builder, x: str, geo: dict | None = None, cout: int | None = None) -
     cin = b.shape(x)[3]
     groups = b.draw(st.sampled_from([gr for gr in range(1, cin + 1) if cin % gr == 0]))
     if cout is None or cout % groups:
-        cout = groups * b.draw(st.integers(1, max(1, MAX_C // groups)))
+        step = b.step if groups == 1 else groups
+        cout = step * b.draw(st.integers(1, max(1, MAX_C // step)))
     oh, ow = out_hw(b.shape(x), geo)
     y = b.tensor((1, oh, ow, cout))
     kh, kw = geo["kernel"]
@@ -254,12 +256,14 @@ def available_blocks() -> list[str]:
 
 
 @st.composite
-def graphs(draw, max_blocks: int = 4) -> Graph:
-    """A valid random int8 graph with one input and one output; its spec is in g.source."""
+def graphs(draw, max_blocks: int = 4, channel_step: int = 1) -> Graph:
+    """A valid random int8 graph with one input and one output; its spec is in g.source.
+    channel_step 4 makes the input's and the ungrouped convs' channel counts multiples of 4
+    (what the DSP builds' specialised kernels take)."""
     seed = draw(st.integers(0, 2**32 - 1))
-    b = Builder(draw, np.random.default_rng(seed), Graph("fuzz", source="fuzz"))
+    b = Builder(draw, np.random.default_rng(seed), Graph("fuzz", source="fuzz"), channel_step)
     h, w = draw(st.integers(1, MAX_HW)), draw(st.integers(1, MAX_HW))
-    x = b.tensor((1, h, w, draw(st.integers(1, MAX_C))))
+    x = b.tensor((1, h, w, channel_step * draw(st.integers(1, MAX_C // channel_step))))
     b.g.inputs.append(x)
     for _ in range(draw(st.integers(1, max_blocks))):
         kind = draw(st.sampled_from(available_blocks()))

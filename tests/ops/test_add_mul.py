@@ -80,7 +80,8 @@ BCAST = [
     ((1, 4, 1, 7), (1, 1, 5, 1), False, False, "NONE", 1.0),  # both broadcast
     ((2, 3, 1), (3, 4), False, False, "RELU", 1.0),
     ((6,), (4, 6), False, False, "NONE", 1.0),
-    ((1, 9, 9, 16), (1, 9, 9, 1), False, False, "NONE", 1.0),
+    ((1, 9, 9, 16), (1, 9, 9, 1), False, False, "NONE", 1.0),  # add: tabulated terms, broadcast walk
+    ((1, 8, 8, 5), (1, 8, 8, 5), False, False, "RELU", 1.0),  # add: tabulated terms, one dense run
 ]
 
 

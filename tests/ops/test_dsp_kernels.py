@@ -35,7 +35,8 @@ BOARD = "mps2-an386"
 CONV_CASES = [
     (5, 7, 3, 5, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 27 (tail 3), odd C_OUT, odd pixels
     (9, 9, 1, 7, (10, 4), (2, 2), (1, 1), (4, 1, 5, 2), 1),  # KWS-like, k = 40
-    (4, 5, 32, 6, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 288 > stack column: fallback
+    (4, 5, 32, 6, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 288: the pair path (scratch in the arena)
+    (3, 4, 120, 6, (3, 3), (1, 1), (1, 1), (1, 1, 1, 1), 1),  # k = 1080 > TC_PAIR_MAX_K: fallback
     (6, 6, 6, 9, (3, 2), (1, 2), (2, 1), (2, 0, 2, 1), 3),  # grouped, dilated
     (3, 3, 5, 2, (1, 1), (2, 2), (1, 1), (0, 0, 0, 0), 1),  # 1x1 stride 2: general kernel
     (5, 3, 7, 13, (1, 1), (1, 1), (1, 1), (0, 0, 0, 0), 1),  # pointwise, tails, odd everything
@@ -72,7 +73,7 @@ def test_dsp_conv_and_depthwise_edge_cases():
 
 CHAINS = [(12, 5), (6, 6), (5, 13), (8, 6), (8, 12)]  # (C after the 3x3 conv, C_OUT of the 1x1)
 SPEC_CHAINS = 2  # the last two: specialised depthwise and 1x1 (C % 4 == 0, even C_OUT)
-FCS = [(37, 11), (640, 128), (8, 4)]  # (K, C_OUT)
+FCS = [(37, 11), (640, 128), (8, 4), (64, 10), (5, 3)]  # (K, C_OUT)
 
 
 @pytest.mark.qemu
@@ -101,7 +102,8 @@ def test_dsp_in_place_chains():
 @pytest.mark.qemu
 def test_dsp_fully_connected():
     """fully_connected per FCS entry (tails k % 4, leftover rows) == numpy reference (single rounding);
-    the two wider layers take the specialised kernel, the 8-wide one the generic."""
+    all but the 5-wide one take a specialised kernel (k % 4 == 0: the folded single-rounding table,
+    else the generic table); that one takes the generic kernel."""
     rng = np.random.default_rng(3)
     g = Graph("dsp_fc", source="test")
     for i, (k, cout) in enumerate(FCS):
@@ -114,7 +116,8 @@ def test_dsp_fully_connected():
         g.nodes.append(Node("fully_connected", f"fc{i}", [f"x{i}", f"w{i}", f"b{i}"], [f"y{i}"], {"act": NONE}))
         g.inputs.append(f"x{i}")
         g.outputs.append(f"y{i}")
-    assert compile_graph(g, Options(board=BOARD)).files["dsp_fc.c"].count("tc_fully_connected_s8_spec(") == 2
+    c = compile_graph(g, Options(board=BOARD))
+    assert sorted(f["key"]["sr"] for f in c.program.extra["spec_fns"]) == [0, 1, 1, 1]
     assert_bitexact(g, _samples(g, rng, 3), board=BOARD)
 
 
@@ -138,13 +141,20 @@ CONV_SPEC_CASES = [
 
 
 def _spec_counts(g):
-    """(calls of tc_dw_3x3_s8_spec, of tc_convolve_s8_spec) in the generated C, and the number of
-    depthwise calls the planner shrank to one plane (those must take the generic kernel)."""
+    """(calls of a shared tc_dw_3x3_s8_spec function, of a tc_convolve_s8_spec one) in the generated
+    C, and the number of depthwise calls the planner shrank to one plane (those must take the generic
+    kernel). Each distinct shape is defined once (tinyc/backend/spec.py)."""
     c = compile_graph(g, Options(board=BOARD))
     text = c.files[f"{g.name}.c"]
+    fns = c.program.extra["spec_fns"]
+    assert [text.count(f"void {f['symbol']}(") for f in fns] == [1] * len(fns)
+    counts = []
+    for kernel in ("tc_dw_3x3_s8_spec(", "tc_convolve_s8_spec("):
+        shapes = [f["symbol"] for f in fns if f"{kernel}" in text.split(f"void {f['symbol']}(")[1].split("}")[0]]
+        counts.append(sum(text.count(f"{sym}(&params") for sym in shapes))
     one_plane = sum(1 for k in c.program.calls if k.template == "depthwise_conv2d_s8.j2"
                     and 0 < k.scratch < 4 * k.params["oh"] * k.params["ow"])
-    return text.count("tc_dw_3x3_s8_spec("), text.count("tc_convolve_s8_spec("), one_plane
+    return counts[0], counts[1], one_plane
 
 
 @pytest.mark.qemu
@@ -172,7 +182,8 @@ def test_dsp_specialised_convs():
 @pytest.mark.qemu
 def test_dsp_pool_add_mean():
     """avg / max pool (four channels per pass, leftovers, clipped windows, an average over more than
-    255 taps that the 16-bit lanes must not take), add (with broadcast) and mean (reduce beyond
+    255 taps that the 16-bit lanes must not take), add (with broadcast; >= 256 outputs through the
+    tabulated input terms of tc_add_s8_lut, dense and broadcast) and mean (reduce beyond
     255, leftover positions) in one QEMU program == numpy reference."""
     rng = np.random.default_rng(13)
     g = Graph("dsp_pool", source="test")
@@ -184,6 +195,8 @@ def test_dsp_pool_add_mean():
     add_pool(g, "max_pool2d", "m1", 4, 4, 4, (2, 2), (2, 2), (0, 0, 0, 0), "NONE", q)
     add_binary(g, rng, "add", "s0", (1, 5, 6, 8), (1, 5, 6, 8), act="RELU")
     add_binary(g, rng, "add", "s1", (1, 5, 6, 8), (1, 1, 1, 8))
+    add_binary(g, rng, "add", "s2", (1, 9, 7, 5), (1, 9, 7, 5), act="RELU")  # tables, dense, 315 = 4 * 78 + 3
+    add_binary(g, rng, "add", "s3", (1, 16, 4, 8), (1, 1, 1, 8))  # tables, broadcast walk
     add_mean(g, "n0", (1, 17, 16, 8), (1, 2), True, (0.05, 4), (0.02, -6))
     add_mean(g, "n1", (1, 5, 5, 6), (1, 2), False, (0.05, 4), (0.03, 2))
     assert_bitexact(g, _samples(g, rng), board=BOARD)

@@ -50,10 +50,13 @@ def test_fold_batchnorm_into_conv(tmp_path):
     assert ops(g) == ["conv2d", "clamp"]
 
 
-def test_fold_batchnorm_standalone_becomes_mul_add(tmp_path):
+def test_fold_batchnorm_standalone_becomes_depthwise_or_mul_add(tmp_path):
+    """A standalone BN on a rank-4 tensor is a 1x1 depthwise conv (per-channel int8 scales); the float
+    reference after the pass still equals onnxruntime (passed() checks every prefix)."""
     g = passed(om.bn_standalone(), tmp_path, "fold_batchnorm")
     assert "batch_norm" not in ops(g)
-    assert ops(g).count("mul") == 2 and ops(g).count("add") == 4
+    convs = [n for n in g.nodes if n.op == "conv2d" and n.attrs.get("groups", 1) > 1]
+    assert convs and all(g.t(n.inputs[1]).shape[1:] == (1, 1, 1) for n in convs)
 
 
 def test_to_nhwc_weights_and_shapes(tmp_path):
@@ -115,7 +118,9 @@ def test_canonicalise_fc_bias_and_act(tmp_path):
 
 def test_canonicalise_sub_div_mean_reshape(tmp_path):
     g = passed(om.arithmetic(), tmp_path)
-    assert not {"sub", "div"} & set(ops(g))
+    assert "div" not in ops(g)
+    # sub of a constant is an add; sub of two run-time tensors stays sub (TFLite SUB, docs/ops.md)
+    assert all(not g.t(n.inputs[1]).is_const for n in g.nodes if n.op == "sub")
     g = passed(om.pools(), tmp_path)
     assert ("mean", (1, 2)) in [(n.op, n.attrs.get("axes")) for n in g.nodes]
     g = passed(om.layout_ops(), tmp_path)

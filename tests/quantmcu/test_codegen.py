@@ -96,25 +96,30 @@ def test_mnist_int8_patch_after_interface(mnist_int8, mnist_test):
 
 
 def small_cnn(seed: int):
-    """int8 input (no interface), residual add on a crop inside the stage, ReLU and linear maps."""
+    """int8 input (no interface); maps of 8 and 16 channels (one and two plane bytes per pixel) read by
+    3x3 convs with stride 2, dilation 2 and 12 output channels (a partial group of eight)."""
     b = Builder(f"qmc{seed}", 18, 16, 3, seed)
     x = b.conv("input", 8, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
-    y = b.dw(x, (3, 3), (1, 1), (1, 1, 1, 1), act=NONE)
-    x = b.add(x, y, act=RELU)
-    x = b.conv(x, 8, (3, 3), (2, 2), (1, 1, 1, 1), act=RELU)
+    x = b.conv(x, 16, (3, 3), (2, 2), (1, 1, 1, 1), act=RELU)
+    x = b.conv(x, 12, (3, 3), (1, 1), (2, 2, 2, 2), d=(2, 2), act=RELU)
     return b.finish(b.head(x, 4))
 
 
-def test_small_cnn_c_equals_reference(tmp_path, monkeypatch):
-    """Random residual CNN, 2x3 grid, LAMBDA 0 (every map to 2 bits): C == numpy QuantMCU."""
-    monkeypatch.setattr(vdqs, "LAMBDA", 0.0)
+@pytest.mark.parametrize("bits", [(4, 2), pytest.param((2, 4), marks=pytest.mark.slow)])
+def test_small_cnn_c_equals_reference(tmp_path, monkeypatch, bits):
+    """Random CNN, 2x3 grid, the VDQS search replaced by fixed bits per map: C (ASan + UBSan) == numpy
+    QuantMCU on 6 samples, with outlier (int8 kernel) and normal (bit-plane kernel) patches; the
+    lookup tables cover one- and two-byte planes, chunks of one and two planes, a partial group."""
+    monkeypatch.setattr(vdqs, "search", lambda cal, t, lam, candidates=None: (list(bits), []))
     g = small_cnn(3)
     rng = np.random.default_rng(3)
     shape = g.tensors["input"].shape
     np.save(tmp_path / "calib.npy", rng.integers(-128, 128, (16, *shape[1:])).astype(np.int8))
     xs = [rng.integers(-128, 128, shape).astype(np.int8) for _ in range(6)]
-    got, c, _ = run_c(g, xs, Options(patch="3:2x3", precision="mixed", calib=str(tmp_path / "calib.npy")))
-    assert set(c.report["quantmcu"]["bits"].values()) == {2} and len(c.report["quantmcu"]["bits"]) == 3
+    got, c, _ = run_c(g, xs, Options(patch="2:2x3", precision="mixed", calib=str(tmp_path / "calib.npy")))
+    assert list(c.report["quantmcu"]["bits"].values()) == list(bits)
+    src = c.files[f"{g.name}.c"]
+    assert src.count("tc_convolve_bp_s8(") == 2 and "tc_quantmcu_bp_s8(" in src
     outliers, normal = assert_reference(g, xs, got, c.report)
     assert outliers > 0 and normal > 0
 
@@ -136,3 +141,29 @@ def test_mnist_qemu_equals_host(mnist_int8, mnist_run):
                                                      calib=CALIB))
     assert all(a.tobytes() == b.tobytes() for a, b in zip(host, arm))
     assert all(n > 0 for n in res.instructions)
+
+
+@pytest.mark.slow
+def test_digits_c_equals_reference():
+    """models/digits_cnn.onnx (second accuracy task) under --patch auto --precision mixed: host C ==
+    numpy QuantMCU on 20 test images, with a map below 8 bits."""
+    from tinyc.pipeline import load_model, quantize
+    calib = str(ROOT / "models" / "digits_calib.npy")
+    g = quantize(load_model(ROOT / "models" / "digits_cnn.onnx"), Options(calib=calib))
+    d = np.load(ROOT / "models" / "digits_test.npz")
+    xs = [x[None, None].astype(np.float32) for x in d["images"][:20]]
+    got, c, _ = run_c(g, xs, Options(patch="auto", precision="mixed", calib=calib))
+    assert min(c.report["quantmcu"]["bits"].values()) < 8
+    assert_reference(g, xs, got, c.report)
+
+
+def test_stats_put_measured_beside_modelled():
+    """--stats 'quantmcu': the patch-stage slots of the profile summed (measured) beside report.json's
+    modelled BitOPs; layer-by-layer slots are not part of the stage."""
+    from tinyc.runner import quantmcu_measured
+    q = dict(stage_bitops_int8=640, stage_bitops_calibration_mean=300.0, bits={"m": 2})
+    prof = dict(layers=[dict(kind="patch_copies", instructions=10), dict(kind="patch_node", instructions=100),
+                        dict(kind="quantmcu", instructions=7), dict(kind="layer", instructions=1000)])
+    assert quantmcu_measured(q, prof) == dict(stage_bitops_int8_modelled=640, stage_bitops_modelled=300.0,
+                                              stage_instructions_measured=117, pack_instructions_measured=7,
+                                              bits={"m": 2})

@@ -38,9 +38,9 @@ def test_entropy():
 
 
 def fake_calibration(seed=0, n=16, p=4):
-    """Two ReLU maps; map 1 feeds 3x the MACs of map 0; ~1 patch in 8 has a large peak."""
+    """Two ReLU maps read by bit-plane convs; map 1 feeds 3x the MACs of map 0; ~1 patch in 8 has a large peak."""
     rng = np.random.default_rng(seed)
-    maps = [FeatureMap("a", -128, True), FeatureMap("b", -128, True)]
+    maps = [FeatureMap("a", -128, True, codes=True), FeatureMap("b", -128, True, codes=True)]
     hists = np.zeros((n, p, 2, 256), dtype=np.int64)
     peaks = np.zeros((n, p, 2), dtype=np.int64)
     for i in range(n):
@@ -85,3 +85,11 @@ def test_search_extremes_and_order():
     assert search(cal, t, 1e6)[0] == [8, 8]
     costs = [stage_bitops(cal, t, search(cal, t, lam)[0]) for lam in (0.0, 0.2, 0.5, 1.0, 3.0)]
     assert all(a <= b for a, b in zip(costs, costs[1:]))
+
+
+def test_only_maps_read_by_bit_plane_kernels_go_below_8_bits():
+    """A map whose readers cannot compute on codes (codes=False) stays at 8 bits whatever lambda."""
+    cal = fake_calibration()
+    cal.maps[0] = FeatureMap("a", -128, True, codes=False)
+    t = thresholds(cal.peaks, 90)
+    assert search(cal, t, 0.0)[0] == [8, 2]

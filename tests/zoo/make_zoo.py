@@ -333,11 +333,12 @@ class SpaceToDepth(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(cbr(12, 24), cbr(24, 32, 3, 2), Head(32))
+        self.side = nn.Sequential(cbr(3, 16, 3, 2), Head(16))
 
     def forward(self, x):
         b, c, h, w = x.shape
         y = x.reshape(b, c, h // 2, 2, w // 2, 2).permute(0, 3, 5, 1, 2, 4).reshape(b, 4 * c, h // 2, w // 2)
-        return self.body(y) + self.body(x[:, :, ::2, ::2].repeat(1, 4, 1, 1)) * 0.5
+        return self.body(y) + self.side(x[:, :, ::2, ::2]) * 0.5
 
 
 class FPN(nn.Module):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tinyc.errors import TinycError
+from tinyc.errors import BuildError, TinycError
+from tinyc.progress import step
 
 
 @dataclass
@@ -20,8 +21,23 @@ class RunResult:
     stdout: str = ""
 
 
+REASON = re.compile(r"overflowed|error:|error\b|undefined reference|does not fit|fault|Error \d+$")
+
+
+def failure_reason(text: str, returncode: int) -> str:
+    """The compiler's, linker's or program's own words: its first error lines (at most two,
+    make's own lines last), else the last line of output."""
+    lines = [re.sub(r"^\S*/(ld|cc1|as|collect2)(: )", r"\1\2", ln.strip()) for ln in text.splitlines() if ln.strip()]
+    own = [ln for ln in lines if REASON.search(ln) and not ln.startswith("make")]
+    if len(own) > 1:  # collect2's summary adds nothing to ld's own line
+        own = [ln for ln in own if not ln.startswith("collect2:")] or own
+    if own:
+        return "; ".join(dict.fromkeys(own[:2]))
+    return lines[-1] if lines else f"exit status {returncode}"
+
+
 def make(outdir: Path, *targets: str, env_vars: dict | None = None, timeout: int = 600) -> str:
-    """Run make in outdir; a failure is a TinycError carrying the last compiler line."""
+    """Run make in outdir; a failure is a BuildError carrying the compiler's own error lines."""
     if shutil.which("make") is None:
         raise TinycError("'make' is not installed")
     args = ["make", "-s", "--no-print-directory", "-C", str(outdir), *targets]
@@ -29,12 +45,10 @@ def make(outdir: Path, *targets: str, env_vars: dict | None = None, timeout: int
     try:
         p = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise TinycError(f"'make {' '.join(targets)}' timed out after {timeout}s", str(outdir)) from None
+        raise BuildError(f"'make {' '.join(targets)}' timed out after {timeout}s", str(outdir)) from None
     if p.returncode != 0:
-        lines = [ln for ln in (p.stderr + p.stdout).splitlines() if ln.strip()]
-        errors = [ln for ln in lines if "error" in ln.lower() and not ln.startswith("make")]
-        tail = (errors or lines or [f"exit status {p.returncode}"])[0 if errors else -1]
-        raise TinycError(f"'make {' '.join(targets)}' failed: {tail}", str(outdir))
+        raise BuildError(f"'make {' '.join(targets)}' failed: {failure_reason(p.stderr + p.stdout, p.returncode)}",
+                         str(outdir))
     return p.stdout
 
 
@@ -67,13 +81,21 @@ def parse_stdout(text: str) -> tuple[list[int], int]:
     return ins, int(m.group(1)) if m else 0
 
 
+def _where(outdir: Path) -> str:
+    """'QEMU <machine>' or 'host', from the project's Makefile."""
+    m = re.search(r"^QEMU_MACHINE := (\S+)", (Path(outdir) / "Makefile").read_text(), re.M)
+    return f"QEMU {m.group(1)}" if m else "host"
+
+
 def run_project(outdir: Path, samples, in_dtypes, out_shapes, out_dtypes,
                 make_vars: dict | None = None, timeout: int = 600) -> RunResult:
     """Build outdir, run every sample through `make run`, and read the outputs back."""
     outdir = Path(outdir)
-    make(outdir, "all", env_vars=make_vars, timeout=timeout)
+    with step(f"building {outdir.name}"):
+        make(outdir, "all", env_vars=make_vars, timeout=timeout)
     write_inputs(outdir, samples, in_dtypes)
-    stdout = make(outdir, "run", env_vars=make_vars, timeout=timeout)
+    with step(f"running {len(samples)} sample(s) ({_where(outdir)})"):
+        stdout = make(outdir, "run", env_vars=make_vars, timeout=timeout)
     outputs = read_outputs(outdir, len(samples), out_shapes, out_dtypes)
     ins, stack = parse_stdout(stdout)
     return RunResult(outputs, ins, stack, stdout)

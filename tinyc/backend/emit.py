@@ -54,10 +54,12 @@ def runtime_sources() -> list[str]:
                   for p in (RUNTIME_C / "src").rglob("*.c"))
 
 
-def render_project(prog: Program, board: dict, source: str, extra_cflags=()) -> dict[str, str]:
-    """All generated text files of the project, by relative path."""
+def render_project(prog: Program, board: dict, source: str, extra_cflags=(), *, memory: dict) -> dict[str, str]:
+    """All generated text files of the project, by relative path. `memory` holds the report's
+    arena_bytes and work_bytes (the header states them in the report's vocabulary)."""
     env = environment()
-    ctx = dict(prog=prog, refs=prog.refs, version=__version__, source=Path(source).name)
+    ctx = dict(prog=prog, refs=prog.refs, version=__version__, source=Path(source).name,
+               memory={k: int(memory[k]) for k in ("arena_bytes", "work_bytes")})
     files = {
         f"{prog.name}.h": env.get_template("model.h.j2").render(**ctx),
         f"{prog.name}.c": env.get_template("model.c.j2").render(**ctx),
@@ -65,14 +67,18 @@ def render_project(prog: Program, board: dict, source: str, extra_cflags=()) -> 
     }
     sources = [f"{prog.name}.c", "main.c", *runtime_sources()]
     files["Makefile"] = env.get_template("Makefile.j2").render(
-        model=prog.name, sources=sources, board=board, extra_cflags=list(extra_cflags))
+        model=prog.name, sources=sources, board=board, extra_cflags=list(extra_cflags),
+        inputs=prog.inputs, outputs=prog.outputs)
     return files
 
 
 def write_project(outdir: Path, files: dict[str, str], board_name: str, report: dict,
-                  force: bool = False) -> None:
+                  force: bool = False, check=None) -> None:
     """Write the project into a staging directory, then install it at outdir
-    (tinyc.outdir: only a missing/empty dir or a previous tinyc project is written)."""
+    (tinyc.outdir: only a missing/empty dir or a previous tinyc project is written).
+    check(staging dir) -> dict runs before report.json is written and before the install (the
+    board's link check: a project that does not link is never installed); its result is
+    report["image"]."""
     outdir = Path(outdir).absolute()
     check_outdir(outdir, force)
     try:
@@ -88,6 +94,8 @@ def write_project(outdir: Path, files: dict[str, str], board_name: str, report: 
         common = BOARDS / "common"
         if common.is_dir() and board_name != "host":
             shutil.copytree(common, tmp / "board" / "common")
+        if check is not None:
+            report["image"] = check(tmp)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
         install_project(tmp, outdir, force)
     except OSError as e:

@@ -117,9 +117,43 @@ def build_program(g: Graph, calls: list[Call], offsets: dict[str, int], arena_by
             call.params[f"{key}_sym"] = sym
         if call.scratch:
             call.params["scratch_offset"] = offsets[f"{call.node}.scratch"]
+        if "subcalls" in call.params:
+            _attach_subcalls(call, k, model, offsets, refs, consts)
     ports_in = [_port(g, n, refs) for n in g.inputs]
     ports_out = [_port(g, n, refs) for n in g.outputs]
     return Program(model, calls, refs, consts, ports_in, ports_out, arena_bytes, plan)
+
+
+def _attach_subcalls(call: Call, k: int, model: str, offsets, refs: dict, consts: list) -> None:
+    """Storage for a token stage's kernels: its constants, and its tile tensors as arena
+    offsets that move with the tile index `t` (boundary rows) or sit in its scratch."""
+    for i, t in enumerate(call.params["stage_consts"]):
+        if t.name not in refs:
+            sym = f"{model}_n{k}_c{i}"
+            refs[t.name] = Ref("const", CTYPES[t.dtype], symbol=sym, shape=t.shape)
+            consts.append(ConstArray(sym, CTYPES[t.dtype], _values(t.data), comment=_comment(t.name)))
+    for name, w in call.params["tile_refs"].items():
+        if w[0] == "scratch":
+            off = call.params["scratch_offset"] + w[1]
+            refs[name] = Ref("arena", CTYPES[w[2]], offset=off)
+        elif w[0] == "rows":
+            base = refs[w[1]]
+            refs[name] = Ref("arena", base.ctype, offset=f"{base.offset} + t * {w[2]}")
+        elif w[0] == "batch":
+            base = refs[w[1]]
+            refs[name] = Ref("arena", base.ctype, offset=f"{base.offset} + (t / {w[3]}) * {w[2]}")
+        else:
+            base = refs[w[1]]
+            refs[name] = Ref("const", base.ctype, symbol=f"({base.symbol} + t * {w[2]})")
+    for j, sc in enumerate(call.params["subcalls"]):
+        sc.params.setdefault("index", f"{k}_{j}")
+        if sc.scratch:
+            sc.params["scratch_offset"] = call.params["scratch_offset"] + sc.params["stage_scratch"]
+        for key, arr in sorted(sc.arrays.items()):
+            arr = np.asarray(arr)
+            sym = f"{model}_n{k}_{j}_{key}"
+            consts.append(ConstArray(sym, CTYPES[str(arr.dtype)], _values(arr), comment=_comment(sc.node)))
+            sc.params[f"{key}_sym"] = sym
 
 
 def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:

@@ -18,9 +18,11 @@ tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
 tc_load_window_f32_s8 read the caller's buffer in its own layout and dtype in
 place of tc_copy_window. The plan is made on the graph after the interface,
 whose input (the stage input) never exists in full.
-With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_s8 runs after every stage
-node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
-for normal patches, the map's packed b-bit store and unpack (tinyc/quantmcu).
+With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_bp_s8 runs after every
+stage node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
+for normal patches, the map's b-bit codes stored as bit planes in place; the
+node reading such a map then runs tc_convolve_bp_s8 on the codes (no unpack),
+and the int8 kernel when the patch was an outlier (tinyc/quantmcu).
 """
 from __future__ import annotations
 
@@ -65,6 +67,7 @@ class PatchLowering:
     tile_macs: list[int]  # per stage node: MACs summed over all tiles
     base: PatchPlan | None = None  # layer by layer planned the same way (model input outside the arena)
     prefix: int = 0  # interface nodes of g, run per window by the stage's loader
+    arena_bytes: int = 0  # the same schedule planned with the model input inside the arena
 
 
 def c_patchable(g: Graph, split: int) -> bool:
@@ -79,7 +82,8 @@ def c_patchable(g: Graph, split: int) -> bool:
 
 def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
-    indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index: (entry, arrays)}
+    indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index:
+    f(node entry, node arrays) -> (more template keys, more arrays)}
     adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
     k, sub = split_graph(g)
     split = plan.split - k
@@ -102,7 +106,17 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
-    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k)
+    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
+                         arena_with_input(g, k, costs, stage, steps, sizes))
+
+
+def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, sizes) -> int:
+    """arena_bytes of the patch schedule: planned with the model input inside the arena. With an
+    input interface (k nodes, run per window by the loader) the slot holds the model input itself."""
+    if k:
+        sizes = dict(sizes, **{stage.input: max(sizes[stage.input], g.tensors[g.inputs[0]].nbytes)})
+    _, p, _ = _plan(costs, steps, sizes, with_input=True)
+    return int(p.arena_bytes)
 
 
 def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
@@ -115,7 +129,9 @@ def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> Pat
     if not c_patchable(sub, plan.split):
         lower_patched_check(sub, plan.split)
     calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
-    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0)
+    # arena_bytes: the input placed beside the streamed schedule's buffers (a valid plan, not a tight one)
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0,
+                         mem.arena_bytes + g.tensors[g.inputs[0]].nbytes)
 
 
 
@@ -126,7 +142,7 @@ def _rect(r) -> list[int]:
 def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str, int],
                extra=None) -> tuple[Call, list[int]]:
     """The one Call the patch_stage.j2 template renders, and per stage node its MACs over all tiles.
-    extra (see lower_patched) gives some nodes a QuantMCU entry ("qm") and its arrays."""
+    extra (see lower_patched) gives some nodes more template keys (QuantMCU: "qm", "bp") and arrays."""
     x, y = g.tensors[stage.input], g.tensors[stage.output]
     arrays: dict[str, np.ndarray] = {}
     nodes, tile_macs = [], []
@@ -135,8 +151,10 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     for i in range(len(stage.nodes)):
         entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
         if i in post:
-            entry["qm"], lut = post[i]
-            node_arrays = dict(node_arrays, **lut)
+            keys, more = post[i](entry, node_arrays)
+            entry.update(keys)
+            node_arrays = dict(node_arrays, **more)
+        entry["macs"] = int(m)
         nodes.append(entry)
         tile_macs.append(m)
         arrays.update({f"s{i}_{k}": v for k, v in node_arrays.items()})

@@ -88,9 +88,17 @@ def plan_memory(g: Graph, calls: list[Call]) -> MemoryPlan:
     return small
 
 
-def _plan(g: Graph, calls: list[Call]) -> MemoryPlan:
-    """Lifetimes, in-place merging and placement for calls in their given order."""
-    in_arena = arena_tensors(g)
+def work_plan(g: Graph, calls: list[Call]) -> MemoryPlan:
+    """The same calls (same order and scratch) planned with the model inputs outside the arena,
+    in the caller's buffers: its arena is the report's work_bytes (memory vocabulary in
+    ../shared/design.md). A real, checked plan, not the arena minus the input bytes."""
+    return _plan(g, calls, outside=set(g.inputs))
+
+
+def _plan(g: Graph, calls: list[Call], outside: set[str] = frozenset()) -> MemoryPlan:
+    """Lifetimes, in-place merging and placement for calls in their given order
+    (tensors in `outside` live in caller's buffers, not in the arena)."""
+    in_arena = arena_tensors(g) - set(outside)
     steps = steps_of(g, calls, in_arena)
     sizes = {n: g.tensors[n].nbytes for n in in_arena}
     # The arena slot of a model input is a copy (invoke copies the caller's data in,

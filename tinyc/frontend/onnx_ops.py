@@ -592,7 +592,9 @@ def Upsample(ctx, node, X, scales_in=None, *, mode="nearest", scales=None):
 
 def _resize(ctx, node, X, mode, ctm, nearest_mode):
     shape_in, shape_out = ctx.shape(X), ctx.shape(node.output[0])
-    if mode != "nearest" or len(shape_in) != 4 or shape_in[:2] != shape_out[:2]:
+    if mode != "nearest":
+        raise ctx.error(node, f"resize mode '{mode}' is not supported (nearest, linear)")
+    if len(shape_in) != 4 or shape_in[:2] != shape_out[:2]:
         raise ctx.error(node, "only nearest resize of the spatial dims of a rank-4 input is supported")
     ratios = [shape_out[i] / shape_in[i] for i in (2, 3)]
     integer = all(r == int(r) and r >= 1 for r in ratios)
@@ -612,3 +614,7 @@ OPS = {name: fn for name, fn in dict(globals()).items()
 from tinyc.frontend.onnx_rnn import GRU, LSTM  # noqa: E402  (registered here, defined in their own module)
 
 OPS.update(LSTM=LSTM, GRU=GRU)
+
+from tinyc.frontend.onnx_transformer import LayerNormalization, matmul  # noqa: E402
+
+OPS.update(LayerNormalization=LayerNormalization, MatMul=matmul(MatMul))

@@ -53,6 +53,7 @@ class TflOp:
     outputs: list[int]
     opts: dict | None  # None: the options table is not of the type the op needs
     opts_type: int
+    intermediates: list[int] = field(default_factory=list)  # e.g. the LSTM's hidden-state scale tensor
 
 
 @dataclass
@@ -148,10 +149,12 @@ def _read_op(op, index: int, codes) -> TflOp:
     custom = (code.CustomCode() or b"").decode("utf-8", "replace")
     inputs = _vec(op, "Inputs")
     outputs = _vec(op, "Outputs")
+    inter = _vec(op, "Intermediates")
     return TflOp(index, opname, custom,
                  [int(i) for i in inputs] if inputs is not None else [],
                  [int(i) for i in outputs] if outputs is not None else [],
-                 _read_options(op, opname), op.BuiltinOptionsType())
+                 _read_options(op, opname), op.BuiltinOptionsType(),
+                 [int(i) for i in inter] if inter is not None else [])
 
 
 def _read_options(op, opname: str) -> dict | None:
@@ -195,6 +198,8 @@ class _GraphBuilder:
             self.g.nodes.append(OpContext(self, op).convert())
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
+        if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
+            self.g.meta["prequantized"] = True  # never re-quantized; float tensors are float islands
         try:
             return verify(self.g)
         except IRError as e:
@@ -226,8 +231,26 @@ class _GraphBuilder:
     def is_const(self, index: int, loc: str) -> bool:
         return self.data(self.tensor(index, loc), loc) is not None
 
-    def check_storage(self, index: int, loc: str) -> None:
-        check_storage(self.tensor(index, loc), loc)
+    def check_storage(self, index: int, loc: str, allow_variable: bool = False) -> None:
+        check_storage(self.tensor(index, loc), loc, allow_variable)
+
+    def state_tensor(self, index: int, loc: str) -> str:
+        """A variable (state) tensor as an IR constant holding its initial value (zeros without a buffer)."""
+        if index in self.names:
+            return self.names[index]
+        t = self.tensor(index, loc)
+        if not t.variable:
+            raise TinycError(f"tensor '{t.name}' should be a variable (state) tensor", loc)
+        shape = fixed_shape(t, loc)
+        dtype = _CONST_TYPES.get(t.type)
+        if dtype is None:
+            raise TinycError(f"state tensor '{t.name}' is {type_name(t.type)}", loc)
+        data = self.data(t, loc)
+        values = const_array(t, data, shape, dtype, loc) if data else np.zeros(shape, dtype=dtype)
+        name = self.g.unique_name(t.name or f"tensor_{index}")
+        self.g.add_tensor(Tensor(name, shape, dtype, values, qparams(t, shape, loc)))
+        self.names[index] = name
+        return name
 
     def param_array(self, index: int, loc: str) -> np.ndarray:
         """A constant INT32/INT64 parameter tensor (shape, axes, perm...) as int64 values."""
@@ -293,6 +316,10 @@ def qparams(t: TflTensor, shape: tuple[int, ...], loc: str) -> QParams | None:
         raise TinycError(f"tensor '{t.name}' has {n} scales but {zps.size} zero points", loc)
     if n == 1:
         return QParams(t.scales.reshape(()), zps.reshape(()))
+    if len(shape) == 1 and shape[0] == n and not 0 <= t.qdim < 1:
+        # Old converters copied the filter's quantized_dimension (3 for depthwise) onto the 1-D bias
+        # (TFLM's person-detection model): LiteRT refuses it, TFLM reads the bias per element. So do we.
+        return QParams(t.scales.copy(), zps.copy(), axis=0)
     if not 0 <= t.qdim < len(shape) or shape[t.qdim] != n:
         raise TinycError(f"tensor '{t.name}': {n} scales do not match dim {t.qdim} of shape {list(shape)}", loc)
     return QParams(t.scales.copy(), zps.copy(), axis=t.qdim)
@@ -319,9 +346,9 @@ def make_tensor(t: TflTensor, name: str, data: bytes | None, loc: str) -> Tensor
     return Tensor(name, shape, dtype, values, q)
 
 
-def check_storage(t: TflTensor, loc: str) -> None:
-    """Reject variables, resource/variant handles and sparse tensors."""
-    if t.variable or t.type in (TensorType.RESOURCE, TensorType.VARIANT):
+def check_storage(t: TflTensor, loc: str, allow_variable: bool = False) -> None:
+    """Reject variables (unless allowed: recurrent state), resource/variant handles and sparse tensors."""
+    if (t.variable and not allow_variable) or t.type in (TensorType.RESOURCE, TensorType.VARIANT):
         raise TinycError(f"tensor '{t.name}' is a variable / resource tensor; tinyc supports stateless "
                          "models only", loc)
     if t.sparse:

@@ -94,9 +94,10 @@ class OpContext:
     def convert(self) -> Node:
         """The IR Node for this operator, or TinycError if tinyc cannot express it."""
         op = self.op
-        for i in (*op.inputs, *op.outputs):
+        state = STATE_INPUTS.get(op.opname, ())
+        for k, i in enumerate((*op.inputs, *op.outputs)):
             if i >= 0:
-                self.b.check_storage(i, self.loc)
+                self.b.check_storage(i, self.loc, allow_variable=k in state)
         if op.opname not in OPS:
             name = f"CUSTOM '{op.custom_code}'" if op.opname == "CUSTOM" else op.opname
             self.fail(f"unsupported op {name}; supported ops: {', '.join(sorted(OPS))}")
@@ -216,11 +217,25 @@ def FULLY_CONNECTED(cx) -> Node:
     return cx.node("fully_connected", [cx.x(0), cx.weight(1, axis=0), cx.bias(2)], act=fused_act(cx))
 
 
+def _check_pot16(cx) -> None:
+    """LiteRT runs int16 ADD/SUB with pot_scale_int16 (the schema default) and power-of-two scales with zero
+    points 0 through a separate shift-only path (meant for LSTM cells), which tinyc does not implement."""
+    ts = [cx.b.g.tensors[n] for n in (cx.x(0), cx.x(1))]
+    ts.append(cx.b.g.tensors[cx.b.ir_tensor(cx.op.outputs[0], cx.loc)])
+    if not cx.opts.get("PotScaleInt16", True) or any(t.dtype != "int16" or t.q is None for t in ts):
+        return
+    if all(t.q.zp() == 0 and math.frexp(t.q.s())[0] == 0.5 for t in ts):
+        cx.fail("int16 ADD/SUB with pot_scale_int16 and power-of-two scales (TFLite's shift-only LSTM path) "
+                "is not supported; convert with pot_scale_int16=false")
+
+
 def ADD(cx) -> Node:
+    _check_pot16(cx)
     return cx.node("add", [cx.x(0), cx.x(1)], act=fused_act(cx))
 
 
 def SUB(cx) -> Node:
+    _check_pot16(cx)
     return cx.node("sub", [cx.x(0), cx.x(1)], act=fused_act(cx))
 
 
@@ -302,6 +317,40 @@ def TRANSPOSE_CONV(cx) -> Node:
                    pads=(pads[0][0], pads[1][0], pads[0][1], pads[1][1]), act=fused_act(cx))
 
 
+def UNIDIRECTIONAL_SEQUENCE_LSTM(cx) -> Node:
+    """int8 LSTM (TFLite's 8x8_16 integer kernel): 4 gates, no CIFG / peephole / projection / layer norm."""
+    ins = cx.op.inputs + [-1] * (24 - len(cx.op.inputs))
+    for k, what in ((1, "CIFG (no input gate)"), (9, "peephole"), (10, "peephole"), (11, "peephole"),
+                    (16, "projection"), (17, "projection"), (20, "layer norm"), (21, "layer norm"),
+                    (22, "layer norm"), (23, "layer norm")):
+        if (ins[k] >= 0) != (k == 1):
+            cx.fail(f"LSTM with {what} is not supported" if k != 1 else f"LSTM with {what} is not supported")
+    if cx.opts.get("FusedActivationFunction", 4) != 4:
+        cx.fail("LSTM activations other than TANH are not supported")
+    if cx.opts.get("ProjClip", 0.0):
+        cx.fail("LSTM projection clipping is not supported")
+    x = cx.b.g.tensors[cx.x(0)]
+    if x.dtype != "int8" or len(x.shape) != 3:
+        cx.fail(f"LSTM input must be int8 [batch, time, features] (or time-major), got {x.dtype}{list(x.shape)}")
+    if len(cx.op.intermediates) != 5:
+        cx.fail(f"int8 LSTM needs TFLite's 5 intermediate tensors (hidden-state scale), got {len(cx.op.intermediates)}")
+    hid = cx.b.tensor(cx.op.intermediates[4], cx.loc)
+    if hid.scales.size != 1:
+        cx.fail("the LSTM's effective hidden scale intermediate is not quantized")
+    weights = [cx.weight(i, axis=0) for i in (1, 2, 3, 4, 5, 6, 7, 8)]
+    for w in weights:
+        q = cx.b.g.tensors[w].q
+        if q is None or q.per_channel or cx.b.g.tensors[w].dtype != "int8":
+            cx.fail(f"LSTM weights '{w}' must be int8 with one scale")
+    biases = [cx.bias(i) for i in (12, 13, 14, 15)]
+    if any(not b or cx.b.g.tensors[b].dtype != "int32" for b in biases):
+        cx.fail("LSTM gate biases must be int32 constants")
+    states = [cx.b.state_tensor(ins[i], cx.loc) for i in (18, 19)]
+    return cx.node("lstm", [cx.x(0), *weights, *biases, *states], time_major=bool(cx.opts.get("TimeMajor", False)),
+                   cell_clip=float(cx.opts.get("CellClip", 0.0)),
+                   hidden_scale=float(hid.scales[0]), hidden_zp=int(hid.zero_points[0]) if hid.zero_points.size else 0)
+
+
 def MUL(cx) -> Node:
     return cx.node("mul", [cx.x(0), cx.x(1)], act=fused_act(cx))
 
@@ -378,6 +427,29 @@ def LOG_SOFTMAX(cx) -> Node:
     return cx.node("log_softmax", [cx.x(0)], beta=1.0)
 
 
+def BATCH_MATMUL(cx) -> Node:
+    return cx.node("batch_matmul", [cx.x(0), cx.x(1)], adj_x=bool(cx.opts.get("AdjX", False)),
+                   adj_y=bool(cx.opts.get("AdjY", False)))
+
+
+def GELU(cx) -> Node:
+    return cx.node("gelu", [cx.x(0)], approximate=bool(cx.opts.get("Approximate", False)))
+
+
+def GATHER(cx) -> Node:
+    if cx.opts.get("BatchDims", 0) != 0:
+        cx.fail(f"batch_dims {cx.opts.get('BatchDims')} is not supported (only 0)")
+    if not cx.b.is_const(cx._index(1), cx.loc):
+        cx.fail("input 1 (indices) is not a constant; tinyc supports constant indices only")
+    axis = _axis(cx, cx.opts.get("Axis", 0), len(cx.in_shape(0)))
+    ind = cx.param(1)
+    return cx.node("gather", [cx.x(0)], axis=axis, indices=tuple(int(i) for i in ind.reshape(-1)),
+                   indices_shape=tuple(ind.shape))
+
+
+# operator input positions that are variable (state) tensors
+STATE_INPUTS = {"UNIDIRECTIONAL_SEQUENCE_LSTM": (18, 19)}
+
 _WINDOW = ("Padding", "StrideW", "StrideH")
 _CONV = (*_WINDOW, "FusedActivationFunction", "DilationWFactor", "DilationHFactor")
 _POOL = (*_WINDOW, "FilterWidth", "FilterHeight", "FusedActivationFunction")
@@ -387,9 +459,11 @@ OPS = {
     "CONV_2D": (CONV_2D, "Conv2DOptions", _CONV),
     "DEPTHWISE_CONV_2D": (DEPTHWISE_CONV_2D, "DepthwiseConv2DOptions", _CONV),
     "FULLY_CONNECTED": (FULLY_CONNECTED, "FullyConnectedOptions", (*_FUSED, "WeightsFormat")),
-    "ADD": (ADD, "AddOptions", _FUSED),
+    "ADD": (ADD, "AddOptions", (*_FUSED, "PotScaleInt16")),
     "MUL": (MUL, "MulOptions", _FUSED),
-    "SUB": (SUB, "SubOptions", _FUSED),
+    "SUB": (SUB, "SubOptions", (*_FUSED, "PotScaleInt16")),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": (UNIDIRECTIONAL_SEQUENCE_LSTM, "UnidirectionalSequenceLSTMOptions",
+                                     ("FusedActivationFunction", "CellClip", "ProjClip", "TimeMajor")),
     "LEAKY_RELU": (LEAKY_RELU, "LeakyReluOptions", ("Alpha",)),
     "STRIDED_SLICE": (STRIDED_SLICE, "StridedSliceOptions",
                       ("BeginMask", "EndMask", "EllipsisMask", "NewAxisMask", "ShrinkAxisMask", "Offset")),
@@ -416,4 +490,8 @@ OPS = {
     "RELU_N1_TO_1": (_clamp(-1.0, 1.0), None, ()),
     "QUANTIZE": (_unary("quantize"), None, ()),
     "DEQUANTIZE": (_unary("dequantize"), None, ()),
+    "BATCH_MATMUL": (BATCH_MATMUL, "BatchMatMulOptions", ("AdjX", "AdjY")),
+    "RSQRT": (_unary("rsqrt"), None, ()),
+    "GELU": (GELU, "GeluOptions", ("Approximate",)),
+    "GATHER": (GATHER, "GatherOptions", ("Axis", "BatchDims")),
 }

@@ -21,9 +21,13 @@ from tinyc.ops import transpose
 from tinyc.ops import add, avg_pool2d, clamp, max_pool2d, mean, mul
 from tinyc.ops import hard_swish, logistic, softmax, tanh
 from tinyc.ops import log_softmax
+from tinyc.ops import batch_matmul, gather, rsqrt, token_stage
 from tinyc.ops import erf, gelu, prelu, resize_bilinear
 from tinyc.ops import arg_max, top_k
+from tinyc.ops import gru_f32, lstm_f32
+from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
+from tinyc.ops import lstm
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -47,16 +51,24 @@ OPS: dict[str, ModuleType] = {
     "logistic": logistic,
     "tanh": tanh,
     "hard_swish": hard_swish,
+    "batch_matmul": batch_matmul,
+    "gather": gather,
     "gelu": gelu,
+    "rsqrt": rsqrt,
+    "token_stage": token_stage,
     "erf": erf,
     "prelu": prelu,
     "resize_bilinear": resize_bilinear,
     "arg_max": arg_max,
     "top_k": top_k,
+    "lstm_f32": lstm_f32,
+    "gru_f32": gru_f32,
+    "silu": silu,
     "leaky_relu": leaky_relu,
     "sub": sub,
     "strided_slice": strided_slice,
     "transpose_conv": transpose_conv,
+    "lstm": lstm,
 }
 
 

@@ -98,4 +98,20 @@ def lower(node, g) -> Call:
 
 
 def add_call(node, g, p) -> Call:
-    return broadcast_call("add_s8.j2", node, g, dict(p, kernel=f"tc_add_{SUFFIX[output_of(node, g).dtype]}"))
+    """The add / sub call; int8 with at least LUT_MIN_ELEMENTS outputs takes tc_add_s8_lut (add_tables)."""
+    call = broadcast_call("add_s8.j2", node, g, dict(p, kernel=f"tc_add_{SUFFIX[output_of(node, g).dtype]}"))
+    if output_of(node, g).dtype == "int8" and int(np.prod(out_shape(node, g))) >= LUT_MIN_ELEMENTS:
+        call.arrays.update(zip(("lut_a", "lut_b"), add_tables(p)))
+    return call
+
+
+LUT_MIN_ELEMENTS = 256  # below this the two 1 KB tables cost more flash than they save time
+
+
+def add_tables(p) -> tuple[np.ndarray, np.ndarray]:
+    """Each int8 input's term of TFLite's AddFunc for every value q (index q + 128): exactly the
+    reference's elementwise_requant, so tc_add_s8_lut only sums, requantizes the output and clamps."""
+    q = np.arange(-128, 128)
+    ta = elementwise_requant(q, -p["input1_offset"], p["input1_multiplier"], p["input1_shift"], p["left_shift"])
+    tb = elementwise_requant(q, -p["input2_offset"], p["input2_multiplier"], p["input2_shift"], p["left_shift"])
+    return ta.astype(np.int32), tb.astype(np.int32)

@@ -1,10 +1,10 @@
-"""avg_pool2d: rounded mean over each window's in-bounds taps, then the fused clamp (TFLite AVERAGE_POOL_2D, int8)."""
+"""avg_pool2d: rounded mean over each window's in-bounds taps, then the fused clamp (TFLite AVERAGE_POOL_2D, int8 and int16)."""
 from __future__ import annotations
 
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, act_range, output_of
+from tinyc.ops.common import Call, act_range_typed, output_of
 from tinyc.ops.max_pool2d import check_same_qparams, geometry, pool_call, windows
 from tinyc.quant.arith import rounding_div
 
@@ -43,10 +43,11 @@ def ref(node, g, x):
     """TFLite reference_integer_ops::AveragePool: int32 sum of in-bounds taps, rounding division by their count, clamp."""
     geo = checked_geometry(node, g)
     check_same_qparams(node, g)
-    lo, hi = act_range(node, output_of(node, g))
+    y = output_of(node, g)
+    lo, hi = act_range_typed(node, y)
     acc = windows(x, geo, 0).sum(axis=(-2, -1))
     avg = rounding_div(acc, counts(geo)[None, :, :, None])
-    return [np.clip(avg, lo, hi).astype(np.int8)]
+    return [np.clip(avg, lo, hi).astype(y.dtype)]
 
 
 def lower(node, g) -> Call:

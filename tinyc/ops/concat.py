@@ -1,4 +1,4 @@
-"""concat: join tensors along one axis (TFLite CONCATENATION, int8).
+"""concat: join tensors along one axis (TFLite CONCATENATION, int8; int16 with equal QParams, copied).
 
 An input whose scale and zero point equal the output's is copied. Any other
 input is rescaled the way TFLite's ConcatenationWithScaling does, in float32
@@ -24,9 +24,12 @@ def _axis(node, g) -> int:
     loc = where(g.source, node.name, node.op)
     if not 0 <= axis < rank:
         raise TinycError(f"axis {node.attrs.get('axis')} is out of range for rank {rank}", loc)
+    y = output_of(node, g)
     for x in xs:
-        if x is None or x.dtype != "int8":
-            raise TinycError("concat supports int8 inputs only", loc)
+        if x is None or x.dtype not in ("int8", "int16") or x.dtype != y.dtype:
+            raise TinycError("concat supports int8 or int16 inputs and output of one dtype", loc)
+        if x.dtype == "int16" and not _same_q(x, y):  # LiteRT's int16 concatenation does not rescale
+            raise TinycError(f"int16 concat needs every input quantized as the output, got {x.q!r} and {y.q!r}", loc)
         if len(x.shape) != rank or any(a != b for i, (a, b) in enumerate(zip(x.shape, xs[0].shape)) if i != axis):
             raise TinycError(f"input shapes {[list(t.shape) for t in xs]} differ off axis {axis}", loc)
     return axis
@@ -57,7 +60,7 @@ def ref(node, g, *xs):
             lut = rescale_lut(t.q.s(), t.q.zp(), y.q.s(), y.q.zp())
             x = lut[x.astype(np.int64) + 128]
         parts.append(x)
-    return [np.concatenate(parts, axis=axis).astype(np.int8)]
+    return [np.concatenate(parts, axis=axis).astype(y.dtype)]
 
 
 def lower(node, g) -> Call:
@@ -77,6 +80,7 @@ def lower(node, g) -> Call:
     return Call(
         template="concat_s8.j2", node=node.name,
         inputs=list(node.inputs), outputs=list(node.outputs),
-        params=dict(outer=math.prod(y.shape[:axis]), out_inner=y.shape[axis] * inner, parts=parts),
+        params=dict(outer=math.prod(y.shape[:axis]), out_inner=y.shape[axis] * inner, parts=parts,
+                    kernel="tc_concat_s16" if y.dtype == "int16" else "tc_concat_s8"),
         arrays=arrays,
     )

@@ -103,7 +103,7 @@ def is_pointwise(node, g) -> bool:
     return (geo["kh"], geo["kw"], geo["sh"], geo["sw"], groups) == (1, 1, 1, 1, 1) and not any(geo["pads"])
 
 
-PAIR_MAX_K = PAIR_MAX_C = 256  # tc_pair_dsp.h's TC_PAIR_MAX_K / TC_PAIR_MAX_C
+PAIR_MAX_K, PAIR_MAX_C = 1024, 256  # tc_pair_dsp.h's TC_PAIR_MAX_K / TC_PAIR_MAX_C
 
 
 def pair_scratch(k: int, cout: int, fields: bool) -> int:
@@ -150,11 +150,11 @@ def lower(node, g) -> Call:
 def spec_general(p: dict) -> bool:
     """Whether a general int8 conv takes tc_convolve_s8_spec in DSP builds: one group, dilation 1,
     receptive field and channels within tc_pair_dsp.h's stack buffers (TC_PAIR_MAX_K / _C)."""
-    return (p["groups"], p["dil_h"], p["dil_w"]) == (1, 1, 1) and p["kh"] * p["kw"] * p["cin"] <= 256 \
+    return (p["groups"], p["dil_h"], p["dil_w"]) == (1, 1, 1) and p["kh"] * p["kw"] * p["cin"] <= PAIR_MAX_K \
         and p["cout"] <= 256
 
 
 def spec_1x1(cin: int, cout: int) -> bool:
     """Whether a pointwise int8 conv takes tc_convolve_1x1_s8_spec in DSP builds: whole groups of
     four inputs and channel pairs, within tc_pair_dsp.h's stack buffers."""
-    return cin % 4 == 0 and cin <= 256 and cout % 2 == 0 and cout <= 256
+    return cin % 4 == 0 and cin <= PAIR_MAX_K and cout % 2 == 0 and cout <= PAIR_MAX_C

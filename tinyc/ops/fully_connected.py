@@ -51,7 +51,29 @@ def lower(node, g) -> Call:
         call.scratch = scratch_fc(k)
         if spec_fc(k, cout):
             call.params["spec"] = True
+            b = g.tensors[node.inputs[2]].data if len(node.inputs) > 2 and node.inputs[2] else None
+            table = single_rounding_table(m0, sh, b, y_zp)
+            if table is not None and k % 4 == 0:
+                call.arrays.update(rq_c=table[0], rq_rs=table[1])
     return call
+
+
+def single_rounding_table(m0, sh, bias, y_zp):
+    """(c, rs) per output channel such that, for every int32 accumulator a (bias excluded) with
+    a + bias in int32, ((c + a * m0) >> 32) >> rs == tc_requantize(a + bias, m0, sh) + y_zp: the
+    single rounding of TFLite's fully connected with bias, rounding half and output offset folded
+    into one 64-bit constant, so that one SMLAL and one shift requantize (tc_fc_spec_dsp.h). With
+    T = 31 - shift: c = bias * m0 + 2^(T-1) + y_zp * 2^T and rs = T - 32; None unless every channel
+    has 32 <= T <= 53 (then |c + a * m0| < 2^63)."""
+    t = 31 - np.asarray(sh, dtype=np.int64).reshape(-1)
+    if t.size == 0 or t.min() < 32 or t.max() > 53:
+        return None
+    m = np.asarray(m0, dtype=np.int64).reshape(-1)
+    b = np.zeros(m.size, np.int64) if bias is None else np.asarray(bias, dtype=np.int64).reshape(-1)
+    c = [int(bi) * int(mi) + (1 << int(ti - 1)) + int(y_zp) * (1 << int(ti)) for bi, mi, ti in zip(b, m, t)]
+    if any(abs(v) >= 1 << 62 for v in c):
+        return None
+    return np.array(c, dtype=np.int64), (t - 32).astype(np.int32)
 
 
 def scratch_fc(k: int) -> int:
@@ -61,6 +83,6 @@ def scratch_fc(k: int) -> int:
 
 def spec_fc(k: int, cout: int) -> bool:
     """Whether an int8 fully connected layer takes tc_fully_connected_s8_spec in DSP builds: rows
-    within its stack buffer (TC_FC_SPEC_MAX_K) and worth a kernel of their own (measured on
-    mps2-an386: the AD model's 128- and 640-wide layers gain, tiny heads do not need one)."""
-    return 16 <= k <= 1024 and cout >= 4
+    within TC_FC_SPEC_MAX_K and worth a kernel of their own (measured on mps2-an386/an500: the AD
+    model's 8-, 128- and 640-wide layers gain)."""
+    return 8 <= k <= 1024 and cout >= 4

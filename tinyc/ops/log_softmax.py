@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
+from tinyc.ops import float_island
 from tinyc.ops.common import Call, output_of
 from tinyc.quant.gemmlowp import log_softmax_params, log_softmax_rows_s8, log_softmax_tables
 
@@ -54,11 +55,15 @@ def macs(node, g) -> int:
 
 
 def ref(node, g, x):
+    if float_island.is_float(node, g):
+        return [float_island.log_softmax_f32(x)]
     params, tables, rows, depth = _check(node, g)
     return [log_softmax_rows_s8(np.asarray(x).reshape(rows, depth), params, *tables).reshape(np.shape(x))]
 
 
 def lower(node, g) -> Call:
+    if float_island.is_float(node, g):
+        return float_island.lower_call(node, g, "tc_log_softmax_f32")
     params, (diff_q5, exp_q12), rows, depth = _check(node, g)
     x, y = node.inputs[0], node.outputs[0]
     scalars = {k: params[k] for k in ("reverse_mult", "reverse_shift", "diff_min")}

@@ -1,4 +1,4 @@
-"""max_pool2d: max over each in-bounds window, then the fused clamp (TFLite MAX_POOL_2D, int8).
+"""max_pool2d: max over each in-bounds window, then the fused clamp (TFLite MAX_POOL_2D, int8 and int16).
 
 Also home of the pooling geometry shared with avg_pool2d: explicit
 asymmetric pads (top, left, bottom, right), any kernel and stride.
@@ -9,7 +9,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, act_range, output_of
+from tinyc.ops.common import QRANGE, SUFFIX, Call, act_range_typed, check_int_io, output_of
 
 INT8_MIN = -128
 
@@ -39,10 +39,11 @@ def geometry(node, g) -> dict:
 
 def check_same_qparams(node, g) -> None:
     """TFLite pools do not rescale: input and output must share scale (to 1e-6) and zero point."""
+    check_int_io(node, g)
     x = g.tensors[node.inputs[0]]
     y = output_of(node, g)
     if abs(x.q.s() - y.q.s()) > 1e-6 or x.q.zp() != y.q.zp():
-        raise TinycError(f"int8 pooling needs equal input/output quantization, got {x.q!r} and {y.q!r}",
+        raise TinycError(f"integer pooling needs equal input/output quantization, got {x.q!r} and {y.q!r}",
                          where(g.source, node.name, node.op))
 
 
@@ -56,13 +57,15 @@ def windows(x: np.ndarray, geo: dict, fill: int) -> np.ndarray:
 
 def pool_call(template: str, node, g, geo: dict) -> Call:
     """The Call shared by both pools: dims, strides, top/left pads, activation range."""
-    lo, hi = act_range(node, output_of(node, g))
+    y = output_of(node, g)
+    lo, hi = act_range_typed(node, y)
     return Call(
         template=template, node=node.name,
         inputs=[node.inputs[0]], outputs=list(node.outputs),
         params=dict(n=geo["n"], h=geo["h"], w=geo["w"], c=geo["c"], kh=geo["kh"], kw=geo["kw"],
                     sh=geo["sh"], sw=geo["sw"], pad_top=geo["pads"][0], pad_left=geo["pads"][1],
-                    oh=geo["oh"], ow=geo["ow"], act_min=lo, act_max=hi),
+                    oh=geo["oh"], ow=geo["ow"], act_min=lo, act_max=hi,
+                    kernel=f"tc_{template.split('2d')[0]}_{SUFFIX[y.dtype]}"),
     )
 
 
@@ -84,9 +87,10 @@ def ref(node, g, x):
     """
     geo = geometry(node, g)
     check_same_qparams(node, g)
-    lo, hi = act_range(node, output_of(node, g))
-    m = windows(x, geo, INT8_MIN).max(axis=(-2, -1))
-    return [np.clip(m, lo, hi).astype(np.int8)]
+    y = output_of(node, g)
+    lo, hi = act_range_typed(node, y)
+    m = windows(x, geo, QRANGE[y.dtype][0]).max(axis=(-2, -1))
+    return [np.clip(m, lo, hi).astype(y.dtype)]
 
 
 def lower(node, g) -> Call:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, act_range, output_of
+from tinyc.ops.common import SUFFIX, Call, act_range_typed, check_int_io, output_of
 from tinyc.quant.arith import mean_multiplier
 from tinyc.quant.fixedpoint import mbqm_double
 
@@ -33,10 +33,11 @@ def _count(node, g) -> int:
 
 def _quant(node, g):
     """(zp_in, zp_out, M0, shift, act_min, act_max) with 1/count folded into (M0, shift)."""
+    check_int_io(node, g)
     x = g.tensors[node.inputs[0]]
     y = output_of(node, g)
     m0, sh = mean_multiplier(x.q.s(), y.q.s(), _count(node, g))
-    lo, hi = act_range(node, y)
+    lo, hi = act_range_typed(node, y)
     return x.q.zp(), y.q.zp(), m0, sh, lo, hi
 
 
@@ -59,7 +60,7 @@ def ref(node, g, x):
     x_zp, y_zp, m0, sh, lo, hi = _quant(node, g)
     acc = x.astype(np.int64).sum(axis=axes, keepdims=True) - x_zp * _count(node, g)
     y = mbqm_double(acc, m0, sh) + y_zp
-    return [np.clip(y, lo, hi).astype(np.int8).reshape(shape(node, g)[0])]
+    return [np.clip(y, lo, hi).astype(output_of(node, g).dtype).reshape(shape(node, g)[0])]
 
 
 def lower(node, g) -> Call:
@@ -78,5 +79,6 @@ def lower(node, g) -> Call:
         template="mean_s8.j2", node=node.name,
         inputs=[node.inputs[0]], outputs=list(node.outputs),
         params=dict(outer=outer, reduce=reduce, inner=inner, input_offset=-x_zp, output_offset=y_zp,
-                    multiplier=m0, shift=sh, act_min=lo, act_max=hi),
+                    multiplier=m0, shift=sh, act_min=lo, act_max=hi,
+                    kernel=f"tc_mean_{SUFFIX[x.dtype]}"),
     )

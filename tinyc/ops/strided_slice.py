@@ -26,6 +26,11 @@ def box(node, g) -> tuple[list[int], list[int], list[int]]:
     loc = where(g.source, node.name, node.op)
     if not len(begin) == len(size) == len(strides) == len(x.shape):
         raise TinycError(f"begin/size/strides {begin}/{size}/{strides} do not match rank {len(x.shape)}", loc)
+    y = output_of(node, g)
+    if y.dtype != x.dtype or (x.q is None) != (y.q is None) or \
+            (x.q is not None and (x.q.s() != y.q.s() or x.q.zp() != y.q.zp())):
+        raise TinycError(f"strided slice copies values: input and output need the same dtype and QParams, got "
+                         f"{x.dtype} {x.q!r} and {y.dtype} {y.q!r}", loc)
     for d, b, n, s in zip(x.shape, begin, size, strides):
         if s == 0 or n < 0 or (n > 0 and not (0 <= b < d and 0 <= b + (n - 1) * s < d)):
             raise TinycError(f"slice begin {begin}, size {size}, strides {strides} leaves the input {list(x.shape)}",
@@ -54,8 +59,8 @@ def ref(node, g, x):
 
 def collapse(shape, begin, size, strides):
     """Fewer dims for the same walk: unit dims go, and a dim taken whole (begin 0, stride 1, full size)
-    merges into a stride-1 dim before it. Padded at the front to rank 4 as
-    (in_dims, begin, size, strides); None when more than 4 dims remain."""
+    merges into a stride-1 dim before it. Padded at the front to rank 6 (TC_SLICE_DIMS) as
+    (in_dims, begin, size, strides); None when more than 6 dims remain."""
     dims: list[list[int]] = []
     for d, b, n, s in zip(shape, begin, size, strides):
         if d == 1 and n == 1:
@@ -65,9 +70,9 @@ def collapse(shape, begin, size, strides):
             dims[-1] = [pd * d, pb * d, pn * d, 1]
         else:
             dims.append([int(d), int(b), int(n), int(s)])
-    if len(dims) > 4:
+    if len(dims) > 6:
         return None
-    dims = [[1, 0, 1, 1]] * (4 - len(dims)) + dims
+    dims = [[1, 0, 1, 1]] * (6 - len(dims)) + dims
     return [list(t) for t in zip(*dims)]
 
 
@@ -76,7 +81,7 @@ def lower(node, g) -> Call:
     begin, size, strides = box(node, g)
     plan = collapse(x.shape, begin, size, strides)
     if plan is None:
-        raise TinycError(f"strided slice of a rank-{len(x.shape)} tensor needs more than 4 dims after merging whole "
+        raise TinycError(f"strided slice of a rank-{len(x.shape)} tensor needs more than 6 dims after merging whole "
                          "dims", where(g.source, node.name, node.op))
     if x.dtype not in _KERNEL:
         raise TinycError(f"strided slice of {x.dtype} tensors has no kernel (supported: int8, int16, int32)",

@@ -1,4 +1,6 @@
-"""transpose: permute the axes of a tensor (TFLite TRANSPOSE, int8), any rank that collapses to 4.
+"""transpose: permute the axes of a tensor (TFLite TRANSPOSE, int8 / int16), any rank that collapses to 4.
+
+int16 moves bytes: tc_transpose_s8 on the tensor viewed with a last axis of 2 bytes.
 
 y.shape[i] = x.shape[perm[i]]. Before lowering, size-1 axes are dropped and runs
 of input axes that stay adjacent and in order in the output are merged
@@ -19,12 +21,13 @@ def _perm(node, g) -> tuple[int, ...]:
     rank = len(x.shape)
     perm = tuple(int(p) for p in node.attrs.get("perm", tuple(reversed(range(rank)))))
     loc = where(g.source, node.name, node.op)
-    if x.dtype != "int8":
-        raise TinycError(f"transpose supports int8 tensors, got {x.dtype}", loc)
+    if x.dtype not in ("int8", "int16"):
+        raise TinycError(f"transpose supports int8 and int16 tensors, got {x.dtype}", loc)
     if sorted(perm) != list(range(rank)):
         raise TinycError(f"perm {list(perm)} is not a permutation of {rank} axes", loc)
-    if len(collapse(x.shape, perm)[1]) > 4:
-        raise TinycError(f"transpose of {list(x.shape)} by {list(perm)} needs rank {len(collapse(x.shape, perm)[1])} "
+    rank4 = len(_byte_view(x, perm)[1])
+    if rank4 > 4:
+        raise TinycError(f"transpose of {x.dtype}{list(x.shape)} by {list(perm)} needs rank {rank4} "
                          "after merging adjacent axes; the kernel supports 4", loc)
     return perm
 
@@ -49,6 +52,13 @@ def collapse(shape, perm) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return new_shape, tuple(pos[i] for i in range(len(groups)))
 
 
+def _byte_view(x, perm):
+    """collapse() of the move as bytes: int16 gets a trailing axis of its 2 bytes that stays last."""
+    if x.dtype == "int16":
+        return collapse((*x.shape, 2), (*perm, len(x.shape)))
+    return collapse(x.shape, perm)
+
+
 def shape(node, g):
     x = inputs_of(node, g)[0]
     return [tuple(x.shape[p] for p in _perm(node, g))]
@@ -59,12 +69,12 @@ def macs(node, g) -> int:
 
 
 def ref(node, g, x):
-    return [np.transpose(x, _perm(node, g)).astype(np.int8)]
+    return [np.transpose(x, _perm(node, g))]
 
 
 def lower(node, g) -> Call:
     x = inputs_of(node, g)[0]
-    shape, perm = collapse(x.shape, _perm(node, g))
+    shape, perm = _byte_view(x, _perm(node, g))
     k = 4 - len(perm)
     perm4 = tuple(range(k)) + tuple(p + k for p in perm)
     return Call(

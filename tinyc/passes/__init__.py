@@ -8,8 +8,9 @@ from tinyc.passes.fold_batchnorm import fold_batchnorm
 from tinyc.passes.fold_constants import fold_constants
 from tinyc.passes.fold_pad import fold_pad
 from tinyc.passes.fold_qdq import fold_qdq
+from tinyc.passes.fold_slices import fold_slices
 from tinyc.passes.fuse_activations import fuse_activations
-from tinyc.passes.fuse_gelu import fuse_gelu
+from tinyc.passes.fuse_gelu import fuse_gelu, fuse_silu
 from tinyc.passes.to_nhwc import to_nhwc
 
 # Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs.
@@ -19,10 +20,12 @@ FLOAT_PASSES = [
     fold_qdq,
     fold_constants,
     fuse_gelu,
+    fuse_silu,
     fold_batchnorm,
     to_nhwc,
     fuse_activations,
     canonicalise,
+    fold_slices,
     fold_pad,
     drop_identities,
 ]

@@ -10,7 +10,9 @@ from tinyc.passes._util import new_node_name, remove_node, sole_consumer
 def fold_batchnorm(g: ir.Graph) -> ir.Graph:
     """Afterwards no `batch_norm` node remains. One that follows a conv2d / fully_connected with
     float constant weights (and is that producer's only reader) is folded into its weights and
-    bias; any other becomes `mul` by scale/sqrt(var+eps) then `add` of the shifted bias."""
+    bias. Any other on a rank-4 NCHW tensor becomes a 1x1 depthwise conv2d (groups = C; per-channel
+    int8 weights keep every channel's scale exact to 8 bits, which a per-tensor `mul` constant does
+    not); on other ranks, `mul` by scale/sqrt(var+eps) then `add` of the shifted bias."""
     for bn in [n for n in g.nodes if n.op == "batch_norm"]:
         k, shift = _affine(g, bn)
         prod = g.producer(bn.inputs[0])
@@ -52,6 +54,15 @@ def _fold_into(g: ir.Graph, prod: ir.Node, bn: ir.Node, k, shift) -> bool:
 
 def _to_mul_add(g: ir.Graph, bn: ir.Node, k, shift) -> None:
     x = g.t(bn.inputs[0])
+    if len(x.shape) == 4 and bn.attrs.get("layout") == "NCHW":
+        c = x.shape[1]
+        w = g.const(g.unique_name(bn.name + "_dw"), k.reshape(c, 1, 1, 1).astype(np.float32))
+        b = g.const(g.unique_name(bn.name + "_shift"), shift.reshape(c).astype(np.float32))
+        g.nodes[g.nodes.index(bn)] = ir.Node(
+            "conv2d", bn.name, [x.name, w.name, b.name], list(bn.outputs),
+            {"strides": (1, 1), "dilations": (1, 1), "pads": (0, 0, 0, 0), "groups": c,
+             "act": (-np.inf, np.inf), "layout": "NCHW"})
+        return
     cshape = (-1,) + (1,) * (len(x.shape) - 2)
     mid = g.add_tensor(ir.Tensor(g.unique_name(bn.outputs[0] + "_scaled"), x.shape))
     kc = g.const(g.unique_name(bn.name + "_scale"), k.reshape(cshape))

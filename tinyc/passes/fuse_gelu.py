@@ -1,4 +1,4 @@
-"""fuse_gelu: the exact-GELU pattern PyTorch exports for nn.GELU() becomes one `gelu` node."""
+"""fuse_gelu / fuse_silu: the GELU and SiLU patterns PyTorch exports become one table op each."""
 from __future__ import annotations
 
 import math
@@ -14,6 +14,22 @@ def fuse_gelu(g: ir.Graph) -> ir.Graph:
     for erf in [n for n in g.nodes if n.op == "erf"]:
         if erf in g.nodes:
             _fuse_one(g, erf)
+    g.prune()
+    return g
+
+
+def fuse_silu(g: ir.Graph) -> ir.Graph:
+    """Afterwards no logistic(x) whose only reader is mul(x, logistic(x)) remains: the pair is one
+    silu(x) writing the mul's output (unless QDQ annotations pin the intermediate tensor)."""
+    for sig in [n for n in g.nodes if n.op == "logistic"]:
+        mul = sole_consumer(g, sig.outputs[0])
+        x = sig.inputs[0]
+        if mul is None or mul.op != "mul" or sorted(mul.inputs) != sorted([x, sig.outputs[0]]) or \
+                mul.attrs.get("act", (-math.inf, math.inf)) != (-math.inf, math.inf) or \
+                g.t(sig.outputs[0]).q is not None:
+            continue
+        g.nodes[g.nodes.index(mul)] = ir.Node("silu", mul.name, [x], list(mul.outputs), {})
+        remove_node(g, sig)
     g.prune()
     return g
 

@@ -14,9 +14,9 @@ TO_NCHW = (0, 3, 1, 2)
 AXIS_TO_NHWC = (0, 3, 1, 2)  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
 SPATIAL = {"conv2d", "transpose_conv", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest",
            "resize_bilinear"}
-UNARY = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "leaky_relu", "quantize", "dequantize",
+UNARY = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "silu", "leaky_relu", "quantize", "dequantize",
          "identity", "dropout"}
-ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "leaky_relu", "add", "mul", "sub", "div",
+ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "silu", "leaky_relu", "add", "mul", "sub", "div",
                "prelu", "quantize", "dequantize", "identity", "dropout"}
 
 

@@ -15,9 +15,10 @@ from tinyc.ir import Graph, Node, QParams, Tensor
 from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
 from tinyc.quant.fixedpoint import round_half_away
 
+FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in float32: their int8 weight inputs
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
 SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
-                 "resize_bilinear", "top_k"}
+                 "resize_bilinear", "top_k", "gather"}
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
@@ -31,7 +32,8 @@ def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "m
     from tinyc.float_ref import run_float
 
     obs: dict[str, object] = {}
-    for s in samples:
+    from tinyc.progress import track
+    for s in track(samples, f"calibrating on {len(samples)} samples"):
         env = run_float(g, s, return_all=True)
         for t in g.activations():
             if t.name in env:
@@ -109,8 +111,12 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     float_in = [n for n in g.inputs if g.tensors[n].dtype == "float32"]
     float_out = [n for n in g.outputs if g.tensors[n].dtype == "float32"]
     act_q = _act_qparams(g, ranges)
+    _unshare_float_params(g)
     for n in g.nodes:
-        if n.op in WEIGHT_AXIS:
+        if n.op in FLOAT_ISLANDS:
+            for i in FLOAT_ISLANDS[n.op]:
+                g.tensors[n.inputs[i]] = _quantize_weight(g.tensors[n.inputs[i]], 0)
+        elif n.op in WEIGHT_AXIS:
             w = g.tensors[n.inputs[1]] = _quantize_weight(g.tensors[n.inputs[1]], WEIGHT_AXIS[n.op],
                                                           _bias_floor(g, n, act_q))
             if len(n.inputs) > 2 and n.inputs[2]:
@@ -124,7 +130,72 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
         t = g.tensors[name]
         g.tensors[name] = Tensor(name, t.shape, "int8", None, q)
     _float_interface(g, float_in, float_out)
+    _float_islands(g)
     return g
+
+
+def _float_islands(g: Graph) -> None:
+    """Ops of FLOAT_ISLANDS keep float32 activations: each run-time input is read through a new
+    `dequantize` (int8 -> float32) and each output is written to a new float32 tensor and then
+    quantized into the original (int8, calibrated) one, as onnxruntime's quantize_static leaves an
+    LSTM / GRU in float between a DequantizeLinear and a QuantizeLinear."""
+    out = []
+    for n in g.nodes:
+        if n.op not in FLOAT_ISLANDS:
+            out.append(n)
+            continue
+        for i, x in enumerate(n.inputs):
+            if x and not g.tensors[x].is_const:
+                xf = g.unique_name(f"{x}_f32")
+                g.add_tensor(Tensor(xf, g.tensors[x].shape, "float32"))
+                src = _float_source(g, x)
+                if src is not None:  # a reshape of a float model input: read it without quantizing
+                    out.append(Node("reshape", f"{n.name}_float_input{i}", [src], [xf]))
+                else:
+                    out.append(Node("dequantize", f"{n.name}_dequantize{i}", [x], [xf]))
+                n.inputs[i] = xf
+        out.append(n)
+        read = {x for m in g.nodes for x in m.inputs} | set(g.outputs)
+        for i, y in enumerate(n.outputs):
+            yf = g.unique_name(f"{y}_f32")
+            g.add_tensor(Tensor(yf, g.tensors[y].shape, "float32"))
+            n.outputs[i] = yf
+            if y in read:  # an output nobody reads stays float, written and left alone
+                out.append(Node("quantize", f"{n.name}_quantize{i}", [yf], [y]))
+    live, keep = set(g.outputs), []
+    for n in reversed(out):  # the int8 path to an island that now reads the float input directly
+        if any(y in live for y in n.outputs) or n.op in FLOAT_ISLANDS:
+            keep.append(n)
+            live.update(x for x in n.inputs if x)
+    g.nodes = keep[::-1]
+
+
+def _float_source(g: Graph, x: str) -> str | None:
+    """The float32 model input that int8 tensor x is only a quantized reshape of, if any."""
+    p = next((n for n in g.nodes if x in n.outputs), None)
+    while p is not None and p.op == "reshape":
+        p = next((n for n in g.nodes if p.inputs[0] in n.outputs), None)
+    if p is None or p.op != "quantize" or p.inputs[0] not in g.inputs or g.tensors[p.inputs[0]].dtype != "float32":
+        return None
+    return p.inputs[0]
+
+
+def _unshare_float_params(g: Graph) -> None:
+    """A float weight or bias read by several weighted nodes gets one copy per node: each node's bias
+    scale is s_in * s_w of its own input (a model reusing one layer on two tensors, e.g. a shared head)."""
+    seen = set()
+    for n in g.nodes:
+        if n.op not in WEIGHT_AXIS:
+            continue
+        for i in (1, 2):
+            name = n.inputs[i] if len(n.inputs) > i else ""
+            if not name or g.tensors[name].dtype != "float32":
+                continue
+            if name in seen:
+                t = g.tensors[name]
+                n.inputs[i] = g.unique_name(f"{name}_{n.name}")
+                g.add_tensor(Tensor(n.inputs[i], t.shape, t.dtype, t.data.copy(), t.q))
+            seen.add(n.inputs[i])
 
 
 def _float_interface(g: Graph, float_in: list[str], float_out: list[str]) -> None:

@@ -22,6 +22,7 @@ Afterwards `search` returns the bits per layer and the numbers report.json shows
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -164,9 +165,27 @@ def arena_bytes(g: Graph) -> int:
     return int(plan_memory(g, reorder(g, lower_calls(g))).arena_bytes)
 
 
-def quantize_mixed(fg: Graph, q8: Graph, samples, flash_budget: int | None, sram_budget: int | None) -> Graph:
-    """Search + apply: the mixed graph, with the choice in g.meta["mixed_precision"] (for report.json)."""
+def check_drop(choice: Choice, max_drop_db: float, strict: bool) -> str | None:
+    """The warning (None when fine) for a choice whose predicted SQNR is more than max_drop_db below
+    int8's; with strict, a TinycError instead (raised before anything is written)."""
+    drop = choice.int8_sqnr_db - choice.predicted_sqnr_db
+    if not drop > max_drop_db:
+        return None
+    msg = (f"the budgets force a predicted SQNR of {choice.predicted_sqnr_db:.1f} dB against {choice.int8_sqnr_db:.1f} dB "
+           f"for int8 ({drop:.1f} dB lower, measured {choice.measured_sqnr_db:.1f} dB; --max-sqnr-drop "
+           f"{max_drop_db:g}): accuracy may fall sharply")
+    if strict:
+        raise TinycError(msg, "--strict")
+    print(f"tinyc: warning: {msg}", file=sys.stderr)
+    return msg
+
+
+def quantize_mixed(fg: Graph, q8: Graph, samples, flash_budget: int | None, sram_budget: int | None,
+                   max_drop_db: float = 3.0, strict: bool = False) -> Graph:
+    """Search + apply: the mixed graph, with the choice in g.meta["mixed_precision"] (for report.json).
+    A predicted SQNR more than max_drop_db below int8 warns on stderr (strict: TinycError)."""
     choice = search(fg, q8, samples, arena_bytes, flash_budget, sram_budget)
+    warning = check_drop(choice, max_drop_db, strict)
     g = apply_bits(fg, q8, choice.bits)
-    g.meta["mixed_precision"] = choice.summary()
+    g.meta["mixed_precision"] = dict(choice.summary(), max_sqnr_drop_db=max_drop_db, sqnr_warning=warning)
     return g

@@ -22,6 +22,7 @@ from tinyc.patching.execute import rest_graph
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.receptive import stage_of, stage_tiles
 from tinyc.patching.split import interface_prefix, prefix_graph, suffix_graph
+from tinyc.quantmcu.bitplane import reads_codes
 from tinyc.quantmcu.pack import make_grid, store_load
 from tinyc.quantmcu.vdpc import is_outlier
 from tinyc.quant.fixedpoint import activation_range
@@ -32,11 +33,14 @@ W_BITS = 8
 
 @dataclass(frozen=True)
 class FeatureMap:
-    """A stage tensor QuantMCU may store below 8 bits; nonneg when a fused ReLU keeps q >= zp."""
+    """A stage tensor QuantMCU may store below 8 bits; nonneg when a fused ReLU keeps q >= zp;
+    codes when every stage node reading it can compute on its bit-plane codes (bitplane.reads_codes):
+    only such maps go below 8 bits (the C patch loop never unpacks a map)."""
 
     name: str
     zp: int
     nonneg: bool
+    codes: bool = False
 
 
 @dataclass
@@ -58,7 +62,11 @@ def feature_maps(g: Graph, stage) -> list[FeatureMap]:
         if t.name == stage.output or t.dtype != "int8":
             continue
         lo, _ = activation_range(n.attrs.get("act"), t.q.s(), t.q.zp())
-        out.append(FeatureMap(t.name, t.q.zp(), lo >= t.q.zp()))
+        readers = [m for m in stage.nodes if t.name in m.inputs]
+        codes = (lo >= t.q.zp() and bool(readers) and t.name not in g.outputs
+                 and all(m.inputs.index(t.name) == 0 and m.inputs.count(t.name) == 1 and reads_codes(m, g)
+                         for m in readers))
+        out.append(FeatureMap(t.name, t.q.zp(), lo >= t.q.zp(), codes))
     return out
 
 

@@ -1,8 +1,11 @@
 """Sub-8-bit storage of one feature map: the b-bit grid and the packed byte layout.
 
 Grid (per map, per bit width b < 8, all integers, computed offline):
-    d = q - zp, clamped to [o, o + span]; o = 0, span = T for maps after a fused
-    ReLU (q >= zp always), o = -T, span = 2T otherwise. L = 2^b - 1.
+    d = q - zp, clamped to [o, o + span]; L = 2^b - 1. Maps after a fused ReLU
+    (q >= zp always): o = 0, span = L * step with the integer step
+    ceil(T / L) (at most (127 - zp) // L), so lut[u] = zp + u * step exactly:
+    code 0 is the zero point and a convolution can run on the codes
+    (tc_convolve_bp_s8). Other maps: o = -T, span = 2T (they stay int8 in C).
     pack:   u = min(((d - o) * mul + 2^15) >> 16, L),  mul = round(L * 2^16 / span)
     unpack: q' = lut[u],  lut[u] = clamp(zp + o + (2 * u * span + L) // (2 * L), -128, 127)
 so the C side needs a multiply, a shift and a 2^b-entry table.
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BITS = (8, 6, 4, 2)
+BITS = (8, 4, 2)  # the C stores codes as bit planes, four at most (tc_quantmcu_bp_s8)
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,21 @@ class Grid:
         return self.lut()[u.astype(np.int64)]
 
 
+def grid_step(bits: int, zp: int, threshold: int) -> int:
+    """The integer step of a nonneg map's b-bit grid: ceil(T / L), at most (127 - zp) // L (0: no grid)."""
+    levels = (1 << bits) - 1
+    return min(max(-(-max(int(threshold), 1) // levels), 1), (127 - int(zp)) // levels)
+
+
 def make_grid(bits: int, zp: int, threshold: int, nonneg: bool) -> Grid:
     """The grid for non-outlier patches of a map with threshold T (>= 1) on |q - zp|."""
     t = max(int(threshold), 1)
-    return Grid(bits, int(zp), 0 if nonneg else -t, t if nonneg else 2 * t)
+    if nonneg:
+        step = grid_step(bits, zp, t)
+        if step < 1:
+            raise ValueError(f"zero point {zp} leaves no room for a {bits}-bit grid")
+        return Grid(bits, int(zp), 0, ((1 << bits) - 1) * step)
+    return Grid(bits, int(zp), -t, 2 * t)
 
 
 def packed_bytes(n: int, bits: int) -> int:
@@ -78,6 +92,21 @@ def unpack(buf: np.ndarray, bits: int, n: int) -> np.ndarray:
     stream = np.unpackbits(np.asarray(buf, dtype=np.uint8), bitorder="little")[:n * bits]
     weights = (1 << np.arange(bits)).astype(np.uint16)
     return (stream.reshape(n, bits).astype(np.uint16) @ weights).astype(np.uint8)
+
+
+def plane_lut(grid: Grid) -> np.ndarray:
+    """int32 [256] (index q + 128; tc_quantmcu_map.planes): bit j of q's code at bit 8 j (bits <= 4)."""
+    u = grid.to_codes(np.arange(-128, 128)).astype(np.int64)
+    word = sum(((u >> j) & 1) << (8 * j) for j in range(grid.bits))
+    return np.asarray(word, dtype=np.int64).astype(np.int32)
+
+
+def pack_planes(codes: np.ndarray, bits: int) -> np.ndarray:
+    """uint8 bit-plane layout (runtime_c/include/tc_quantmcu.h) of codes [..., C] (C % 8 == 0): per pixel, plane j's
+    C / 8 bytes hold bit j of every channel's code, channel c at bit c % 8 of byte c / 8."""
+    c = codes.reshape(-1, codes.shape[-1]).astype(np.uint8)
+    planes = (c[:, None, :] >> np.arange(bits, dtype=np.uint8)[None, :, None]) & 1  # [P, bits, C]
+    return np.packbits(planes, axis=-1, bitorder="little").reshape(-1)
 
 
 def store_load(q: np.ndarray, grid: Grid) -> np.ndarray:

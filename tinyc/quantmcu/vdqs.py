@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
-from tinyc.quantmcu.pack import BITS, make_grid
+from tinyc.quantmcu.pack import BITS, grid_step, make_grid
 from tinyc.quantmcu.vdpc import PERCENTILE, outlier_from, peak, thresholds
 
 LAMBDA = 0.3  # see tinyc/quantmcu/__init__.py for why
@@ -83,12 +83,14 @@ def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS
     """(bits per map, trace): greedy VDQS; trace lists (map, bits, BitOPs, score) of each accepted step."""
     bits = [8] * len(cal.maps)
     h8 = [map_entropy(cal, t, j, 8) for j in range(len(cal.maps))]
+    allowed = [[c for c in candidates if c == 8 or (m.codes and grid_step(c, m.zp, int(t[j])) >= 1)]
+               for j, m in enumerate(cal.maps)]
     cost = stage_bitops(cal, t, bits)
     trace = []
     while True:
         best = None
         for j, b in enumerate(bits):
-            lower = [c for c in candidates if c < b]
+            lower = [c for c in allowed[j] if c < b]
             if not lower:
                 continue
             nb = max(lower)

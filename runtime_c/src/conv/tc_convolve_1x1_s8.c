@@ -79,7 +79,7 @@ static void pixel_1x1(const tc_conv_params *p, const tc_per_channel_quant *q, in
 int32_t tc_convolve_1x1_s8_get_buffer_size(const tc_dims *input_dims, const tc_dims *output_dims)
 {
     const int32_t c_in = input_dims->c, c_out = output_dims->c;
-    if (c_in > 256) { /* TC_PAIR_MAX_K: one output pixel */
+    if (c_in > 1024) { /* TC_PAIR_MAX_K: one output pixel */
         return c_out;
     }
     const int32_t pairs = (c_out <= 256 ? 16 * c_out : 0) + 4 * c_in; /* TC_PAIR_SCRATCH_BYTES(C_IN, C_OUT, 0) */

@@ -123,7 +123,7 @@ static void conv_pairs(const tc_conv_params *p, const tc_per_channel_quant *q, c
 int32_t tc_convolve_s8_get_buffer_size(const tc_dims *filter_dims, const tc_dims *output_dims, int32_t groups)
 {
     const int32_t k = filter_dims->h * filter_dims->w * filter_dims->c;
-    if (groups != 1 || k > 256) { /* TC_PAIR_MAX_K: no pair path, no scratch */
+    if (groups != 1 || k > 1024) { /* TC_PAIR_MAX_K: no pair path, no scratch */
         return 0;
     }
     return (output_dims->c <= 256 ? 16 * output_dims->c : 0) + 6 * k; /* TC_PAIR_SCRATCH_BYTES(k, C_OUT, 1) */

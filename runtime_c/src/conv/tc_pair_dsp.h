@@ -21,7 +21,7 @@
 #include "tc_dot_s8_dsp.h"
 
 /* Longest input vector (k) the pair kernels take; kernels fall back beyond it. */
-#define TC_PAIR_MAX_K 256
+#define TC_PAIR_MAX_K 1024
 /* Most output channels whose requantization constants the pair kernels tabulate. */
 #define TC_PAIR_MAX_C 256
 

@@ -14,6 +14,7 @@
 
 #if defined(TC_DSP) && TC_DSP
 
+#include "../conv/tc_conv_requant.h"
 #include "../conv/tc_dot_s8_dsp.h"
 #include "tc_fixedpoint.h"
 
@@ -99,6 +100,58 @@ static inline __attribute__((always_inline)) void tc_fully_connected_s8_spec(
             int32_t acc[4];
             tc_fc_spec_rows4(words, filter + o * IN, 0, n4, acc);
             out_row[o] = tc_fc_spec_out(p, q, in_row, filter + o * IN, IN, n4, bias, o, acc[0]);
+        }
+    }
+}
+
+/* tc_requantize(acc + bias, m, shift) + output offset through the folded table of
+ * tinyc.ops.fully_connected.single_rounding_table: one SMLAL and one shift. */
+static inline __attribute__((always_inline)) int32_t tc_fc_sr(int64_t c, int32_t m, int32_t rs, int32_t acc)
+{
+    const int64_t v = c + (int64_t)acc * (int64_t)m;
+    return (int32_t)(v >> 32) >> rs;
+}
+
+/*
+ * tc_fully_connected_s8_spec with the requantization folded into a per-channel table
+ * (rq_c: bias, rounding half and output offset as one int64; rq_rs: the shift of the high word;
+ * tinyc.ops.fully_connected.single_rounding_table), four outputs saturated, clamped and stored
+ * as one word: about 6 instructions per output instead of ~35. Requires IN % 4 == 0 (else the
+ * generic-table variant above). Same bytes.
+ */
+static inline __attribute__((always_inline)) void tc_fully_connected_s8_spec_sr(
+    const tc_fc_params *p, const tc_per_channel_quant *q, const int64_t *rq_c, const int32_t *rq_rs,
+    const int32_t BATCHES, const int32_t IN, const int32_t OUT, const int8_t *input, const int8_t *filter,
+    int8_t *output, void *scratch)
+{
+    int32_t *words = (int32_t *)scratch;
+    const int32_t xo2 = tc_dsp_dup16(p->input_offset);
+    const int32_t n4 = IN / 4;
+    const uint32_t lo4 = tc_dup8(p->activation.min);
+    const uint32_t hi4 = tc_dup8(p->activation.max);
+    const int32_t *m = q->multiplier;
+    for (int32_t b = 0; b < BATCHES; b++) {
+        const int8_t *in_row = input + b * IN;
+        int8_t *out_row = output + b * OUT;
+        for (int32_t j = 0; j < n4; j++) {
+            const int32_t v = tc_dsp_load4(in_row + 4 * j);
+            words[2 * j] = __sxtab16(xo2, v);
+            words[2 * j + 1] = tc_dsp_sxtab16_ror8(xo2, v);
+        }
+        for (int32_t o = 0; o < OUT / 4 * 4; o += 4) {
+            int32_t acc[4];
+            tc_fc_spec_rows4(words, filter + o * IN, IN, n4, acc);
+            const uint32_t packed = tc_pack4_clamp(
+                tc_fc_sr(rq_c[o], m[o], rq_rs[o], acc[0]), tc_fc_sr(rq_c[o + 1], m[o + 1], rq_rs[o + 1], acc[1]),
+                tc_fc_sr(rq_c[o + 2], m[o + 2], rq_rs[o + 2], acc[2]),
+                tc_fc_sr(rq_c[o + 3], m[o + 3], rq_rs[o + 3], acc[3]), lo4, hi4);
+            memcpy(out_row + o, &packed, 4);
+        }
+        for (int32_t o = OUT / 4 * 4; o < OUT; o++) {
+            int32_t acc[4];
+            tc_fc_spec_rows4(words, filter + o * IN, 0, n4, acc);
+            const int32_t y = tc_fc_sr(rq_c[o], m[o], rq_rs[o], acc[0]);
+            out_row[o] = (int8_t)tc_clamp_i32(y, p->activation.min, p->activation.max);
         }
     }
 }

@@ -1,0 +1,190 @@
+#include <stddef.h>
+
+#include "tc_conv_requant.h"
+#include "tc_quantmcu.h"
+
+/* Most kernel taps (KH * KW) of one output pixel. */
+#define TC_BP_MAX_TAPS 25
+
+/* Four words of row e (shifted by sh) added to the accumulators. */
+#define TC_BP_ADD4(e, sh)                        \
+    do {                                         \
+        a0 += (uint32_t)(e)[0] << (sh);          \
+        a1 += (uint32_t)(e)[1] << (sh);          \
+        a2 += (uint32_t)(e)[2] << (sh);          \
+        a3 += (uint32_t)(e)[3] << (sh);          \
+    } while (0)
+
+/*
+ * Planes j0 .. j0 + chunk - 1 of one output pixel through group table gt: acc[s] = sum over the
+ * valid taps, their cb bytes and the chunk's planes of row(tap, byte, plane byte value)[s] << (j - j0).
+ * Rows are four adjacent words, so each (tap, byte, plane) costs one address and four load-adds.
+ * One byte per plane per pixel (C = 8) and chunks of one or two planes have their own loops.
+ */
+static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, const uint8_t *const *ptr,
+                                                             const uint8_t *tap, int32_t ntaps, int32_t cb,
+                                                             int32_t j0, int32_t chunk, int32_t acc[4])
+{
+    uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    const uint32_t *g = (const uint32_t *)gt;
+    if (cb == 1 && chunk == 2) {
+        for (int32_t t = 0; t < ntaps; t++) {
+            const uint8_t *p = ptr[t] + j0;
+            const uint32_t *base = g + tap[t] * cb * 1024;
+            TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
+            TC_BP_ADD4(base + 4 * (uint32_t)p[1], 1);
+        }
+    } else if (cb == 1 && chunk == 1) {
+        for (int32_t t = 0; t < ntaps; t++) {
+            TC_BP_ADD4(g + tap[t] * 1024 + 4 * (uint32_t)ptr[t][j0], 0);
+        }
+    } else if (chunk == 2) {
+        for (int32_t t = 0; t < ntaps; t++) {
+            const uint8_t *p = ptr[t] + j0 * cb;
+            const uint32_t *base = g + tap[t] * cb * 1024;
+            for (int32_t k = 0; k < cb; k++, base += 1024) {
+                TC_BP_ADD4(base + 4 * (uint32_t)p[k], 0);
+                TC_BP_ADD4(base + 4 * (uint32_t)p[cb + k], 1);
+            }
+        }
+    } else {
+        for (int32_t j = 0; j < chunk; j++) {
+            for (int32_t t = 0; t < ntaps; t++) {
+                const uint8_t *p = ptr[t] + (j0 + j) * cb;
+                const uint32_t *base = g + tap[t] * cb * 1024;
+                for (int32_t k = 0; k < cb; k++, base += 1024) {
+                    TC_BP_ADD4(base + 4 * (uint32_t)p[k], j);
+                }
+            }
+        }
+    }
+    acc[0] = (int32_t)a0;
+    acc[1] = (int32_t)a1;
+    acc[2] = (int32_t)a2;
+    acc[3] = (int32_t)a3;
+}
+
+/* The fast requantization of one output through its rq row (mult, k, rs, bias), clamped. */
+static inline __attribute__((always_inline)) int8_t rq_apply(const int32_t *c, int32_t acc, int32_t lo, int32_t hi)
+{
+    const int32_t x = acc + c[3];
+    const int32_t t = (int32_t)((uint32_t)c[1] - (((uint32_t)x >> 31) << 1));
+    const int64_t round = (int64_t)(((uint64_t)(uint32_t)(t >> 2) << 32) | ((uint32_t)t << 30));
+    const int64_t v = round + (int64_t)x * (int64_t)c[0];
+    return (int8_t)tc_clamp_i32((int32_t)(v >> 32) >> c[2], lo, hi);
+}
+
+/* The two int16 lanes of a packed sum (lane 0 + 65536 * lane 1, each known to fit). */
+#define TC_BP_LO(v) ((int32_t)(int16_t)(uint16_t)((uint32_t)(v) & 0xFFFFu))
+#define TC_BP_HI(v, lo) ((int32_t)((uint32_t)(v) - (uint32_t)(lo)) >> 16)
+
+/* Sums of eight output channels (group table gt) of one output pixel, all planes. */
+static void __attribute__((noinline)) group_sums(const int32_t *gt, const uint8_t *const *ptr, const uint8_t *tap,
+                                                 int32_t ntaps, int32_t cb, int32_t bits, int32_t chunk,
+                                                 int32_t sum[8])
+{
+    for (int32_t r = 0; r < 8; r++) {
+        sum[r] = 0;
+    }
+    for (int32_t j0 = 0; j0 < bits; j0 += chunk) {
+        int32_t acc[4];
+        chunk_sums(gt, ptr, tap, ntaps, cb, j0, bits - j0 < chunk ? bits - j0 : chunk, acc);
+        for (int32_t r = 0; r < 4; r++) {
+            const int32_t lo = TC_BP_LO(acc[r]);
+            sum[2 * r] += (int32_t)((uint32_t)lo << j0);
+            sum[2 * r + 1] += (int32_t)((uint32_t)TC_BP_HI(acc[r], lo) << j0);
+        }
+    }
+}
+
+tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
+                            const tc_dims *input_dims, const uint8_t *input, int32_t bits, int32_t chunk,
+                            int32_t step, const tc_dims *filter_dims, const int32_t *table, const int32_t *bias,
+                            const int32_t *rq, const tc_dims *output_dims, int8_t *output)
+{
+    const int32_t c_in = input_dims->c;
+    const int32_t cb = c_in >> 3; /* bytes per plane per pixel */
+    const int32_t kb = filter_dims->h * filter_dims->w * cb;
+    if (c_in % 8 != 0 || c_in < 8 || filter_dims->c != c_in || bits < 1 || bits > 4 || chunk < 1 || chunk > bits ||
+        filter_dims->h * filter_dims->w > TC_BP_MAX_TAPS || output_dims->c != filter_dims->n) {
+        return TC_ERR_ARG;
+    }
+    const uint8_t *ptr[TC_BP_MAX_TAPS];
+    uint8_t tap[TC_BP_MAX_TAPS]; /* each listed tap's index ky * KW + kx */
+    const int32_t c_out = output_dims->c;
+    const int32_t pix_bytes = bits * cb;
+    const int32_t act_min = params->activation.min, act_max = params->activation.max;
+    const int32_t last_y = (filter_dims->h - 1) * params->dilation.h;
+    const int32_t last_x = (filter_dims->w - 1) * params->dilation.w;
+    const int32_t step_y = params->dilation.h * input_dims->w * pix_bytes, step_x = params->dilation.w * pix_bytes;
+    int8_t *out = output;
+    for (int32_t b = 0; b < output_dims->n; b++) {
+        const uint8_t *in_b = input + b * input_dims->h * input_dims->w * pix_bytes;
+        for (int32_t oy = 0; oy < output_dims->h; oy++) {
+            const int32_t iy0 = oy * params->stride.h - params->padding.h;
+            for (int32_t ox = 0; ox < output_dims->w; ox++) {
+                const int32_t ix0 = ox * params->stride.w - params->padding.w;
+                /* The taps inside the input (padding is code 0: it adds nothing) and their table rows. */
+                int32_t ntaps = 0;
+                if (iy0 >= 0 && iy0 + last_y < input_dims->h && ix0 >= 0 && ix0 + last_x < input_dims->w) {
+                    const uint8_t *row = in_b + (iy0 * input_dims->w + ix0) * pix_bytes;
+                    for (int32_t ky = 0; ky < filter_dims->h; ky++, row += step_y) {
+                        const uint8_t *px = row;
+                        for (int32_t kx = 0; kx < filter_dims->w; kx++, px += step_x, ntaps++) {
+                            ptr[ntaps] = px;
+                            tap[ntaps] = (uint8_t)ntaps;
+                        }
+                    }
+                } else {
+                    for (int32_t ky = 0; ky < filter_dims->h; ky++) {
+                        const int32_t iy = iy0 + ky * params->dilation.h;
+                        if (iy < 0 || iy >= input_dims->h) {
+                            continue;
+                        }
+                        for (int32_t kx = 0; kx < filter_dims->w; kx++) {
+                            const int32_t ix = ix0 + kx * params->dilation.w;
+                            if (ix < 0 || ix >= input_dims->w) {
+                                continue;
+                            }
+                            ptr[ntaps] = in_b + (iy * input_dims->w + ix) * pix_bytes;
+                            tap[ntaps++] = (uint8_t)(ky * filter_dims->w + kx);
+                        }
+                    }
+                }
+                const int32_t *gt = table;
+                for (int32_t oc0 = 0; oc0 < c_out; oc0 += 8, gt += kb * 1024) {
+                    const int32_t m = c_out - oc0 < 8 ? c_out - oc0 : 8;
+                    if (chunk == 2 && bits == 2 && rq != NULL && m == 8) {
+                        /* the common case in one pass: both planes in one accumulator, lanes straight
+                         * to the requantization */
+                        int32_t acc[4];
+                        chunk_sums(gt, ptr, tap, ntaps, cb, 0, 2, acc);
+                        const int32_t *c = rq + 4 * oc0;
+                        int8_t *o = out + oc0;
+                        for (int32_t r = 0; r < 4; r++, c += 8, o += 2) {
+                            const int32_t lo = TC_BP_LO(acc[r]);
+                            o[0] = rq_apply(c, step * lo, act_min, act_max);
+                            o[1] = rq_apply(c + 4, step * TC_BP_HI(acc[r], lo), act_min, act_max);
+                        }
+                        continue;
+                    }
+                    int32_t sum[8];
+                    group_sums(gt, ptr, tap, ntaps, cb, bits, chunk, sum);
+                    if (rq != NULL) {
+                        for (int32_t r = 0; r < m; r++) {
+                            out[oc0 + r] = rq_apply(rq + 4 * (oc0 + r), step * sum[r], act_min, act_max);
+                        }
+                        continue;
+                    }
+                    for (int32_t r = 0; r < m; r++) {
+                        out[oc0 + r] = tc_conv_requant(step * sum[r] + (bias ? bias[oc0 + r] : 0),
+                                                       quant->multiplier[oc0 + r], quant->shift[oc0 + r],
+                                                       params->output_offset, act_min, act_max);
+                    }
+                }
+                out += c_out;
+            }
+        }
+    }
+    return TC_OK;
+}

@@ -1,0 +1,28 @@
+#include <math.h>
+
+#include "tc_softmax.h"
+
+/* LiteRT's float reference LogSoftmax: (x - max) - log(sum exp(x - max)), float32 sum in element order. */
+tc_status tc_log_softmax_f32(int32_t rows, int32_t depth, const float *input, float *output)
+{
+    if (rows < 0 || depth < 1) {
+        return TC_ERR_ARG;
+    }
+    for (int32_t r = 0; r < rows; r++) {
+        const float *in = input + r * depth;
+        float *out = output + r * depth;
+        float max = in[0];
+        for (int32_t c = 1; c < depth; c++) {
+            max = in[c] > max ? in[c] : max;
+        }
+        float sum = 0.0f;
+        for (int32_t c = 0; c < depth; c++) {
+            sum += expf(in[c] - max);
+        }
+        const float log_sum = logf(sum);
+        for (int32_t c = 0; c < depth; c++) {
+            out[c] = (in[c] - max) - log_sum;
+        }
+    }
+    return TC_OK;
+}
