@@ -54,3 +54,26 @@ def test_elementwise_stage_numpy_and_c():
         p = run_patched(g, {"input": x}, SPLIT, 3, 2)[g.outputs[0]]
         assert p.tobytes() == want.tobytes(), "numpy patch executor != layer by layer"
         assert y.tobytes() == want.astype(y.dtype).tobytes(), "C patch loop != layer by layer"
+
+
+def test_concat_stage_numpy_and_c():
+    """A fire-like module in the stage: squeeze 1x1, two 3x3 expands, channel concat (one input
+    rescaled through a LUT, one copied), then a stride-2 conv as the split. (A 1x1 expand next to
+    a 3x3 one reads a crop of the squeeze output, which the C loop only supports for add.)"""
+    b = Builder("fire", 19, 17, 3, 5)
+    x = b.conv("input", 8, (3, 3), pads=(1, 1, 1, 1), act=NONE)
+    sq = b.conv(x, 4, (1, 1), act=RELU6)
+    e1 = b.conv(sq, 6, (3, 3), pads=(1, 1, 1, 1), act=RELU6)
+    e3 = b.conv(sq, 6, (3, 3), pads=(1, 1, 1, 1), act=RELU6)
+    x = b._out(Node("concat", f"cat{b.k}", [e1, e3], [], dict(axis=3)), b.g.tensors[e1].q)
+    x = b.conv(x, 8, (3, 3), s=(2, 2), pads=(1, 1, 1, 1), act=RELU6)
+    g = b.finish(b.head(x, 4))
+    split = 5
+    assert g.nodes[split - 1].op == "concat" and c_patchable(g, split)
+    rng = np.random.default_rng(4)
+    xs = [rng.integers(-128, 128, g.tensors["input"].shape).astype(np.int8) for _ in range(2)]
+    got, _, _ = run_c(g, xs, f"{split}:2x3")
+    for x, y in zip(xs, got):
+        want = run_int(g, {"input": x})[g.outputs[0]]
+        assert run_patched(g, {"input": x}, split, 2, 3)[g.outputs[0]].tobytes() == want.tobytes()
+        assert y.tobytes() == want.astype(y.dtype).tobytes()

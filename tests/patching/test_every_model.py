@@ -50,7 +50,7 @@ def patched_vs_layer_by_layer(name, tmp_path, board):
     rep = json.loads((tmp_path / "patch" / "report.json").read_text())
     assert (rep.get("patch", {}).get("split") is not None) == (name in PATCHED)
     if name in PATCHED:  # it must pay: less work memory than layer by layer on the same convention
-        base = rep["patch"]["work_bytes_layer_by_layer_input_outside"]
+        base = rep["patch"]["work_bytes_layer_by_layer"]
         assert rep["work_bytes"] * (2 if name.startswith("vww") else 1) <= base, (rep["work_bytes"], base)
 
 

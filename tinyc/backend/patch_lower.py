@@ -48,9 +48,9 @@ from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
-               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad")
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat")
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8")
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8")
 SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
 
 
@@ -199,7 +199,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
     if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
         in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
-    elif kind in SIZED + ("pad_s8",):
+    elif kind in SIZED + ("pad_s8", "concat_s8"):
         in_dims, out_dims = [], []
     else:
         in_dims, out_dims = tile_dims(kind, tiles)
@@ -359,8 +359,8 @@ def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
     last = max(c[0] for c in cands)
     floor = rest_floor(costs)[last]
     blocker = g.nodes[last + 1] if last + 1 < len(g.nodes) else None
-    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable or more than "
-           "one tensor live there)" if blocker is not None else "")
+    why = (f"no stage reaches past node {last + 1} ('{blocker.name}', {blocker.op}: not patchable, more than "
+           "one tensor live there, or a split tensor under 2x2)" if blocker is not None else "")
     best = min((evaluate(costs, *c, True, with_arena=False) for c in cands if c[0] == last),
                key=lambda p: (p.work_bytes, p.macs))
     print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: layer by layer needs {base.work_bytes} B of "

@@ -23,7 +23,7 @@ from tinyc.ir import Graph, Node
 
 WINDOW_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
 ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh")
-PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad",)
+PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad", "concat")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,8 @@ def _check_node(g: Graph, n: Node) -> None:
                 raise _err(g, n, f"constant '{name}' varies over space: it cannot be split into patches")
         elif len(t.shape) != 4 or t.shape[0] != 1:
             raise _err(g, n, f"patch stage tensors must be [1, H, W, C], '{name}' is {list(t.shape)}")
+    if n.op == "concat" and int(n.attrs.get("axis", -1)) % 4 != 3:
+        raise _err(g, n, "only a channel concat (NHWC axis 3) can run in the patch stage")
     if n.op == "pad" and tuple(n.attrs["pads"][0]) != (0, 0):
         raise _err(g, n, "pad on the batch axis cannot run in the patch stage")
 
