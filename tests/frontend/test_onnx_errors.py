@@ -104,8 +104,19 @@ def test_symbolic_batch_is_one(tmp_path):
     assert g.t("x").shape == (1, 3, 4, 4) and g.t("y").shape == (1, 3, 4, 4)
 
 
-def test_matmul_of_two_activations(tmp_path):
+def test_matmul_of_two_activations_loads(tmp_path):
+    """MatMul of two activations (attention) is a batch_matmul now (issue 17), not an error.
+    Oracle: the float reference against onnxruntime."""
+    import onnxruntime as ort
+    from tinyc.float_ref import run_float
+    from tinyc.passes import run_passes
     b = Builder()
     x = b.input("x", [1, 4])
     y = b.node("MatMul", [x, b.node("Transpose", [x], perm=[1, 0])])
-    assert "MatMul" in load_error(_save(b.model(y), tmp_path))
+    path = _save(b.model(y), tmp_path)
+    g = run_passes(load_onnx(path))
+    assert "batch_matmul" in {n.op for n in g.nodes}
+    xv = np.arange(4, dtype=np.float32).reshape(1, 4) / 3
+    want = ort.InferenceSession(str(path)).run(None, {"x": xv})[0]
+    got = run_float(g, {g.inputs[0]: xv})[g.outputs[0]]
+    np.testing.assert_allclose(got.reshape(want.shape), want, rtol=1e-6)
