@@ -39,3 +39,12 @@ def test_legend_groups_small_buffers_for_any_count():
     assert len(names) <= MAX_NAMED + 1 and names[-1] == f"other ({300 - MAX_NAMED} smaller buffers)"
     total = [sum(col) for col in zip(*series(bufs, list(range(302)), {}).values())]
     assert [sum(col) for col in zip(*panels[0].values())] == total
+
+
+def test_legend_labels_stay_short():
+    """Converters' tensor names run to hundreds of characters (TFLite's 'a;b;c' fused names): a
+    legend entry is capped, and a streamed plan's row caches are named after their layer."""
+    from tinyc.plot import _label
+    long = "cache:" + ";".join(f"model/conv2d_{i}/BiasAdd/ReadVariableOp/resource" for i in range(5))
+    assert len(_label(long, {})) <= 40
+    assert _label("cache:t", {"cache:t": "row cache of conv_2d_4"}) == "row cache of conv_2d_4"

@@ -24,13 +24,16 @@ def buffer_labels(g) -> dict[str, str]:
         for y in n.outputs:
             out.setdefault(y, f"{n.name} out")
             out[f"patch:{y}"] = f"patch tile of {n.name}"
+            out[f"cache:{y}"] = f"row cache of {n.name}"
         out[f"{n.name}.scratch"] = f"{n.name} scratch"
         out[f"patch.{n.name}.scratch"] = f"{n.name} scratch (per patch)"
     return out
 
 
-def _label(member: str, labels: dict[str, str]) -> str:
-    return labels.get(member, member.replace("patch:", "patch tile of "))
+def _label(member: str, labels: dict[str, str], width: int = 40) -> str:
+    """A legend entry of at most `width` characters (converters' tensor names can run to hundreds)."""
+    text = labels.get(member, member.replace("patch:", "patch tile of "))
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 SCRATCH = "kernel scratch"
