@@ -41,8 +41,33 @@ def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "m
     return {k: o.range() for k, o in obs.items()}
 
 
+def _clamped_ranges(g: Graph, ranges) -> dict[str, tuple[float, float]]:
+    """`ranges`, where a tensor whose only reader is a standalone `clamp` (a Relu / Clip that no op
+    fused, e.g. after a concat) takes the clamp output's range, as onnxruntime's QDQ quantizer drops
+    such a Relu/Clip and quantizes its input with the output's range. Exact: the producer's output
+    saturates to that range, which is what the clamp returns; the clamp then has equal input and output
+    QParams and is a pure clamp, where it would otherwise round twice (coarse step, then fine step)."""
+    out = dict(ranges)
+    readers: dict[str, list[Node]] = {}
+    for n in g.nodes:
+        for x in set(n.inputs):
+            readers.setdefault(x, []).append(n)
+    producer = {y: n for n in g.nodes for y in n.outputs}
+    for n in g.nodes:
+        if n.op != "clamp" or n.outputs[0] not in ranges:
+            continue
+        x = n.inputs[0]
+        p = producer.get(x)
+        if (p is None or p.op in SAME_AS_INPUT or p.op in FIXED_OUTPUT or p.op in FLOAT_ISLANDS
+                or len(readers.get(x, [])) != 1 or x in g.outputs or g.tensors[x].q is not None):
+            continue
+        out[x] = ranges[n.outputs[0]]
+    return out
+
+
 def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
     """QParams of every float activation, in graph order so constraints propagate."""
+    ranges = _clamped_ranges(g, ranges)
     q: dict[str, QParams] = {}
     for name in g.inputs:
         q[name] = g.tensors[name].q or QParams(*asymmetric_qparams(*ranges[name]))
