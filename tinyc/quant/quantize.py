@@ -8,6 +8,8 @@ each input and a `dequantize` node at each output. QParams already present
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tinyc.errors import TinycError, where
@@ -133,6 +135,7 @@ def _quantize_const_act(t: Tensor) -> Tensor:
 def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     """Turn a float graph into an int8 graph (see the module docstring)."""
     g = g.copy()
+    _avg_pools_as_depthwise(g)
     float_in = [n for n in g.inputs if g.tensors[n].dtype == "float32"]
     float_out = [n for n in g.outputs if g.tensors[n].dtype == "float32"]
     act_q = _act_qparams(g, ranges)
@@ -157,6 +160,33 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     _float_interface(g, float_in, float_out)
     _float_islands(g)
     return g
+
+
+def _avg_pools_as_depthwise(g: Graph) -> None:
+    """A float avg_pool2d whose windows are all whole becomes a depthwise_conv2d with weights 1/(kh*kw)
+    and a zero bias, computing the same float function. Why: TFLite's int8 AVERAGE_POOL_2D rounds the sum
+    of the raw int8 values (zero point included) half away from zero, so with a zero point above -128 the
+    ties (a quarter of the outputs of a 2x2 pool) round up: a bias of ~1/8 of a step that every later
+    average keeps (densenet: -1.5 dB at the classifier). The depthwise convolution rounds (q - zp) * w
+    around the real zero, and its output takes its own calibrated range, as any convolution's does."""
+    from tinyc.ops.avg_pool2d import counts
+    from tinyc.ops.max_pool2d import geometry
+    for n in g.nodes:
+        x = g.tensors[n.inputs[0]] if n.inputs else None
+        if n.op != "avg_pool2d" or x is None or x.dtype != "float32" or x.q is not None or \
+                g.tensors[n.outputs[0]].q is not None or n.attrs.get("layout", "NHWC") != "NHWC":
+            continue
+        geo = geometry(n, g)
+        kh, kw, c = geo["kh"], geo["kw"], geo["c"]
+        if len(x.shape) != 4 or not np.all(counts(geo) == kh * kw):
+            continue  # windows cut by the padding divide by fewer taps: keep TFLite's pool
+        w = g.unique_name(f"{n.name}_avg_weights")
+        b = g.unique_name(f"{n.name}_avg_bias")
+        g.add_tensor(Tensor(w, (1, kh, kw, c), "float32", np.full((1, kh, kw, c), 1.0 / (kh * kw), np.float32)))
+        g.add_tensor(Tensor(b, (c,), "float32", np.zeros(c, np.float32)))
+        n.op, n.inputs = "depthwise_conv2d", [n.inputs[0], w, b]
+        n.attrs = dict(strides=(geo["sh"], geo["sw"]), dilations=(1, 1), pads=geo["pads"],
+                       act=n.attrs.get("act", (-math.inf, math.inf)), depth_multiplier=1)
 
 
 def _float_islands(g: Graph) -> None:
