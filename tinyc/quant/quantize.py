@@ -21,6 +21,7 @@ FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in f
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
 SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
                  "resize_bilinear", "top_k", "gather"}
+MAX_AVG_TAPS = 16  # avg_pool2d windows of at most this many taps become depthwise convs (_avg_pools_as_depthwise)
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
@@ -168,7 +169,9 @@ def _avg_pools_as_depthwise(g: Graph) -> None:
     of the raw int8 values (zero point included) half away from zero, so with a zero point above -128 the
     ties (a quarter of the outputs of a 2x2 pool) round up: a bias of ~1/8 of a step that every later
     average keeps (densenet: -1.5 dB at the classifier). The depthwise convolution rounds (q - zp) * w
-    around the real zero, and its output takes its own calibrated range, as any convolution's does."""
+    around the real zero, and its output takes its own calibrated range, as any convolution's does.
+    Only even tap counts (an odd count has no ties) up to MAX_AVG_TAPS (the tie bias is 1/(2 count) of a
+    step at most, and the weights cost count bytes per channel)."""
     from tinyc.ops.avg_pool2d import counts
     from tinyc.ops.max_pool2d import geometry
     for n in g.nodes:
@@ -178,8 +181,8 @@ def _avg_pools_as_depthwise(g: Graph) -> None:
             continue
         geo = geometry(n, g)
         kh, kw, c = geo["kh"], geo["kw"], geo["c"]
-        if len(x.shape) != 4 or not np.all(counts(geo) == kh * kw):
-            continue  # windows cut by the padding divide by fewer taps: keep TFLite's pool
+        if len(x.shape) != 4 or not np.all(counts(geo) == kh * kw) or (kh * kw) % 2 or kh * kw > MAX_AVG_TAPS:
+            continue  # windows cut by the padding, odd counts (no ties: unbiased) or large windows keep the pool
         w = g.unique_name(f"{n.name}_avg_weights")
         b = g.unique_name(f"{n.name}_avg_bias")
         g.add_tensor(Tensor(w, (1, kh, kw, c), "float32", np.full((1, kh, kw, c), 1.0 / (kh * kw), np.float32)))
