@@ -21,10 +21,13 @@ _spec.loader.exec_module(zoo)
 
 # a fast subset covering channel shuffle (rank-5 transpose) and split, ConvTranspose + bilinear Resize,
 # ArgMax/TopK, the GRU float island (Conv1d, PRelu, GELU: tests/onnx13/test_new_onnx_ops.py)
-# Measured misses of the 1 dB bar (bench/zoo.py): densenet -2.0 dB (pre-activation BN / avg pool /
-# concat requantizations), efficientnet -2.4 dB (per-layer SQNR equals onnxruntime's to 0.6 dB up to the
-# classifier; the gap opens at the last Gemm). Expected to fail, strictly: a fix shows up as XPASS.
-BELOW_1DB = {"densenet", "efficientnet"}
+# Measured miss of the 1 dB bar (bench/zoo.py): efficientnet -2.45 dB. Element-wise SQNR equals
+# onnxruntime's to ~0.3 dB layer by layer, but the error that survives the global average pool (the same
+# per channel over the image) is larger: TFLite's MEAN folds 1/count into a 3-bit right shift after the
+# high multiply (double rounding: +0.75 dB if rounded once) and LOGISTIC's fixed 1/256 output makes the
+# squeeze-excite gates ~4 dB noisier than onnxruntime's calibrated ones (+0.7 dB with both changed: still
+# -1.0 dB). Expected to fail, strictly: a fix shows up as XPASS.
+BELOW_1DB = {"efficientnet"}
 FAST = ["shufflenet_v2", "unet", "argmax_topk_head", "gru_classifier"]
 
 

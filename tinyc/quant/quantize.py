@@ -8,6 +8,8 @@ each input and a `dequantize` node at each output. QParams already present
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tinyc.errors import TinycError, where
@@ -19,6 +21,7 @@ FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in f
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
 SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
                  "resize_bilinear", "top_k", "gather"}
+MAX_AVG_TAPS = 16  # avg_pool2d windows of at most this many taps become depthwise convs (_avg_pools_as_depthwise)
 FIXED_OUTPUT = {  # TFLite's required output params for int8
     "softmax": (1.0 / 256, -128),
     "logistic": (1.0 / 256, -128),
@@ -41,8 +44,33 @@ def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "m
     return {k: o.range() for k, o in obs.items()}
 
 
+def _clamped_ranges(g: Graph, ranges) -> dict[str, tuple[float, float]]:
+    """`ranges`, where a tensor whose only reader is a standalone `clamp` (a Relu / Clip that no op
+    fused, e.g. after a concat) takes the clamp output's range, as onnxruntime's QDQ quantizer drops
+    such a Relu/Clip and quantizes its input with the output's range. Exact: the producer's output
+    saturates to that range, which is what the clamp returns; the clamp then has equal input and output
+    QParams and is a pure clamp, where it would otherwise round twice (coarse step, then fine step)."""
+    out = dict(ranges)
+    readers: dict[str, list[Node]] = {}
+    for n in g.nodes:
+        for x in set(n.inputs):
+            readers.setdefault(x, []).append(n)
+    producer = {y: n for n in g.nodes for y in n.outputs}
+    for n in g.nodes:
+        if n.op != "clamp" or n.outputs[0] not in ranges:
+            continue
+        x = n.inputs[0]
+        p = producer.get(x)
+        if (p is None or p.op in SAME_AS_INPUT or p.op in FIXED_OUTPUT or p.op in FLOAT_ISLANDS
+                or len(readers.get(x, [])) != 1 or x in g.outputs or g.tensors[x].q is not None):
+            continue
+        out[x] = ranges[n.outputs[0]]
+    return out
+
+
 def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
     """QParams of every float activation, in graph order so constraints propagate."""
+    ranges = _clamped_ranges(g, ranges)
     q: dict[str, QParams] = {}
     for name in g.inputs:
         q[name] = g.tensors[name].q or QParams(*asymmetric_qparams(*ranges[name]))
@@ -108,6 +136,7 @@ def _quantize_const_act(t: Tensor) -> Tensor:
 def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     """Turn a float graph into an int8 graph (see the module docstring)."""
     g = g.copy()
+    _avg_pools_as_depthwise(g)
     float_in = [n for n in g.inputs if g.tensors[n].dtype == "float32"]
     float_out = [n for n in g.outputs if g.tensors[n].dtype == "float32"]
     act_q = _act_qparams(g, ranges)
@@ -132,6 +161,35 @@ def quantize_graph(g: Graph, ranges: dict[str, tuple[float, float]]) -> Graph:
     _float_interface(g, float_in, float_out)
     _float_islands(g)
     return g
+
+
+def _avg_pools_as_depthwise(g: Graph) -> None:
+    """A float avg_pool2d whose windows are all whole becomes a depthwise_conv2d with weights 1/(kh*kw)
+    and a zero bias, computing the same float function. Why: TFLite's int8 AVERAGE_POOL_2D rounds the sum
+    of the raw int8 values (zero point included) half away from zero, so with a zero point above -128 the
+    ties (a quarter of the outputs of a 2x2 pool) round up: a bias of ~1/8 of a step that every later
+    average keeps (densenet: -1.5 dB at the classifier). The depthwise convolution rounds (q - zp) * w
+    around the real zero, and its output takes its own calibrated range, as any convolution's does.
+    Only even tap counts (an odd count has no ties) up to MAX_AVG_TAPS (the tie bias is 1/(2 count) of a
+    step at most, and the weights cost count bytes per channel)."""
+    from tinyc.ops.avg_pool2d import counts
+    from tinyc.ops.max_pool2d import geometry
+    for n in g.nodes:
+        x = g.tensors[n.inputs[0]] if n.inputs else None
+        if n.op != "avg_pool2d" or x is None or x.dtype != "float32" or x.q is not None or \
+                g.tensors[n.outputs[0]].q is not None or n.attrs.get("layout", "NHWC") != "NHWC":
+            continue
+        geo = geometry(n, g)
+        kh, kw, c = geo["kh"], geo["kw"], geo["c"]
+        if len(x.shape) != 4 or not np.all(counts(geo) == kh * kw) or (kh * kw) % 2 or kh * kw > MAX_AVG_TAPS:
+            continue  # windows cut by the padding, odd counts (no ties: unbiased) or large windows keep the pool
+        w = g.unique_name(f"{n.name}_avg_weights")
+        b = g.unique_name(f"{n.name}_avg_bias")
+        g.add_tensor(Tensor(w, (1, kh, kw, c), "float32", np.full((1, kh, kw, c), 1.0 / (kh * kw), np.float32)))
+        g.add_tensor(Tensor(b, (c,), "float32", np.zeros(c, np.float32)))
+        n.op, n.inputs = "depthwise_conv2d", [n.inputs[0], w, b]
+        n.attrs = dict(strides=(geo["sh"], geo["sw"]), dilations=(1, 1), pads=geo["pads"],
+                       act=n.attrs.get("act", (-math.inf, math.inf)), depth_multiplier=1)
 
 
 def _float_islands(g: Graph) -> None:
