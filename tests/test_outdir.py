@@ -120,3 +120,21 @@ def test_errors_come_before_any_work(tmp_path, capsys):
     (tmp_path / "keep").write_text("k")
     assert main(["compile", str(tmp_path / "missing.onnx"), "-o", str(tmp_path)]) == 2
     assert "was not written by tinyc" in capsys.readouterr().err
+
+
+def test_replacing_a_built_project_whose_new_version_was_built_too(tmp_path):
+    """A board compile builds in staging (the linker's fit check), so old and new projects both
+    carry build/: replacing one must not trip over the other (found by running `make demo` twice)."""
+    from tinyc.outdir import install_project, staging_dir
+    out = tmp_path / "proj"
+    for round_ in range(3):
+        tmp = staging_dir(out)
+        (tmp / "main.c").write_text(f"/* {round_} */")
+        (tmp / "build").mkdir()
+        (tmp / "build" / "main.o").write_bytes(bytes([round_]))
+        install_project(tmp, out)
+        (out / "build" / "qemu.log").write_text("run output")  # make run adds to build/
+        (out / "input.bin").write_bytes(b"\0")
+    assert (out / "main.c").read_text() == "/* 2 */" and (out / "build" / "main.o").read_bytes() == b"\2"
+    assert sorted(os.listdir(out)) == [MARKER, "build", "input.bin", "main.c"]
+    assert json.loads((out / MARKER).read_text())["files"] == ["main.c"]

@@ -100,7 +100,7 @@ def _move_in(src_root: Path, dst_root: Path, rel: str) -> None:
 
 def _remove_owned(outdir: Path, owned: list[str], trash: Path) -> None:
     """Move tinyc's old files (and run products) into trash; drop directories left empty."""
-    for rel in [*owned, MARKER, *RUN_PRODUCTS]:
+    for rel in [*RUN_PRODUCTS, *owned, MARKER]:  # run products first: build/ goes as a whole
         p = outdir / rel
         if p.is_symlink() or not p.exists():
             continue
@@ -133,7 +133,8 @@ def install_project(tmp: Path, outdir: Path, force: bool = False) -> None:
     what tinyc wrote there before. tmp is consumed."""
     check_outdir(outdir, force)
     files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
-    (tmp / MARKER).write_text(json.dumps({"tool": "tinyc", "files": files}, indent=1) + "\n")
+    listed = [f for f in files if Path(f).parts[0] not in RUN_PRODUCTS]  # build/ (a link check's) is a run product
+    (tmp / MARKER).write_text(json.dumps({"tool": "tinyc", "files": listed}, indent=1) + "\n")
     if not outdir.exists():
         os.rename(tmp, outdir)
         return
