@@ -138,3 +138,29 @@ def test_replacing_a_built_project_whose_new_version_was_built_too(tmp_path):
     assert (out / "main.c").read_text() == "/* 2 */" and (out / "build" / "main.o").read_bytes() == b"\2"
     assert sorted(os.listdir(out)) == [MARKER, "build", "input.bin", "main.c"]
     assert json.loads((out / MARKER).read_text())["files"] == ["main.c"]
+
+
+def test_a_failed_replacement_puts_the_old_project_back(tmp_path, monkeypatch):
+    import tinyc.outdir as od
+    out = tmp_path / "proj"
+    tmp = od.staging_dir(out)
+    (tmp / "a.c").write_text("old")
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "b.h").write_text("old")
+    od.install_project(tmp, out)
+    before = snapshot(out)
+    tmp = od.staging_dir(out)
+    (tmp / "a.c").write_text("new")
+    (tmp / "z.c").write_text("new")
+    real, calls = od._move_in, []
+
+    def failing(src_root, dst_root, rel):
+        calls.append(rel)
+        if rel == "z.c":
+            raise OSError(28, "No space left on device")
+        return real(src_root, dst_root, rel)
+    monkeypatch.setattr(od, "_move_in", failing)
+    with pytest.raises(OSError):
+        od.install_project(tmp, out)
+    assert snapshot(out) == before
+    assert not [p for p in os.listdir(out) if p.startswith((".tinyc-tmp", ".tinyc-old"))]

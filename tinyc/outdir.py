@@ -140,10 +140,19 @@ def install_project(tmp: Path, outdir: Path, force: bool = False) -> None:
         return
     owned = _owned(outdir) or []
     trash = Path(tempfile.mkdtemp(prefix=".tinyc-old", dir=outdir))
+    moved: list[str] = []
     try:
         _remove_owned(outdir, owned, trash)
         for rel in [*files, MARKER]:
             _move_in(tmp, outdir, rel)
+            moved.append(rel)
+    except BaseException:  # put the previous project back as it was
+        for rel in moved:
+            (outdir / rel).unlink(missing_ok=True)
+        for p in sorted(trash.rglob("*")):
+            if p.is_file() or p.is_symlink():
+                _move_in(trash, outdir, p.relative_to(trash).as_posix())
+        raise
     finally:
         shutil.rmtree(trash, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
