@@ -44,21 +44,18 @@ typedef struct {
 } tc_strided_slice_params;
 
 /**
- * @brief Strided slice (TFLite STRIDED_SLICE; ONNX Slice / Split / Gather with constant indices), int8.
+ * @brief Strided slice (TFLite STRIDED_SLICE; ONNX Slice / Split / Gather with constant indices), any element size.
  *
  * Values are copied unchanged. tinyc drops unit dims and merges whole trailing dims first, so
  * any rank that reduces to 6 dims works.
  *
- * @param[in]  params  input shape, begin, size and strides per dim
- * @param[in]  input   int8, Format: [d0, ..., d5]
- * @param[out] output  int8, Format: [size0, ..., size5]; must not overlap the input
- * @return TC_OK, or TC_ERR_ARG if an index leaves the input
+ * @param[in]  params      input shape, begin, size and strides per dim
+ * @param[in]  elem_bytes  1 (int8), 2 (int16) or 4 (int32 / float32)
+ * @param[in]  input       Format: [d0, ..., d5]
+ * @param[out] output      Format: [size0, ..., size5]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if an index leaves the input or elem_bytes is not 1, 2 or 4
  */
-tc_status tc_strided_slice_s8(const tc_strided_slice_params *params, const int8_t *input, int8_t *output);
-/** @brief tc_strided_slice_s8 for int16 elements. */
-tc_status tc_strided_slice_s16(const tc_strided_slice_params *params, const int16_t *input, int16_t *output);
-/** @brief tc_strided_slice_s8 for int32 (or float32) elements. */
-tc_status tc_strided_slice_s32(const tc_strided_slice_params *params, const int32_t *input, int32_t *output);
+tc_status tc_strided_slice(const tc_strided_slice_params *params, int32_t elem_bytes, const void *input, void *output);
 
 /**
  * @brief int8 constant pad (TFLite PAD / PADV2).

@@ -15,7 +15,7 @@ import numpy as np
 from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call, inputs_of, output_of
 
-_KERNEL = {"int8": "tc_strided_slice_s8", "int16": "tc_strided_slice_s16", "int32": "tc_strided_slice_s32"}
+_ELEM_BYTES = {"int8": 1, "int16": 2, "int32": 4}  # one data-movement kernel, tc_strided_slice
 
 
 def box(node, g) -> tuple[list[int], list[int], list[int]]:
@@ -83,9 +83,9 @@ def lower(node, g) -> Call:
     if plan is None:
         raise TinycError(f"strided slice of a rank-{len(x.shape)} tensor needs more than 6 dims after merging whole "
                          "dims", where(g.source, node.name, node.op))
-    if x.dtype not in _KERNEL:
+    if x.dtype not in _ELEM_BYTES:
         raise TinycError(f"strided slice of {x.dtype} tensors has no kernel (supported: int8, int16, int32)",
                          where(g.source, node.name, node.op))
     in_dims, b, n, s = plan
     return Call(template="strided_slice.j2", node=node.name, inputs=[x.name], outputs=list(node.outputs),
-                params=dict(kernel=_KERNEL[x.dtype], in_dims=in_dims, begin=b, size=n, strides=s))
+                params=dict(elem_bytes=_ELEM_BYTES[x.dtype], in_dims=in_dims, begin=b, size=n, strides=s))
