@@ -188,6 +188,9 @@ def fit_scratch(costs, steps, sizes, planned=None):
     shrink = [i for i, st in enumerate(steps) if st.name in least and st.scratch > least[st.name]]
     if not shrink:
         return steps, pref
+    live = live_bytes(pref[0], len(steps))
+    if max(live[i] for i in shrink) < max(live):  # the peak step keeps its scratch: nothing to gain
+        return steps, pref
     small_steps = list(steps)
     for i in shrink:
         small_steps[i] = replace(steps[i], scratch=least[steps[i].name])
