@@ -179,30 +179,26 @@ def _plan(costs, steps, sizes, with_input: bool):
 
 def fit_scratch(costs, steps, sizes, planned=None):
     """(steps, their work plan as _plan returns it) with kernel scratch chosen as patch plans need
-    it: each layer-by-layer call of the rest keeps its preferred scratch, except where the smallest
-    size it accepts (Call.scratch_min: a slower path, the same bytes out) lowers the work arena;
-    there it gets that (tinyc.backend.schedule.plan_memory's choice, with any saving counting:
-    patch plans exist to save memory). planned: _plan(costs, steps, sizes, False) if known."""
+    it: each layer-by-layer call of the rest keeps its preferred scratch, except at the steps whose
+    live bytes (in the preferred plan) exceed the peak left once every such call takes the least
+    size it accepts (Call.scratch_min: a slower path, the same bytes out); those take that size,
+    if the planned work arena then drops (any saving counts: patch plans exist to save memory;
+    tinyc.backend.schedule.plan_memory's layer by layer needs 2%). One more plan at most, and
+    none unless such a call runs at the live peak. planned: _plan(costs, steps, sizes, False) if known."""
     pref = planned or _plan(costs, steps, sizes, with_input=False)
     least = {c.node: c.scratch_min for c in costs.calls if 0 < c.scratch_min < c.scratch}
-    shrink = [i for i, st in enumerate(steps) if st.name in least and st.scratch > least[st.name]]
-    if not shrink:
+    cut = {i: st.scratch - least[st.name] for i, st in enumerate(steps)
+           if st.name in least and st.scratch > least[st.name]}
+    if not cut:
         return steps, pref
     live = live_bytes(pref[0], len(steps))
-    if max(live[i] for i in shrink) < max(live):  # the peak step keeps its scratch: nothing to gain
+    target = max(v - cut.get(i, 0) for i, v in enumerate(live))
+    if target >= max(live):  # a step keeping its scratch is at the peak: nothing to gain
         return steps, pref
-    small_steps = list(steps)
-    for i in shrink:
-        small_steps[i] = replace(steps[i], scratch=least[steps[i].name])
-    small = _plan(costs, small_steps, sizes, with_input=False)
-    if small[1].arena_bytes >= pref[1].arena_bytes:
-        return steps, pref
-    # preferred scratch back wherever that step stays under the small arena
-    live = live_bytes(small[0], len(steps))
-    mixed_steps = [steps[i] if i in shrink and live[i] - small_steps[i].scratch + steps[i].scratch
-                   <= small[1].arena_bytes else st for i, st in enumerate(small_steps)]
-    mixed = _plan(costs, mixed_steps, sizes, with_input=False)
-    return (mixed_steps, mixed) if mixed[1].arena_bytes <= small[1].arena_bytes else (small_steps, small)
+    fitted = [replace(st, scratch=least[st.name]) if i in cut and live[i] > target else st
+              for i, st in enumerate(steps)]
+    plan = _plan(costs, fitted, sizes, with_input=False)
+    return (fitted, plan) if plan[1].arena_bytes < pref[1].arena_bytes else (steps, pref)
 
 
 def set_scratch(calls, steps) -> None:
