@@ -139,13 +139,28 @@ tc_status tc_depthwise_conv_s8(const tc_context *ctx,
 
 /**
  * @brief Scratch bytes tc_depthwise_conv_s8 prefers for running in place: four int8
- *        output planes (the DSP path does four channels per pass). One plane
- *        (OH * OW) is the minimum; with less than four the channels go one at a time.
+ *        output planes (the DSP path does four channels per pass). With one to four planes
+ *        the channels go one at a time; with less, through a ring of output rows
+ *        (tc_depthwise_conv_s8_get_min_buffer_size, the minimum).
  * @param[in] output_dims  Format: [N, OH, OW, C_OUT]
  * @param[in] ch_mult      depth multiplier
  * @return 4 * OH * OW when ch_mult == 1, else 0 (no in-place path)
  */
 int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t ch_mult);
+
+/**
+ * @brief The least scratch tc_depthwise_conv_s8 accepts for running in place: a ring of R output
+ *        rows of one channel (R * OW bytes), R the most rows ever computed but not yet written
+ *        back, a row being written once no later output row reads the input bytes it covers
+ *        (R = 2 for a 3x3 stride-1 conv with one row of top padding). With at least
+ *        R * OW but less than OH * OW bytes the channels go one at a time through that ring.
+ * @param[in] params       stride and padding (top) used; ch_mult
+ * @param[in] input_dims   Format: [N, H, W, C]
+ * @param[in] output_dims  Format: [N, OH, OW, C]
+ * @return R * OW when ch_mult == 1, else 0 (no in-place path)
+ */
+int32_t tc_depthwise_conv_s8_get_min_buffer_size(const tc_dw_conv_params *params, const tc_dims *input_dims,
+                                                 const tc_dims *output_dims);
 
 /* Compile-time specialised variants (TC_DSP builds): always_inline kernels that generated
  * model code calls with the layer's shape as literals (templates/ops/<op>_spec.j2). */

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tinyc.ops.conv2d import scratch_1x1, scratch_general
-from tinyc.ops.depthwise_conv2d import scratch_bytes
+from tinyc.ops.depthwise_conv2d import min_scratch_bytes, scratch_bytes
 from tinyc.ops.fully_connected import scratch_fc
 from tinyc.paths import RUNTIME_C
 
@@ -26,6 +26,7 @@ def lib(tmp_path_factory):
                     *map(str, srcs), "-o", str(out)], check=True)
     so = ctypes.CDLL(str(out))
     for f in ("tc_convolve_1x1_s8_get_buffer_size", "tc_depthwise_conv_s8_get_buffer_size",
+              "tc_depthwise_conv_s8_get_min_buffer_size",
               "tc_convolve_s8_get_buffer_size", "tc_fully_connected_s8_get_buffer_size"):
         getattr(so, f).restype = ctypes.c_int32
     return so
@@ -55,6 +56,21 @@ def test_fc_scratch_matches_c(lib, k):
 def test_depthwise_scratch_matches_c(lib, h, w, c, dm):
     d = Dims(1, h, w, c)
     assert lib.tc_depthwise_conv_s8_get_buffer_size(ctypes.byref(d), ctypes.c_int32(dm)) == scratch_bytes(h, w, dm)
+
+
+class DwParams(ctypes.Structure):  # tc_dw_conv_params (tc_types.h)
+    _fields_ = [("input_offset", ctypes.c_int32), ("output_offset", ctypes.c_int32), ("ch_mult", ctypes.c_int32),
+                ("stride", ctypes.c_int32 * 2), ("padding", ctypes.c_int32 * 2), ("dilation", ctypes.c_int32 * 2),
+                ("activation", ctypes.c_int32 * 2)]
+
+
+@pytest.mark.parametrize("h,w,oh,ow,s,pad", [(28, 28, 28, 28, 1, 1), (56, 56, 28, 28, 2, 0), (9, 8, 9, 8, 1, 2),
+                                             (7, 7, 4, 4, 2, 1), (5, 5, 1, 1, 1, 0), (12, 12, 6, 6, 2, 3)])
+def test_depthwise_min_scratch_matches_c(lib, h, w, oh, ow, s, pad):
+    p = DwParams(0, 0, 1, (s, s), (pad, pad), (1, 1), (-128, 127))
+    x, y = Dims(1, h, w, 8), Dims(1, oh, ow, 8)
+    got = lib.tc_depthwise_conv_s8_get_min_buffer_size(ctypes.byref(p), ctypes.byref(x), ctypes.byref(y))
+    assert got == min_scratch_bytes(w, oh, ow, s, pad)
 
 
 def test_no_kernel_keeps_tables_on_the_stack(tmp_path):

@@ -41,7 +41,8 @@ from tinyc.ops import op_module
 from tinyc.ops.common import Call
 from tinyc.ops.conv2d import scratch_general
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
-from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, evaluate, layer_by_layer, patch_schedule
+from tinyc.patching.plan import (ModelCosts, PatchPlan, _plan, evaluate, fit_scratch, layer_by_layer, patch_schedule,
+                                 set_scratch)
 from tinyc.patching.receptive import Stage, stage_of, stage_tiles
 from tinyc.patching.search import candidates, choose, parse_patch, search
 from tinyc.patching.split import split_graph, window_load
@@ -93,7 +94,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
-    bufs, p, policy = _plan(costs, steps, sizes, with_input=False)
+    steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
+    set_scratch(costs.calls[split + 1:], steps)
     offsets = tensor_offsets(bufs, p)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)

@@ -13,6 +13,8 @@ the returned symbol with the same arguments as the layer calls.
 """
 from __future__ import annotations
 
+from tinyc.ops.conv2d import scratch_1x1
+
 KINDS = ("conv2d_1x1_s8", "conv2d_s8", "depthwise_conv2d_s8", "fully_connected_s8")
 
 
@@ -22,6 +24,8 @@ def spec_key(kind: str, p: dict, scratch: int) -> dict | None:
     if kind in ("conv2d_1x1_s8", "conv2d_s8", "fully_connected_s8") and not scratch:
         return None  # their tables and widened columns live in the planner's scratch
     if kind == "conv2d_1x1_s8":
+        if scratch < scratch_1x1(p["cin"], p["cout"]):
+            return None  # given one output pixel only: the portable path
         return dict(cin=p["cin"], cout=p["cout"], pixels=p["oh"] * p["ow"])
     if kind == "conv2d_s8":
         return dict(h=p["h"], w=p["w"], cin=p["cin"], kh=p["kh"], kw=p["kw"], cout=p["cout"], oh=p["oh"],

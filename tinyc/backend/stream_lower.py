@@ -17,7 +17,7 @@ from tinyc.backend.schedule import MemoryPlan
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops.common import Call
-from tinyc.patching.plan import ModelCosts, PatchPlan, _plan, layer_by_layer
+from tinyc.patching.plan import ModelCosts, PatchPlan, fit_scratch, layer_by_layer, set_scratch
 from tinyc.patching.stream import band_calls, cache_name, stream_macs, stream_schedule
 
 
@@ -33,7 +33,8 @@ def lower_streamed(g: Graph, plan: PatchPlan):
     from tinyc.errors import TinycError, where
     costs = ModelCosts(g)
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
-    bufs, p, policy = _plan(costs, steps, sizes, with_input=False)
+    steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
+    set_scratch(costs.calls[plan.split + 1:], steps)
     offsets = tensor_offsets(bufs, p)
     nodes, tile_macs = [], []
     for i, n in enumerate(stage.nodes):

@@ -136,6 +136,8 @@ def lower(node, g) -> Call:
     if is_pointwise(node, g):
         call.template = "conv2d_1x1_s8.j2"
         call.scratch = scratch_1x1(cin, cout)
+        if call.scratch > cout:
+            call.scratch_min = cout  # one output pixel: the portable path, pixel by pixel
         call.inplace = (node.inputs[0], node.outputs[0])
     else:
         call.scratch = scratch_general(geo["kh"] * geo["kw"] * (cin // groups), cout, groups)

@@ -67,6 +67,19 @@ def scratch_bytes(oh: int, ow: int, dm: int) -> int:
     return 4 * oh * ow if dm == 1 else 0
 
 
+def min_scratch_bytes(w: int, oh: int, ow: int, stride_h: int, pad_top: int) -> int:
+    """Mirror of tc_depthwise_conv_s8_get_min_buffer_size (dm == 1): a ring of R output rows of
+    one channel, R the most rows computed but not yet written back in place (a row is written
+    once no later output row reads the input bytes under it)."""
+    head = most = 0
+    for oy in range(oh):
+        most = max(most, oy - head + 1)
+        lo = (oy + 1) * stride_h - pad_top
+        while head <= oy and (oy + 1 == oh or ((head + 1) * ow - 1) // w < lo):
+            head += 1
+    return most * ow
+
+
 def lower(node, g) -> Call:
     geo, dm, cin, cout = _info(node, g)
     x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
@@ -79,7 +92,8 @@ def lower(node, g) -> Call:
                 outputs=list(node.outputs), params=params, arrays=dict(mult=m0, shift=sh))
     if can_run_inplace(node, g):
         call.scratch = scratch_bytes(geo["oh"], geo["ow"], dm)
-        call.scratch_min = geo["oh"] * geo["ow"]  # one plane: channels one at a time
+        # a ring of output rows: channels one at a time
+        call.scratch_min = min_scratch_bytes(geo["w"], geo["oh"], geo["ow"], geo["sh"], geo["pads"][0])
         call.inplace = (node.inputs[0], node.outputs[0])
     call = mixed_call(call, node, g)
     if call.template == "depthwise_conv2d_s8.j2" and spec_3x3(params):

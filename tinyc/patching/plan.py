@@ -31,7 +31,7 @@ import numpy as np
 from tinyc.backend.lower import lower_calls
 from tinyc.backend.schedule import ALIGN, arena_tensors, steps_of
 from tinyc.ir import Graph
-from tinyc.memory import Step, lifetimes, lower_bound, plan_schedule
+from tinyc.memory import Step, lifetimes, live_bytes, lower_bound, plan_schedule
 from tinyc.ops import op_module
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.receptive import PatchRegions, Stage, stage_of, stage_tiles
@@ -177,16 +177,60 @@ def _plan(costs, steps, sizes, with_input: bool):
     return best
 
 
+def fit_scratch(costs, steps, sizes, planned=None):
+    """(steps, their work plan as _plan returns it) with kernel scratch chosen as patch plans need
+    it: each layer-by-layer call of the rest keeps its preferred scratch, except at the steps whose
+    live bytes (in the preferred plan) exceed the peak left once every such call takes the least
+    size it accepts (Call.scratch_min: a slower path, the same bytes out); those take that size,
+    if the planned work arena then drops (any saving counts: patch plans exist to save memory;
+    tinyc.backend.schedule.plan_memory's layer by layer needs 2%). One more plan at most, and
+    none unless such a call runs at the live peak. planned: _plan(costs, steps, sizes, False) if known."""
+    pref = planned or _plan(costs, steps, sizes, with_input=False)
+    least = {c.node: c.scratch_min for c in costs.calls if 0 < c.scratch_min < c.scratch}
+    cut = {i: st.scratch - least[st.name] for i, st in enumerate(steps)
+           if st.name in least and st.scratch > least[st.name]}
+    if not cut:
+        return steps, pref
+    live = live_bytes(pref[0], len(steps))
+    target = max(v - cut.get(i, 0) for i, v in enumerate(live))
+    if target >= max(live):  # a step keeping its scratch is at the peak: nothing to gain
+        return steps, pref
+    fitted = [replace(st, scratch=least[st.name]) if i in cut and live[i] > target else st
+              for i, st in enumerate(steps)]
+    plan = _plan(costs, fitted, sizes, with_input=False)
+    return (fitted, plan) if plan[1].arena_bytes < pref[1].arena_bytes else (steps, pref)
+
+
+def set_scratch(calls, steps) -> None:
+    """Afterwards every call with a step of its name has that step's (fit_scratch-chosen) scratch."""
+    by_name = {st.name: st.scratch for st in steps}
+    for c in calls:
+        if c.node in by_name:
+            c.scratch = by_name[c.node]
+
+
+def least_steps(costs, steps) -> list[Step]:
+    """The steps with every layer-by-layer call's scratch at the least its kernel accepts."""
+    least = {c.node: c.least_scratch for c in costs.calls}
+    return [replace(st, scratch=min(st.scratch, least[st.name])) if st.name in least else st for st in steps]
+
+
 def work_lower_bound(costs, steps, sizes) -> int:
-    """No plan _plan(..., with_input=False) can find has a smaller arena (lb(none) >= lb(no_worse))."""
+    """No plan _plan(..., with_input=False) can find has a smaller arena (lb(none) >= lb(no_worse)),
+    whatever scratch fit_scratch gives (bounded with the least each kernel accepts)."""
+    steps = least_steps(costs, steps)
     return min(lower_bound(lifetimes(st, sz, ins, outs, ALIGN, mode))
                for st, sz, ins, outs in _policies(costs, steps, sizes, False) for mode in ("all", "no_worse"))
 
 
-def _finish(costs, steps, sizes, split, grid, macs, extra, with_arena: bool = True) -> PatchPlan:
+def _finish(costs, steps, sizes, split, grid, macs, extra, with_arena: bool = True, fit: bool = True) -> PatchPlan:
     """Plan twice: work_bytes with the model input outside the arena, arena_bytes with it inside
-    (with_arena False: only the first, arena_bytes = work_bytes + input bytes, an upper bound)."""
-    bufs, p, _ = _plan(costs, steps, sizes, with_input=False)
+    (with_arena False: only the first, arena_bytes = work_bytes + input bytes, an upper bound).
+    Kernel scratch as fit_scratch chooses it for the work plan, in both (fit False: preferred)."""
+    if fit:
+        steps, (bufs, p, _) = fit_scratch(costs, steps, sizes)
+    else:
+        bufs, p, _ = _plan(costs, steps, sizes, with_input=False)
     p_in = _plan(costs, steps, sizes, with_input=True)[1] if with_arena else None
     input_bytes = sum(costs.bytes_of(x) for x in costs.g.inputs)
     arena = p_in.arena_bytes if p_in is not None else p.arena_bytes + input_bytes
@@ -198,7 +242,7 @@ def layer_by_layer(costs: ModelCosts) -> PatchPlan:
     """The pipeline's schedule planned the same way as the patch plans (the baseline)."""
     steps = steps_of(costs.g, costs.calls, costs.in_arena)
     sizes = {x: costs.bytes_of(x) for x in costs.in_arena}
-    return _finish(costs, steps, sizes, None, None, costs.base_macs, {})
+    return _finish(costs, steps, sizes, None, None, costs.base_macs, {}, fit=False)
 
 
 def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False):

@@ -118,7 +118,8 @@ def _smallest(costs, scored, base: PatchPlan, max_macs: float, copy_input) -> Pa
 def rest_floor(costs: ModelCosts) -> list[int]:
     """floor[s]: no plan splitting after node s has a smaller work arena. The rest runs layer by
     layer exactly as in the baseline, so at each later step j the buffers live across j (written
-    before, read after, untouched at j) plus the largest one j touches, plus j's scratch, must fit.
+    before, read after, untouched at j) plus the largest one j touches, plus the least scratch j's
+    kernel accepts (plan.fit_scratch may give it that), must fit.
     Holds for any in-place choice (only buffers j touches can share bytes)."""
     g = costs.g
     steps = steps_of(g, costs.calls, costs.in_arena)
@@ -136,7 +137,7 @@ def rest_floor(costs: ModelCosts) -> list[int]:
     for j, st in enumerate(steps):
         touched = {x for x in (*st.reads, *st.writes) if x in size}
         across = sum(size[x] for x in size if x in first and first[x] < j < last[x] and x not in touched)
-        at.append(across + max((size[x] for x in touched), default=0) + st.scratch)
+        at.append(across + max((size[x] for x in touched), default=0) + costs.calls[j].least_scratch)
     floor = [0] * len(steps)
     run = 0
     for j in range(len(steps) - 1, -1, -1):

@@ -42,6 +42,34 @@ int32_t tc_depthwise_conv_s8_get_buffer_size(const tc_dims *output_dims, int32_t
     return ch_mult == 1 ? 4 * output_dims->h * output_dims->w : 0;
 }
 
+/* In place, one channel through a ring of output rows: after output row oy is computed, rows
+ * head.. whose bytes (flat pixels [r*OW, (r+1)*OW) of the channel) only cover input rows no
+ * later output row reads (all rows below (oy+1)*stride - pad_top) can be written. Returns the
+ * new head (all rows once oy is the last). */
+static int32_t ring_flush_to(const tc_dw_conv_params *p, const tc_dims *in_dims, const tc_dims *out_dims,
+                             int32_t head, int32_t oy)
+{
+    const int32_t lo = (oy + 1) * p->stride.h - p->padding.h;
+    while (head <= oy && (oy + 1 == out_dims->h || ((head + 1) * out_dims->w - 1) / in_dims->w < lo)) {
+        head++;
+    }
+    return head;
+}
+
+int32_t tc_depthwise_conv_s8_get_min_buffer_size(const tc_dw_conv_params *params, const tc_dims *input_dims,
+                                                 const tc_dims *output_dims)
+{
+    if (params->ch_mult != 1) {
+        return 0;
+    }
+    int32_t head = 0, most = 0;
+    for (int32_t oy = 0; oy < output_dims->h; oy++) {
+        most = oy - head + 1 > most ? oy - head + 1 : most;
+        head = ring_flush_to(params, input_dims, output_dims, head, oy);
+    }
+    return most * output_dims->w;
+}
+
 #if defined(TC_DSP) && TC_DSP
 /* Taps k in [lo, hi) with 0 <= origin + k * dil < size (the in-bounds part of a kernel axis). */
 static void tap_range(int32_t origin, int32_t dil, int32_t k, int32_t size, int32_t *lo, int32_t *hi)
@@ -171,7 +199,7 @@ tc_status tc_depthwise_conv_s8(const tc_context *ctx,
     const int32_t in_plane = input_dims->h * input_dims->w * input_dims->c;
     const int32_t out_hw = output_dims->h * output_dims->w;
     int8_t *tmp = (ctx != NULL && dm == 1) ? (int8_t *)ctx->buf : NULL;
-    if (tmp != NULL && ctx->size < out_hw) {
+    if (tmp != NULL && ctx->size < tc_depthwise_conv_s8_get_min_buffer_size(params, input_dims, output_dims)) {
         return TC_ERR_ARG;
     }
     for (int32_t b = 0; b < output_dims->n; b++) {
@@ -192,6 +220,27 @@ tc_status tc_depthwise_conv_s8(const tc_context *ctx,
                     for (int32_t oc = 0; oc < c_out; oc++) {
                         *out++ = dw_value(params, quant, input_dims, in_batch, filter_dims, filter, bias,
                                           oc / dm, oc, oy, ox);
+                    }
+                }
+            }
+            continue;
+        }
+        if (ctx->size < out_hw) {
+            /* One channel at a time through a ring of output rows (ring_flush_to): in-place safe. */
+            const int32_t ow = output_dims->w, rows = ctx->size / ow;
+            for (int32_t c = 0; c < c_out; c++) {
+                int32_t head = 0;
+                for (int32_t oy = 0; oy < output_dims->h; oy++) {
+                    int8_t *row = tmp + (oy % rows) * ow;
+                    for (int32_t ox = 0; ox < ow; ox++) {
+                        row[ox] = dw_value(params, quant, input_dims, in_batch, filter_dims, filter, bias, c, c, oy, ox);
+                    }
+                    const int32_t next = ring_flush_to(params, input_dims, output_dims, head, oy);
+                    for (; head < next; head++) {
+                        const int8_t *done = tmp + (head % rows) * ow;
+                        for (int32_t ox = 0; ox < ow; ox++) {
+                            out_batch[(head * ow + ox) * c_out + c] = done[ox];
+                        }
                     }
                 }
             }
