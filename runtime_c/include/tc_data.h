@@ -58,18 +58,16 @@ typedef struct {
 tc_status tc_strided_slice(const tc_strided_slice_params *params, int32_t elem_bytes, const void *input, void *output);
 
 /**
- * @brief int8 constant pad (TFLite PAD / PADV2).
+ * @brief Constant pad (TFLite PAD / PADV2), int8 or int16 (16x8) elements.
  *
- * @param[in]  params  shape, pad amounts and fill value
- * @param[in]  input   int8, Format: [N, H, W, C]
- * @param[out] output  int8, Format: [N + bn + an, H + bh + ah, W + bw + aw, C + bc + ac];
- *                     must not overlap the input
- * @return TC_OK, or TC_ERR_ARG for a negative dim or pad
+ * @param[in]  params      shape, pad amounts and fill value (in the element's range)
+ * @param[in]  elem_bytes  1 (int8) or 2 (int16)
+ * @param[in]  input       Format: [N, H, W, C]
+ * @param[out] output      Format: [N + bn + an, H + bh + ah, W + bw + aw, C + bc + ac];
+ *                         must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a negative dim or pad or another element size
  */
-tc_status tc_pad_s8(const tc_pad_params *params, const int8_t *input, int8_t *output);
-
-/** @brief int16 constant pad (TFLite 16x8 PAD): tc_pad_s8 with int16 elements; pad_value in [-32768, 32767]. */
-tc_status tc_pad_s16(const tc_pad_params *params, const int16_t *input, int16_t *output);
+tc_status tc_pad(const tc_pad_params *params, int32_t elem_bytes, const void *input, void *output);
 
 /**
  * @brief Write one int8 input of a concatenation into its slot of the output.

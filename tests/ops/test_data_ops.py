@@ -62,7 +62,7 @@ PAD_CASES = [  # (shape, pads, value)
 
 
 def test_pad_c_matches_ref():
-    """C tc_pad_s8 == numpy reference over PAD_CASES (one graph, several samples)."""
+    """C tc_pad == numpy reference over PAD_CASES (one graph, several samples)."""
     rng = np.random.default_rng(1)
     g = Graph("pads", source="test")
     for i, (shape, pads, value) in enumerate(PAD_CASES):

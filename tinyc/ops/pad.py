@@ -8,8 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import QRANGE, SUFFIX, Call, dims4, inputs_of, output_of
+from tinyc.ops.common import QRANGE, Call, dims4, inputs_of, output_of
 from tinyc.quant.affine import quantize_f32
+
+ELEM_BYTES = {"int8": 1, "int16": 2}  # one data-movement kernel, tc_pad
 
 
 def _pads(node, g) -> list[tuple[int, int]]:
@@ -52,5 +54,5 @@ def lower(node, g) -> Call:
         inputs=list(node.inputs), outputs=list(node.outputs),
         params=dict(in_dims=dims4(x.shape), before=tuple(p[0] for p in pads),
                     after=tuple(p[1] for p in pads), pad_value=pad_value(node, g),
-                    kernel=f"tc_pad_{SUFFIX[x.dtype]}"),
+                    elem_bytes=ELEM_BYTES[x.dtype]),
     )
