@@ -178,9 +178,25 @@ def Erf(ctx, node, X):
 
 
 def Gelu(ctx, node, X, *, approximate="none"):
-    if approximate != "none":
-        raise ctx.error(node, f"only the exact (erf) Gelu is supported, not approximate='{approximate}'")
-    ctx.emit(node, "gelu", [X], node.output)
+    if approximate not in ("none", "tanh"):
+        raise ctx.error(node, f"Gelu approximate='{approximate}' is not supported (none, tanh)")
+    ctx.emit(node, "gelu" if approximate == "none" else "gelu_tanh", [X], node.output)
+
+
+def Elu(ctx, node, X, *, alpha=1.0):
+    ctx.emit(node, "elu", [X], node.output, alpha=float(alpha))
+
+
+def Selu(ctx, node, X, *, alpha=1.67326319217681884765625, gamma=1.05070102214813232421875):
+    ctx.emit(node, "selu", [X], node.output, alpha=float(alpha), gamma=float(gamma))
+
+
+def Softplus(ctx, node, X):
+    ctx.emit(node, "softplus", [X], node.output)
+
+
+def Mish(ctx, node, X):
+    ctx.emit(node, "mish", [X], node.output)
 
 
 def PRelu(ctx, node, X, slope):

@@ -28,6 +28,7 @@ from tinyc.ops import gru_f32, lstm_f32
 from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
+from tinyc.ops import elu, gelu_tanh, mish, selu, softplus
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -69,6 +70,11 @@ OPS: dict[str, ModuleType] = {
     "strided_slice": strided_slice,
     "transpose_conv": transpose_conv,
     "lstm": lstm,
+    "elu": elu,
+    "selu": selu,
+    "softplus": softplus,
+    "mish": mish,
+    "gelu_tanh": gelu_tanh,
 }
 
 
