@@ -451,3 +451,9 @@ OPS.update(LSTM=LSTM, GRU=GRU)
 from tinyc.frontend.onnx_transformer import LayerNormalization, matmul  # noqa: E402
 
 OPS.update(LayerNormalization=LayerNormalization, MatMul=matmul(MatMul))
+
+from tinyc.frontend import onnx_norm  # noqa: E402  (normalisation, reductions, Pow/Sqrt/Div, Expand)
+
+OPS.update({name: fn for name, fn in vars(onnx_norm).items()
+            if callable(fn) and getattr(fn, "__module__", "") == onnx_norm.__name__ and name[0].isupper()})
+OPS.update(Div=onnx_norm.div(Div))

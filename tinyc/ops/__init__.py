@@ -28,7 +28,7 @@ from tinyc.ops import gru_f32, lstm_f32
 from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
-from tinyc.ops import elu, gelu_tanh, mish, selu, softplus
+from tinyc.ops import elu, gelu_tanh, mish, selu, softplus, sqrt
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -75,6 +75,7 @@ OPS: dict[str, ModuleType] = {
     "softplus": softplus,
     "mish": mish,
     "gelu_tanh": gelu_tanh,
+    "sqrt": sqrt,
 }
 
 
