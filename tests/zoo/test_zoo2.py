@@ -32,7 +32,7 @@ _spec.loader.exec_module(zoo)
 # InstanceNorm / GroupNorm / L2 normalisation are decomposed into int8 mean, sub, mul, rsqrt and mul
 # (the arithmetic of TFLite's LayerNorm); onnxruntime keeps InstanceNormalization, Sqrt and Div in float
 # between one input and one output quantization, so it rounds fewer times.
-BELOW_1DB = {"instancenorm_net", "groupnorm_net", "l2_embed", "l2_normalize", "transformer_cls"}
+BELOW_1DB = {"l2_embed", "l2_normalize", "transformer_cls"}
 # Precise one-line refusals (exit 2): reflect / replicate padding has no kernel.
 REFUSED = {"pad_upsample": "only constant padding is supported, not 'reflect'"}
 

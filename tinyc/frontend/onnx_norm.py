@@ -1,8 +1,7 @@
 """ONNX normalisation and reduction ops spelled out by PyTorch exports (registered in onnx_ops.OPS).
 
 - InstanceNormalization (nn.InstanceNorm*, and nn.GroupNorm's Reshape -> InstanceNormalization ->
-  Reshape -> Mul -> Add) becomes the IR ops of LayerNormalization (mean, sub, mul, mean, add eps,
-  rsqrt, mul, mul scale, add bias) over the spatial axes.
+  Reshape -> Mul -> Add) becomes one int8 group_norm op (tinyc.ops.group_norm), one rounding.
 - Pow by 2 / 3 is mul(x, x) (and by x again); Pow by 0.5 / -0.5 is sqrt / rsqrt.
 - Div by a run-time tensor is only supported where the divisor is a Sqrt (optionally behind a Clip
   to a tiny minimum or an Expand): a / sqrt(b) becomes mul(a, rsqrt(b)), as LayerNorm is computed.
@@ -164,39 +163,35 @@ def div(fallback):
 
 
 def InstanceNormalization(ctx, node, X, scale, B, *, epsilon=1e-5):
+    """One int8 group_norm op (tinyc.ops.group_norm): groups = channels on NCHW; on NCL the 2-D form
+    with H = 1, unless the NCL input is nn.GroupNorm's Reshape of an NCHW tensor to [1, G, C/G*H*W]:
+    then group_norm runs on that NCHW tensor with G groups (fold_norm_affine later takes in the
+    per-channel Mul / Add that follow the Reshape back)."""
     shape = ctx.shape(X)
-    rank = len(shape)
-    if rank < 3:
-        raise ctx.error(node, "InstanceNormalization needs a rank >= 3 input (N, C, spatial...)")
     for name, what in ((scale, "scale"), (B, "B")):
         if ctx.const(name) is None:
             raise ctx.error(node, f"{what} must be a constant")
-    axes = tuple(range(2, rank))
-    red = (*shape[:2], *([1] * (rank - 2)))
-    base = node.name or "instancenorm"
-    m = ctx.tmp(f"{base}_mean", red)
-    ctx.emit(node, "mean", [X], [m], axes=axes, keepdims=True)
-    d = ctx.tmp(f"{base}_centered", shape)
-    ctx.emit(node, "sub", [X, m], [d], act=NO_ACT)
-    d2 = ctx.tmp(f"{base}_squared", shape)
-    ctx.emit(node, "mul", [d, d], [d2], act=NO_ACT)
-    v = ctx.tmp(f"{base}_var", red)
-    ctx.emit(node, "mean", [d2], [v], axes=axes, keepdims=True)
-    ve = ctx.tmp(f"{base}_var_eps", red)
-    ctx.emit(node, "add", [v, ctx.add_const(f"{base}_eps", np.float32(epsilon))], [ve], act=NO_ACT)
-    r = ctx.tmp(f"{base}_rsqrt", red)
-    ctx.emit(node, "rsqrt", [ve], [r])
+    sc, bi = ctx.const(scale).astype(np.float64).reshape(-1), ctx.const(B).astype(np.float64).reshape(-1)
+    attrs = dict(epsilon=float(epsilon), layout="NCHW")
     out = node.output[0]
-    sc, bi = ctx.const(scale).astype(np.float32), ctx.const(B).astype(np.float32)
-    plain = np.all(sc == 1) and np.all(bi == 0)  # GroupNorm's inner InstanceNormalization
-    nrm = out if plain else ctx.tmp(f"{base}_norm", shape)
-    ctx.emit(node, "mul", [d, r], [nrm], act=NO_ACT)
-    if plain:
+    if len(shape) == 4:
+        ctx.emit(node, "group_norm", [X], [out], groups=shape[1], gamma=sc.tolist(), beta=bi.tolist(), **attrs)
         return
-    bshape = (shape[1], *([1] * (rank - 2)))
-    scaled = ctx.tmp(f"{base}_scaled", shape)
-    ctx.emit(node, "mul", [nrm, ctx.add_const(f"{base}_scale", sc.reshape(bshape))], [scaled], act=NO_ACT)
-    ctx.emit(node, "add", [scaled, ctx.add_const(f"{base}_bias", bi.reshape(bshape))], [out], act=NO_ACT)
+    if len(shape) != 3 or shape[0] != 1:
+        raise ctx.error(node, f"InstanceNormalization of a rank-{len(shape)} input is not supported (NCHW or NCL)")
+    p = ctx.g.producer(X)
+    src = ctx.g.t(p.inputs[0]).shape if p is not None and p.op == "reshape" else ()
+    if len(src) == 4 and src[0] == 1 and src[1] % shape[1] == 0 and src[1] * src[2] * src[3] == shape[1] * shape[2]:
+        k = src[1] // shape[1]
+        y4 = ctx.tmp(out + "_groups", src)
+        ctx.emit(node, "group_norm", [p.inputs[0]], [y4], groups=shape[1], gamma=np.repeat(sc, k).tolist(),
+                 beta=np.repeat(bi, k).tolist(), **attrs)
+    else:
+        x4 = ctx.tmp(X + "_2d", (1, shape[1], 1, shape[2]))
+        ctx.emit(node, "reshape", [X], [x4])
+        y4 = ctx.tmp(out + "_2d", (1, shape[1], 1, shape[2]))
+        ctx.emit(node, "group_norm", [x4], [y4], groups=shape[1], gamma=sc.tolist(), beta=bi.tolist(), **attrs)
+    ctx.emit(node, "reshape", [y4], [out])
 
 
 def DepthToSpace(ctx, node, X, *, blocksize, mode="DCR"):

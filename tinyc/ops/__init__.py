@@ -29,6 +29,7 @@ from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
 from tinyc.ops import elu, gelu_tanh, mish, selu, softplus, sqrt
+from tinyc.ops import group_norm
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -76,6 +77,7 @@ OPS: dict[str, ModuleType] = {
     "mish": mish,
     "gelu_tanh": gelu_tanh,
     "sqrt": sqrt,
+    "group_norm": group_norm,
 }
 
 
