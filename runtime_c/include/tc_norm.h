@@ -1,5 +1,5 @@
 /*
- * tc_norm.h - normalisation kernels: group / instance norm.
+ * tc_norm.h - normalisation kernels: group / instance norm, L2 normalisation.
  */
 #ifndef TC_NORM_H
 #define TC_NORM_H
@@ -33,5 +33,30 @@ typedef struct {
  */
 tc_status tc_group_norm_s8(const tc_group_norm_params *params, const int32_t *mant, const int32_t *expo,
                            const int32_t *sign, const int32_t *bias16, const int8_t *input, int8_t *output);
+
+/** Shape and integer constants of tc_l2_norm_s8 (tinyc/ops/l2_norm.py computes them). */
+typedef struct {
+    int32_t rows;   /**< number of rows (all axes but the last) */
+    int32_t depth;  /**< values per row (the last axis), at most 2^20 */
+    int32_t zp_in;  /**< input zero point */
+    int32_t zp_out; /**< output zero point */
+    int64_t eps_q;  /**< E = round(eps / s_in^2) */
+    int32_t mant;   /**< Q31 mantissa of 1 / s_out */
+    int32_t expo;   /**< its exponent (<= 29) */
+} tc_l2_norm_params;
+
+/**
+ * @brief int8 L2 normalisation over the last axis, integer arithmetic only.
+ *
+ * Per row: D = sum (q - zp_in)^2 + E; D == 0 gives zp_out; else s = (62 - bitlen(D)) / 2,
+ * r = isqrt(D << 2s), m = (mant * 2^31 + r / 2) / r, out = clamp(zp_out + (((q - zp_in) * m) >>r
+ * (62 - expo - s))), where x >>r k = (x + 2^(k-1)) >> k.
+ *
+ * @param[in]  params  shape and constants
+ * @param[in]  input   int8, Format: [rows, depth]
+ * @param[out] output  int8, Format: [rows, depth]; may be the input (in place)
+ * @return TC_OK, or TC_ERR_ARG if depth is outside [1, 2^20]
+ */
+tc_status tc_l2_norm_s8(const tc_l2_norm_params *params, const int8_t *input, int8_t *output);
 
 #endif /* TC_NORM_H */

@@ -29,10 +29,10 @@ zoo = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(zoo)
 
 # Measured misses of the 1 dB bar (bench/zoo.py --zoo 2), expected to fail strictly (a fix shows as XPASS).
-# InstanceNorm / GroupNorm / L2 normalisation are decomposed into int8 mean, sub, mul, rsqrt and mul
-# (the arithmetic of TFLite's LayerNorm); onnxruntime keeps InstanceNormalization, Sqrt and Div in float
-# between one input and one output quantization, so it rounds fewer times.
-BELOW_1DB = {"l2_embed", "l2_normalize", "transformer_cls"}
+# l2_normalize (-1.9 dB): the model ends in F.normalize, which onnxruntime leaves in float (Div is not
+# quantized), while tinyc's l2_norm rounds its output to int8 (a ~42-45 dB floor for a 16-value unit vector).
+# transformer_cls (-1.3 dB): a pre-norm encoder read at its CLS token; not analysed yet.
+BELOW_1DB = {"l2_normalize", "transformer_cls"}
 # Precise one-line refusals (exit 2): reflect / replicate padding has no kernel.
 REFUSED = {"pad_upsample": "only constant padding is supported, not 'reflect'"}
 
@@ -40,7 +40,8 @@ REFUSED = {"pad_upsample": "only constant padding is supported, not 'reflect'"}
 def _probe():
     """Every op the second zoo needed, in one small model: Elu, Selu, Softplus, the Mish and tanh-GELU chains
     torch exports, standalone Sqrt, InstanceNormalization, ReduceMax, DepthToSpace (a rank-5 transpose),
-    Pow, ReduceSum, Div by Sqrt, ReduceL2 + Clip + Expand + Div (F.normalize), bidirectional GRU."""
+    Pow, ReduceSum, Div by Sqrt, ReduceL2 + Clip + Expand + Div (F.normalize), bidirectional GRU, nn.GroupNorm's
+    export (group_norm with its affine folded), a 1-D InstanceNorm, an L2-normalised vector (l2_norm)."""
     b = Builder(7)
     x = b.input("x", [1, 8, 6, 6])
     s = b.input("s", [5, 1, 6])
@@ -62,10 +63,25 @@ def _probe():
     n2 = b.node("ReduceL2", [x, ], axes=[1], keepdims=1)
     fn = b.node("Div", [x, b.node("Expand", [b.node("Clip", [n2, f32(1e-12)]),
                                             b.const(np.array([1, 8, 6, 6], np.int64))])])
+    # nn.GroupNorm as torch exports it (negative and zero gamma), a 1-D InstanceNorm, L2 norm of a vector
+    gs = b.node("Reshape", [x, b.const(np.array([1, 4, -1], np.int64))])
+    gi = b.node("InstanceNormalization", [gs, b.const(np.ones(4, np.float32)), b.const(np.zeros(4, np.float32))])
+    gw = np.linspace(-1.0, 1.5, 8).astype(np.float32)
+    gw[3] = 0.0
+    gn = b.node("Add", [b.node("Mul", [b.node("Reshape", [gi, b.const(np.array([1, 8, 6, 6], np.int64))]),
+                                       b.const(gw.reshape(8, 1, 1))]),
+                        b.const(np.linspace(0.3, -0.3, 8).astype(np.float32).reshape(8, 1, 1))])
+    i1 = b.node("InstanceNormalization", [b.node("Reshape", [x, b.const(np.array([1, 8, 36], np.int64))]),
+                                          b.const(np.linspace(2.0, 0.5, 8).astype(np.float32)),
+                                          b.const(np.zeros(8, np.float32))], epsilon=1e-3)
+    v = b.node("Gemm", [b.node("Reshape", [x, b.const(np.array([1, 288], np.int64))]), b.weight(12, 288, scale=0.05)],
+               transB=1)
+    vn = b.node("Div", [v, b.node("Sqrt", [b.node("ReduceSum", [b.node("Mul", [v, v]),
+                                                               b.const(np.array([1], np.int64))], keepdims=1)])])
     hid = 4
     y, yh = b.node("GRU", [s, b.weight(2, 3 * hid, 6), b.weight(2, 3 * hid, hid), b.weight(2, 6 * hid)], n_out=2,
                    hidden_size=hid, direction="bidirectional")
-    return b.model([rmax, l2, fn, y, yh])
+    return b.model([rmax, l2, fn, y, yh, gn, i1, vn])
 
 
 def _samples(path, n, seed):
@@ -80,7 +96,8 @@ def test_probe_float_int8_and_c(tmp_path):
     onnx.save(_probe(), path)
     g = load_model(path)
     ops = {n.op for n in g.nodes}
-    assert {"mish", "gelu_tanh", "elu", "selu", "softplus", "sqrt", "rsqrt", "gru_f32"} <= ops, ops
+    assert {"mish", "gelu_tanh", "elu", "selu", "softplus", "sqrt", "rsqrt", "gru_f32", "group_norm", "l2_norm"} <= ops
+    assert sum(n.op == "group_norm" and n.attrs["groups"] == 4 and n.attrs["gamma"][3] == 0 for n in g.nodes) == 1
     assert "div" not in ops
     sess, test = _samples(path, 4, 1)
     for s in test:  # the float IR after all passes == onnxruntime

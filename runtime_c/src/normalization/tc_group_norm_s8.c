@@ -1,34 +1,5 @@
 #include "tc_norm.h"
-
-static int32_t bitlen_u64(uint64_t x)
-{
-    int32_t n = 0;
-    while (x != 0) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-}
-
-/* floor(sqrt(x)), bit by bit. */
-static uint64_t isqrt_u64(uint64_t x)
-{
-    uint64_t res = 0;
-    uint64_t bit = (uint64_t)1 << 62;
-    while (bit > x) {
-        bit >>= 2;
-    }
-    while (bit != 0) {
-        if (x >= res + bit) {
-            x -= res + bit;
-            res = (res >> 1) + bit;
-        } else {
-            res >>= 1;
-        }
-        bit >>= 2;
-    }
-    return res;
-}
+#include "tc_norm_internal.h"
 
 tc_status tc_group_norm_s8(const tc_group_norm_params *params, const int32_t *mant, const int32_t *expo,
                            const int32_t *sign, const int32_t *bias16, const int8_t *input, int8_t *output)
@@ -52,8 +23,8 @@ tc_status tc_group_norm_s8(const tc_group_norm_params *params, const int32_t *ma
             }
         }
         const uint64_t d = (uint64_t)(n * q_sum - s_sum * s_sum + params->eps_q);
-        const int32_t s = (62 - bitlen_u64(d)) / 2;
-        const int64_t r = (int64_t)isqrt_u64(d << (2 * s));
+        const int32_t s = (62 - tc_bitlen_u64(d)) / 2;
+        const int64_t r = (int64_t)tc_isqrt_u64(d << (2 * s));
         for (int32_t j = 0; j < k; j++) {
             const int32_t ch = g * k + j;
             const int64_t m = ((int64_t)mant[ch] * ((int64_t)1 << 31) + r / 2) / r;
