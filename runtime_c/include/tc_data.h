@@ -75,6 +75,27 @@ tc_status tc_strided_slice(const tc_strided_slice_params *params, int32_t elem_b
  */
 tc_status tc_pad(const tc_pad_params *params, int32_t elem_bytes, const void *input, void *output);
 
+/** Reflect / edge padding (ONNX Pad modes 'reflect', 'edge'). Amounts per dim, outermost first. */
+typedef struct {
+    int32_t in_dims[4]; /**< input shape (lower ranks padded with leading 1s) */
+    int32_t before[4];  /**< elements added before, per dim */
+    int32_t after[4];   /**< elements added after, per dim */
+    int32_t mode;       /**< 0: reflect (mirror without repeating the edge), 1: edge (replicate) */
+} tc_pad_edge_params;
+
+/**
+ * @brief Reflect or edge padding, int8 or int16 elements: output index o of a dim reads input index
+ *        i = o - before, mirrored (reflect: i < 0 -> -i, i >= n -> 2(n-1) - i) or clamped (edge).
+ *
+ * @param[in]  params      shape, pad amounts and mode
+ * @param[in]  elem_bytes  1 (int8) or 2 (int16)
+ * @param[in]  input       Format: in_dims
+ * @param[out] output      Format: in_dims + before + after; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a non-positive dim, a negative pad, a reflect pad >= its dim or another
+ *         element size
+ */
+tc_status tc_pad_edge(const tc_pad_edge_params *params, int32_t elem_bytes, const void *input, void *output);
+
 /**
  * @brief Write one int8 input of a concatenation into its slot of the output.
  *

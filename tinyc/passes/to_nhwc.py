@@ -79,7 +79,7 @@ class _Converter:
             n.inputs = [self.as_nhwc(x) if x in acts else self.const_nhwc(x) for x in n.inputs]
             n.attrs["axis"] = AXIS_TO_NHWC[n.attrs["axis"]]
             self.mark_nhwc(n.outputs[0])
-        elif n.op == "pad" and any_nhwc:
+        elif n.op in ("pad", "pad_edge") and any_nhwc:
             n.attrs["pads"] = tuple(n.attrs["pads"][p] for p in TO_NHWC)
             self.mark_nhwc(n.outputs[0])
         elif n.op == "strided_slice" and any_nhwc and len(g.t(n.outputs[0]).shape) == 4:

@@ -19,7 +19,7 @@ from tinyc.quant.fixedpoint import round_half_away
 
 FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in float32: their int8 weight inputs
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
-SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
+SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "pad_edge", "resize_nearest", "strided_slice",
                  "resize_bilinear", "top_k", "gather"}
 MAX_AVG_TAPS = 16  # avg_pool2d windows of at most this many taps become depthwise convs (_avg_pools_as_depthwise)
 FIXED_OUTPUT = {  # TFLite's required output params for int8
