@@ -286,6 +286,8 @@ def hard_swish(g, node, x):
 
 def gelu(g, node, x):
     x = x.astype(np.float64)
+    if node.attrs.get("approximate", False):
+        return (0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))).astype(np.float32)
     return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
 
 

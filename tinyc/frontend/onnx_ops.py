@@ -180,7 +180,7 @@ def Erf(ctx, node, X):
 def Gelu(ctx, node, X, *, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise ctx.error(node, f"Gelu approximate='{approximate}' is not supported (none, tanh)")
-    ctx.emit(node, "gelu" if approximate == "none" else "gelu_tanh", [X], node.output)
+    ctx.emit(node, "gelu", [X], node.output, approximate=approximate == "tanh")
 
 
 def Elu(ctx, node, X, *, alpha=1.0):

@@ -28,7 +28,7 @@ from tinyc.ops import gru_f32, lstm_f32
 from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
-from tinyc.ops import elu, gelu_tanh, mish, selu, softplus, sqrt
+from tinyc.ops import elu, mish, selu, softplus, sqrt
 from tinyc.ops import group_norm, l2_norm, pad_edge
 
 OPS: dict[str, ModuleType] = {
@@ -75,7 +75,6 @@ OPS: dict[str, ModuleType] = {
     "selu": selu,
     "softplus": softplus,
     "mish": mish,
-    "gelu_tanh": gelu_tanh,
     "sqrt": sqrt,
     "group_norm": group_norm,
     "l2_norm": l2_norm,

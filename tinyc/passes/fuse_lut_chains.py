@@ -2,7 +2,7 @@
 
 - nn.Mish: Softplus -> Tanh -> Mul(x, .)  ->  mish(x)
 - F.gelu(approximate='tanh'): x*x*x (or Pow(x, 3)) * 0.044715 + x, * sqrt(2/pi), Tanh, + 1, * x, * 0.5
-  (or (0.5 x) * (...))  ->  gelu_tanh(x)
+  (or (0.5 x) * (...))  ->  gelu(x, approximate=True) (TFLite GELU's tanh form, tinyc.ops.gelu)
 One rounding instead of one per node, as fuse_gelu / fuse_silu do. Chains whose
 intermediate tensors carry QDQ annotations are kept (they must stay observable).
 """
@@ -21,10 +21,10 @@ def _plain(g, n, op):
     return n is not None and n.op == op and n.attrs.get("act", NO_ACT) == NO_ACT
 
 
-def _replace(g, chain, final, op, x):
+def _replace(g, chain, final, op, x, **attrs):
     if g.t(x).q is not None or any(g.t(n.outputs[0]).q is not None for n in chain if n is not final):
         return
-    g.nodes[g.nodes.index(final)] = ir.Node(op, final.name + f"_{op}", [x], list(final.outputs), {})
+    g.nodes[g.nodes.index(final)] = ir.Node(op, final.name + f"_{op}", [x], list(final.outputs), attrs)
     for n in chain:
         if n is not final:
             remove_node(g, n)
@@ -113,4 +113,4 @@ def _fuse_gelu_tanh(g, th):
             return
         chain.append(half)
         final = mul
-    _replace(g, chain, final, "gelu_tanh", x)
+    _replace(g, chain, final, "gelu", x, approximate=True)
