@@ -14,7 +14,7 @@ from tinyc.ir import Graph
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
 
-CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
+CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t",
           "int64": "int64_t", "float32": "float"}
 
 
