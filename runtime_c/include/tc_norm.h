@@ -28,11 +28,26 @@ typedef struct {
  * @param[in]  sign    int32, Format: [C]; -1 where gamma < 0, else 1
  * @param[in]  bias16  int32, Format: [C]; round(beta / s_out * 2^16)
  * @param[in]  input   int8, Format: [1, H, W, C]
- * @param[out] output  int8, Format: [1, H, W, C]; must not overlap the input
+ * @param[out] output  int8, Format: [1, H, W, C]; must not overlap the input unless H * W = 1 (a row)
  * @return TC_OK, or TC_ERR_ARG if the channels do not split into groups or a group exceeds 2^20 values
  */
 tc_status tc_group_norm_s8(const tc_group_norm_params *params, const int32_t *mant, const int32_t *expo,
                            const int32_t *sign, const int32_t *bias16, const int8_t *input, int8_t *output);
+
+/**
+ * @brief int8 LayerNorm over the last axis: tc_group_norm_s8 on each row of C values (the row is one
+ *        group of one pixel), integer arithmetic only.
+ *
+ * @param[in]  rows        number of rows
+ * @param[in]  row_params  pixels = 1, channels = C, groups = 1, eps_q for n = C, zp_out
+ * @param[in]  mant, expo, sign, bias16  int32, Format: [C]; as tc_group_norm_s8
+ * @param[in]  input       int8, Format: [rows, C]
+ * @param[out] output      int8, Format: [rows, C]; may be the input (in place)
+ * @return TC_OK, or TC_ERR_ARG if row_params is not one pixel and one group
+ */
+tc_status tc_layer_norm_s8(int32_t rows, const tc_group_norm_params *row_params, const int32_t *mant,
+                           const int32_t *expo, const int32_t *sign, const int32_t *bias16, const int8_t *input,
+                           int8_t *output);
 
 /** Shape and integer constants of tc_l2_norm_s8 (tinyc/ops/l2_norm.py computes them). */
 typedef struct {

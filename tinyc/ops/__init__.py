@@ -29,7 +29,7 @@ from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
 from tinyc.ops import elu, mish, selu, softplus, sqrt
-from tinyc.ops import group_norm, l2_norm, pad_edge
+from tinyc.ops import group_norm, l2_norm, layer_norm, pad_edge
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -78,6 +78,7 @@ OPS: dict[str, ModuleType] = {
     "sqrt": sqrt,
     "group_norm": group_norm,
     "l2_norm": l2_norm,
+    "layer_norm": layer_norm,
     "pad_edge": pad_edge,
 }
 

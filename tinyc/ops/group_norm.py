@@ -70,7 +70,14 @@ def _params(node, g) -> dict:
     if c % gr or n > MAX_N:
         raise TinycError(f"group_norm of {c} channels in {gr} groups over {n} values per group is not "
                          f"supported (channels divisible by groups, at most {MAX_N} values)", loc)
+    return dict(h=h, w=w, c=c, groups=gr, n=n, **channel_constants(node, x, y, n, loc))
+
+
+def channel_constants(node, x, y, n: int, loc: str) -> dict:
+    """eps_q, zp_out and the per-channel mant, expo, sign, bias16 of a normalisation over n values
+    (group_norm, layer_norm); TinycError if |gamma| / s_out reaches 2^14."""
     s_in, s_out = x.q.s(), y.q.s()
+    c = x.shape[-1]
     gamma = np.asarray(node.attrs["gamma"], np.float64).reshape(c)
     beta = np.asarray(node.attrs["beta"], np.float64).reshape(c)
     mant, expo = np.zeros(c, np.int32), np.zeros(c, np.int32)
@@ -79,32 +86,38 @@ def _params(node, g) -> dict:
     sign = np.where(gamma < 0, -1, 1).astype(np.int32)
     bias16 = np.clip(round_half_away(beta / s_out * 65536.0), -(1 << 31), (1 << 31) - 1).astype(np.int32)
     if expo.max() > 14:
-        raise TinycError(f"group_norm: |gamma| / output scale up to 2^{int(expo.max())}, above 2^14", loc)
+        raise TinycError(f"{node.op}: |gamma| / output scale up to 2^{int(expo.max())}, above 2^14", loc)
     e_add = int(min(max(1, round(float(node.attrs["epsilon"]) * n * n / (s_in * s_in))), 1 << 40))
-    return dict(h=h, w=w, c=c, groups=gr, n=n, eps_q=e_add, zp_out=y.q.zp(), mant=mant, expo=expo, sign=sign,
-                bias16=bias16)
+    return dict(eps_q=e_add, zp_out=y.q.zp(), mant=mant, expo=expo, sign=sign, bias16=bias16)
+
+
+def normalize_block(blk: np.ndarray, ch0: int, p: dict) -> np.ndarray:
+    """The output codes of one group: blk int64 [P, K] (all its values), channels ch0 .. ch0 + K - 1."""
+    n = blk.size
+    s_sum, q_sum = int(blk.sum()), int((blk * blk).sum())
+    d = n * q_sum - s_sum * s_sum + p["eps_q"]
+    s = (62 - d.bit_length()) // 2
+    r = math.isqrt(d << (2 * s))
+    out = np.empty_like(blk)
+    for j in range(blk.shape[1]):
+        ch = ch0 + j
+        m = (int(p["mant"][ch]) * (1 << 31) + r // 2) // r
+        sh = 46 - int(p["expo"][ch]) - s
+        ci = (n * blk[:, j] - s_sum) * int(p["sign"][ch])
+        y16 = (ci * m + (1 << (sh - 1))) >> sh if sh <= 62 else 0 * ci  # int64: |ci| < 2^28, m <= 2^32
+        out[:, j] = p["zp_out"] + ((y16 + int(p["bias16"][ch]) + (1 << 15)) >> 16)
+    return np.clip(out, -128, 127)
 
 
 def ref(node, g, x):
     p = _params(node, g)
-    c, gr, n = p["c"], p["groups"], p["n"]
+    c, gr = p["c"], p["groups"]
     k = c // gr
     q = x.astype(np.int64).reshape(-1, c)
     out = np.empty_like(q)
     for gi in range(gr):
-        blk = q[:, gi * k:(gi + 1) * k]
-        s_sum, q_sum = int(blk.sum()), int((blk * blk).sum())
-        d = n * q_sum - s_sum * s_sum + p["eps_q"]
-        s = (62 - d.bit_length()) // 2
-        r = math.isqrt(d << (2 * s))
-        for j in range(k):
-            ch = gi * k + j
-            m = (int(p["mant"][ch]) * (1 << 31) + r // 2) // r
-            sh = 46 - int(p["expo"][ch]) - s
-            ci = (n * blk[:, j] - s_sum) * int(p["sign"][ch])
-            y16 = (ci * m + (1 << (sh - 1))) >> sh if sh <= 62 else 0 * ci  # int64: |ci| < 2^28, m <= 2^32
-            out[:, ch] = p["zp_out"] + ((y16 + int(p["bias16"][ch]) + (1 << 15)) >> 16)
-    return [np.clip(out, -128, 127).astype(np.int8).reshape(x.shape)]
+        out[:, gi * k:(gi + 1) * k] = normalize_block(q[:, gi * k:(gi + 1) * k], gi * k, p)
+    return [out.astype(np.int8).reshape(x.shape)]
 
 
 def lower(node, g) -> Call:
