@@ -38,7 +38,8 @@ def _probe():
     """Every op the second zoo needed, in one small model: Elu, Selu, Softplus, the Mish and tanh-GELU chains
     torch exports, standalone Sqrt, InstanceNormalization, ReduceMax, DepthToSpace (a rank-5 transpose),
     Pow, ReduceSum, Div by Sqrt, ReduceL2 + Clip + Expand + Div (F.normalize), bidirectional GRU, nn.GroupNorm's
-    export (group_norm with its affine folded), a 1-D InstanceNorm, an L2-normalised vector (l2_norm), reflect and edge Pad (channel and spatial axes)."""
+    export (group_norm with its affine folded), a 1-D InstanceNorm, an L2-normalised vector (l2_norm), reflect and edge Pad (channel and spatial axes), LayerNormalization and a hand-written channel LayerNorm
+    (both layer_norm)."""
     b = Builder(7)
     x = b.input("x", [1, 8, 6, 6])
     s = b.input("s", [5, 1, 6])
@@ -77,10 +78,19 @@ def _probe():
                                                                b.const(np.array([1], np.int64))], keepdims=1)])])
     pr = b.node("Pad", [x, b.const(np.array([0, 1, 2, 0, 0, 2, 1, 3], np.int64))], mode="reflect")
     pe = b.node("Pad", [pr, b.const(np.array([0, 0, 3, 1, 0, 2, 0, 2], np.int64))], mode="edge")
+    ln = b.node("LayerNormalization", [s, b.const(np.linspace(1.5, -0.5, 6).astype(np.float32)),
+                                       b.const(np.linspace(-0.1, 0.2, 6).astype(np.float32))], axis=-1, epsilon=1e-5)
+    xv = b.node("Conv", [x, b.weight(8, 8, 1, 1)], kernel_shape=[1, 1])  # NHWC from here: the C axis is last
+    u = b.node("ReduceMean", [xv], axes=[1], keepdims=1)  # ConvNeXt's channels-first LayerNorm, by hand
+    xc = b.node("Sub", [xv, u])
+    var = b.node("ReduceMean", [b.node("Pow", [xc, f32(2.0)])], axes=[1], keepdims=1)
+    ln2 = b.node("Add", [b.node("Mul", [b.const(np.linspace(0.5, 1.5, 8).astype(np.float32).reshape(8, 1, 1)),
+                                        b.node("Div", [xc, b.node("Sqrt", [b.node("Add", [var, f32(1e-6)])])])]),
+                         b.const(np.linspace(0.2, -0.2, 8).astype(np.float32).reshape(8, 1, 1))])
     hid = 4
     y, yh = b.node("GRU", [s, b.weight(2, 3 * hid, 6), b.weight(2, 3 * hid, hid), b.weight(2, 6 * hid)], n_out=2,
                    hidden_size=hid, direction="bidirectional")
-    return b.model([rmax, l2, fn, y, yh, gn, i1, vn, pe])
+    return b.model([rmax, l2, fn, y, yh, gn, i1, vn, pe, ln, ln2])
 
 
 def _samples(path, n, seed):
@@ -97,6 +107,7 @@ def test_probe_float_int8_and_c(tmp_path):
     ops = {n.op for n in g.nodes}
     assert any(n.op == "gelu" and n.attrs.get("approximate") for n in g.nodes)
     assert {"mish", "elu", "selu", "softplus", "sqrt", "rsqrt", "gru_f32", "group_norm", "l2_norm", "pad_edge"} <= ops
+    assert sum(n.op == "layer_norm" for n in g.nodes) == 2
     assert sum(n.op == "group_norm" and n.attrs["groups"] == 4 and n.attrs["gamma"][3] == 0 for n in g.nodes) == 1
     assert "div" not in ops
     sess, test = _samples(path, 4, 1)
