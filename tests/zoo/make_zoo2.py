@@ -328,6 +328,24 @@ class L2EmbedF(nn.Module):
         return F.normalize(self.body(x), dim=1)
 
 
+# -- CBAM: channel attention (avg + max pool, shared MLP) and spatial attention (mean + max over C) --
+class CBAM(nn.Module):
+    def __init__(self, c, r=4):
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Conv2d(c, c // r, 1), nn.ReLU(), nn.Conv2d(c // r, c, 1))
+        self.sp = nn.Conv2d(2, 1, 7, padding=3)
+
+    def forward(self, x):
+        a = self.mlp(F.adaptive_avg_pool2d(x, 1)) + self.mlp(F.adaptive_max_pool2d(x, 1))
+        x = x * torch.sigmoid(a)
+        s = torch.cat([x.mean(1, keepdim=True), x.amax(1, keepdim=True)], 1)
+        return x * torch.sigmoid(self.sp(s))
+
+
+def cbam_net():
+    return nn.Sequential(cbr(3, 16, 3, 2), CBAM(16), cbr(16, 32, 3, 2), CBAM(32), Head(32))
+
+
 ZOO = {
     "convnext_ln": (convnext_ln, [IMG]),
     "mlp_mixer": (Mixer, [IMG]),
@@ -348,6 +366,7 @@ ZOO = {
     "pool_heads": (PoolHeads, [IMG]),
     "l2_embed": (L2Embed, [IMG]),
     "l2_normalize": (L2EmbedF, [IMG]),
+    "cbam": (cbam_net, [IMG]),
 }
 
 

@@ -165,14 +165,14 @@ def _refused(kind):
     elif kind == "pow":
         y = b.node("Pow", [x, b.const(np.array(1.7, np.float32))])
     else:
-        y = b.node("ReduceMax", [x], axes=[1], keepdims=1)
+        y = b.node("ReduceMax", [x], axes=[2], keepdims=1)
     return b.model([y])
 
 
 @pytest.mark.parametrize("kind, message", [
     ("div", "node 'Div_2' (Div): division by a run-time tensor is only supported for a Sqrt divisor"),
     ("pow", "(Pow): Pow exponent 1.7 is not supported"),
-    ("reducemax", "(ReduceMax): ReduceMax over axes [1] of a rank-4 tensor is not supported")])
+    ("reducemax", "(ReduceMax): ReduceMax over axes [2] of a rank-4 tensor is not supported")])
 def test_refusal_is_one_line_exit_2(kind, message, tmp_path):
     path = tmp_path / f"{kind}.onnx"
     onnx.save(_refused(kind), path)

@@ -9,7 +9,7 @@
   x / sqrt(sum(x^2)) and F.normalize (x / Expand(Clip(ReduceL2(x), eps))): the Clip minimum
   (<= 1e-6 of the divisor's range) is below int8 resolution and dropped.
 - ReduceSum is mean times the element count; ReduceL2 is sqrt of that on x*x; ReduceMax over the
-  spatial axes is a global max pool.
+  spatial axes is a global max pool (over NCHW channels: of the transposed tensor, pixels as channels).
 - Expand is a mul by ones of the output shape (exact); DepthToSpace / SpaceToDepth are the
   reshape -> transpose -> reshape of their definition.
 """
@@ -90,11 +90,17 @@ def ReduceMax(ctx, node, X, axes_in=None, *, axes=None, keepdims=1, noop_with_em
         ctx.emit(node, "transpose", [X], [xt], perm=(0, 2, 1))
         x4 = ctx.tmp(X + "_2d", (shape[0], shape[2], 1, shape[1]))
         ctx.emit(node, "reshape", [xt], [x4])
+    elif rank == 4 and axes == (1,):  # max over channels (CBAM's spatial attention): pixels as the channels
+        n, c, h, w = shape
+        xt = ctx.tmp(X + "_t", (n, h, w, c))
+        ctx.emit(node, "transpose", [X], [xt], perm=(0, 2, 3, 1))
+        x4 = ctx.tmp(X + "_2d", (n, h * w, 1, c))
+        ctx.emit(node, "reshape", [xt], [x4])
     else:
         raise ctx.error(node, f"ReduceMax over axes {list(axes)} of a rank-{rank} tensor is not supported "
-                              "(the spatial axes of NCHW or NCL, or the time axis of NTC)")
+                              "(the spatial or channel axes of NCHW, the length of NCL, the time axis of NTC)")
     n, c, h, w = ctx.g.t(x4).shape if x4 != X else shape
-    pooled = out if keepdims and rank == 4 else ctx.tmp(out + "_pooled", (n, c, 1, 1))
+    pooled = out if keepdims and rank == 4 and axes == (2, 3) else ctx.tmp(out + "_pooled", (n, c, 1, 1))
     ctx.emit(node, "max_pool2d", [x4], [pooled], kernel=(h, w), strides=(1, 1), pads=(0, 0, 0, 0), act=NO_ACT,
              layout="NCHW")
     if pooled != out:
