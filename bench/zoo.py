@@ -84,7 +84,8 @@ def tinyc_graph(path: Path, calib, tmp: Path):
     """The quantized tinyc graph, calibrated on `calib` (written as an .npz, as --calib takes it)."""
     g = load_model(path)
     cal = tmp / f"{path.stem}_calib.npz"
-    np.savez(cal, **{k: np.stack([s[k][0] for s in calib]) for k in calib[0]})
+    # a leading dim of 1 is the batch (dropped); other inputs (a sequence-first [T, 1, C]) are stacked whole
+    np.savez(cal, **{k: np.stack([s[k][0] if s[k].shape[0] == 1 else s[k] for s in calib]) for k in calib[0]})
     return quantize(g, Options(calib=str(cal)))
 
 

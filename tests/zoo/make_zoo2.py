@@ -346,6 +346,97 @@ def cbam_net():
     return nn.Sequential(cbr(3, 16, 3, 2), CBAM(16), cbr(16, 32, 3, 2), CBAM(32), Head(32))
 
 
+# -- 1-D: adaptive avg + max pooling heads; a 1-D autoencoder with ConvTranspose1d -------------------
+class Conv1dPools(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.f = nn.Sequential(nn.Conv1d(4, 16, 5, 2, 2), bn1(16), nn.ReLU(), nn.Conv1d(16, 24, 3, 1, 1), nn.ReLU())
+        self.fc = nn.Linear(48, 6)
+
+    def forward(self, x):
+        y = self.f(x)
+        return self.fc(torch.cat([F.adaptive_avg_pool1d(y, 1), F.adaptive_max_pool1d(y, 1)], 1).flatten(1))
+
+
+class Conv1dAutoencoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.e = nn.Sequential(nn.Conv1d(2, 8, 3, 2, 1), nn.ReLU(), nn.Conv1d(8, 16, 3, 2, 1), nn.ReLU())
+        self.d = nn.Sequential(nn.ConvTranspose1d(16, 8, 4, 2, 1), nn.ReLU(), nn.ConvTranspose1d(8, 2, 4, 2, 1))
+
+    def forward(self, x):
+        return self.d(F.avg_pool1d(self.e(x), 3, 1, 1))
+
+
+# -- segmentation head: adaptive pooling to 2x2 (pyramid pooling), bilinear align_corners, softmax over C --
+class PyramidSeg(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.f = nn.Sequential(cbr(3, 16, 3, 2), cbr(16, 16, 3))
+        self.p = nn.Conv2d(16, 8, 1)
+        self.out = nn.Conv2d(24, 5, 1)
+
+    def forward(self, x):
+        y = self.f(x)
+        p = F.interpolate(self.p(F.adaptive_avg_pool2d(y, (2, 2))), size=y.shape[2:], mode="bilinear",
+                          align_corners=True)
+        return torch.softmax(self.out(torch.cat([y, p], 1)), dim=1)
+
+
+# -- stacked (2-layer) LSTM, batch first, last step ------------------------------------------------------
+class StackedLSTM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(10, 16, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(16, 4)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.fc(y[:, -1])
+
+
+# -- nn.MultiheadAttention (sequence first) + LayerNorm, a bidirectional GRU tagger -------------------------
+class MHABlock(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.m, self.n = nn.MultiheadAttention(16, 2), affine(nn.LayerNorm(16))
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):  # (T, 1, 16)
+        y, _ = self.m(x, x, x, need_weights=False)
+        return self.fc(self.n(x + y))
+
+
+class BiGRUTagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.g = nn.GRU(8, 12, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(24, 5)
+
+    def forward(self, x):
+        y, _ = self.g(x)
+        return self.fc(y)
+
+
+# -- dilated reflect-padded convs (padding_mode='reflect'), grouped conv, Hardswish ---------------------------
+def dilated_reflect():
+    return nn.Sequential(nn.Conv2d(3, 16, 3, 1, 2, dilation=2, padding_mode="reflect"), nn.Hardswish(),
+                         nn.Conv2d(16, 16, 3, 2, 1, groups=4, padding_mode="replicate"), nn.Hardswish(),
+                         nn.Conv2d(16, 32, 3, 2, 1), nn.ReLU(), Head(32))
+
+
+# -- elementwise math: Max / Min of tensors, Abs, Exp, Log (a soft-threshold / log-energy head) -------------
+class EltMath(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.f1, self.f2, self.fc = nn.Linear(20, 24), nn.Linear(20, 24), nn.Linear(24, 4)
+
+    def forward(self, x):
+        a, b = self.f1(x), self.f2(x)
+        y = torch.maximum(a, b) + torch.minimum(a.abs(), torch.full_like(a, 1.0)) + torch.exp(-b.abs())
+        return self.fc(torch.log(y * y + 1.0))
+
+
 ZOO = {
     "convnext_ln": (convnext_ln, [IMG]),
     "mlp_mixer": (Mixer, [IMG]),
@@ -367,6 +458,14 @@ ZOO = {
     "l2_embed": (L2Embed, [IMG]),
     "l2_normalize": (L2EmbedF, [IMG]),
     "cbam": (cbam_net, [IMG]),
+    "conv1d_pools": (Conv1dPools, [(1, 4, 64)]),
+    "conv1d_autoencoder": (Conv1dAutoencoder, [(1, 2, 64)]),
+    "pyramid_seg": (PyramidSeg, [IMG]),
+    "stacked_lstm": (StackedLSTM, [(1, 12, 10)]),
+    "mha_block": (MHABlock, [(8, 1, 16)]),
+    "bigru_tagger": (BiGRUTagger, [(1, 10, 8)]),
+    "dilated_reflect": (dilated_reflect, [IMG]),
+    "elementwise_math": (EltMath, [(1, 20)]),
 }
 
 

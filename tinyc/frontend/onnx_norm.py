@@ -12,9 +12,13 @@
   spatial axes is a global max pool (over NCHW channels: of the transposed tensor, pixels as channels).
 - Expand is a mul by ones of the output shape (exact); DepthToSpace / SpaceToDepth are the
   reshape -> transpose -> reshape of their definition.
+- Max / Min of two tensors are a + relu(b - a) / a - relu(a - b); Abs, Exp, Log, Neg, Reciprocal,
+  Sin, Cos are table ops (tinyc.ops.float_lut); GlobalAveragePool / GlobalMaxPool of NCL and
+  nn.ConvTranspose1d run as their 2-D forms with H = 1.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -223,3 +227,72 @@ def _reshape_transpose_reshape(ctx, node, X, split, perm):
     t = ctx.tmp(out + "_perm", tuple(split[p] for p in perm))
     ctx.emit(node, "transpose", [a], [t], perm=perm)
     ctx.emit(node, "reshape", [t], [out])
+
+
+def _rank3_as_2d(fallback, what):
+    """fallback on NCL inputs as its 2-D form with H = 1 (GlobalAveragePool / GlobalMaxPool of a Conv1d net)."""
+    def op(ctx, node, X):
+        if len(ctx.shape(X)) != 3:
+            return fallback(ctx, node, X)
+        n, c, length = ctx.shape(X)
+        out = node.output[0]
+        x4, y4 = ctx.tmp(X + "_2d", (n, c, 1, length)), ctx.tmp(out + "_2d", (n, c, 1, 1))
+        ctx.shapes[x4], ctx.shapes[y4] = (n, c, 1, length), (n, c, 1, 1)
+        ctx.emit(node, "reshape", [X], [x4])
+        inner = type(node)()
+        inner.CopyFrom(node)
+        inner.output[0] = y4
+        fallback(ctx, inner, x4)
+        ctx.emit(node, "reshape", [y4], [out])
+    op.__name__ = what
+    return op
+
+
+def conv_transpose_1d(fallback):
+    """ConvTranspose of NCL (nn.ConvTranspose1d) as the 2-D op with H = 1; 2-D as before."""
+    @functools.wraps(fallback)  # the loader checks attributes against fallback's keyword-only parameters
+    def ConvTranspose(ctx, node, X, W, B=None, **attrs):
+        if len(ctx.shape(X)) != 3:
+            return fallback(ctx, node, X, W, B, **attrs)
+        from tinyc.frontend.onnx_ops import _one_d
+        if attrs.get("output_padding") is not None:
+            attrs["output_padding"] = [0, *attrs["output_padding"]]
+        if attrs.get("output_shape") is not None:
+            raise ctx.error(node, "ConvTranspose with output_shape is not supported")
+        return _one_d(ctx, node, fallback, X, W, B, **attrs)
+    return ConvTranspose
+
+
+def _max_min(ctx, node, inputs, sign):
+    """Max / Min of two tensors: max(a, b) = a + relu(b - a), min(a, b) = a - relu(a - b) (broadcasting,
+    either operand constant); int8 then rounds three times."""
+    if len(inputs) == 1:
+        ctx.emit(node, "identity", inputs, node.output)
+        return
+    if len(inputs) != 2:
+        raise ctx.error(node, f"{node.op_type} of {len(inputs)} inputs is not supported (1 or 2)")
+    a, b = inputs
+    out = node.output[0]
+    shape = ctx.shape(out)
+    diff, pos = ctx.tmp(out + "_diff", shape), ctx.tmp(out + "_relu", shape)
+    ctx.emit(node, "sub", [b, a] if sign > 0 else [a, b], [diff], act=NO_ACT)
+    ctx.emit(node, "clamp", [diff], [pos], act=(0.0, math.inf))
+    ctx.emit(node, "add" if sign > 0 else "sub", [a, pos], [out], act=NO_ACT)
+
+
+def Max(ctx, node, *inputs):
+    _max_min(ctx, node, [x for x in inputs if x], +1)
+
+
+def Min(ctx, node, *inputs):
+    _max_min(ctx, node, [x for x in inputs if x], -1)
+
+
+def _unary(op):
+    def fn(ctx, node, X):
+        ctx.emit(node, op, [X], node.output)
+    return fn
+
+
+Abs, Exp, Log, Neg, Reciprocal, Sin, Cos = (_unary(o) for o in ("abs", "exp", "log", "neg", "reciprocal", "sin",
+                                                                  "cos"))

@@ -456,4 +456,7 @@ from tinyc.frontend import onnx_norm  # noqa: E402  (normalisation, reductions, 
 
 OPS.update({name: fn for name, fn in vars(onnx_norm).items()
             if callable(fn) and getattr(fn, "__module__", "") == onnx_norm.__name__ and name[0].isupper()})
-OPS.update(Div=onnx_norm.div(Div))
+OPS.update(Div=onnx_norm.div(Div), ConvTranspose=onnx_norm.conv_transpose_1d(ConvTranspose),
+           GlobalAveragePool=onnx_norm._rank3_as_2d(GlobalAveragePool, "GlobalAveragePool"),
+           GlobalMaxPool=onnx_norm._rank3_as_2d(GlobalMaxPool, "GlobalMaxPool"),
+           **{k: getattr(onnx_norm, k) for k in ("Abs", "Exp", "Log", "Neg", "Reciprocal", "Sin", "Cos")})

@@ -30,6 +30,7 @@ from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
 from tinyc.ops import elu, mish, selu, softplus, sqrt
 from tinyc.ops import group_norm, l2_norm, layer_norm, pad_edge
+from tinyc.ops import abs, cos, exp, log, neg, reciprocal, sin  # noqa: A004  (op names)
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -79,6 +80,13 @@ OPS: dict[str, ModuleType] = {
     "group_norm": group_norm,
     "l2_norm": l2_norm,
     "layer_norm": layer_norm,
+    "abs": abs,
+    "exp": exp,
+    "log": log,
+    "neg": neg,
+    "reciprocal": reciprocal,
+    "sin": sin,
+    "cos": cos,
     "pad_edge": pad_edge,
 }
 

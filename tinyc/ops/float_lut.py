@@ -1,6 +1,7 @@
 """Shared parts of the int8 activations defined by a float function through a 256-entry table.
 
-An op module built here (elu, selu, softplus, mish, sqrt) is defined like
+An op module built here (elu, selu, softplus, mish, sqrt, abs, exp, log, neg, reciprocal, sin,
+cos) is defined like
 LiteRT's LUT activations (tinyc.quant.lut.float_lut_s8): the float value of every
 int8 input, transformed in float64 and rounded to float32, quantized to the
 output scale. The C kernel is tc_lut_s8 (in place). `float_ref` is the same

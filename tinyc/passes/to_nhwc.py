@@ -12,7 +12,8 @@ from tinyc.passes._util import (bypass, is_identity_perm, new_node_name, remove_
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
 AXIS_TO_NHWC = (0, 3, 1, 2)
-FLOAT_LUT_OPS = ("elu", "selu", "softplus", "mish", "sqrt", "rsqrt")  # tinyc.ops.float_lut  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
+FLOAT_LUT_OPS = ("elu", "selu", "softplus", "mish", "sqrt", "rsqrt", "abs", "exp", "log", "neg", "reciprocal", "sin",
+                 "cos")  # tinyc.ops.float_lut  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
 SPATIAL = {"conv2d", "transpose_conv", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest", "group_norm",
            "resize_bilinear"}
 UNARY = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "silu", "leaky_relu", "quantize", "dequantize",

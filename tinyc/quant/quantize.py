@@ -14,6 +14,7 @@ import numpy as np
 
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph, Node, QParams, Tensor
+from tinyc.quant.island_concat import island_concat_ranges
 from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
 from tinyc.quant.fixedpoint import round_half_away
 
@@ -71,6 +72,7 @@ def _clamped_ranges(g: Graph, ranges) -> dict[str, tuple[float, float]]:
 def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
     """QParams of every float activation, in graph order so constraints propagate."""
     ranges = _clamped_ranges(g, ranges)
+    ranges = island_concat_ranges(g, ranges, FLOAT_ISLANDS)
     q: dict[str, QParams] = {}
     for name in g.inputs:
         q[name] = g.tensors[name].q or QParams(*asymmetric_qparams(*ranges[name]))
