@@ -35,11 +35,13 @@ BELOW_1DB = {"l2_normalize"}
 
 
 def _probe():
-    """Every op the second zoo needed, in one small model: Elu, Selu, Softplus, the Mish and tanh-GELU chains
-    torch exports, standalone Sqrt, InstanceNormalization, ReduceMax, DepthToSpace (a rank-5 transpose),
-    Pow, ReduceSum, Div by Sqrt, ReduceL2 + Clip + Expand + Div (F.normalize), bidirectional GRU, nn.GroupNorm's
-    export (group_norm with its affine folded), a 1-D InstanceNorm, an L2-normalised vector (l2_norm), reflect and edge Pad (channel and spatial axes), LayerNormalization and a hand-written channel LayerNorm
-    (both layer_norm)."""
+    """Every new kernel and pattern of the second zoo in one small model (one C build): Elu, Selu, Softplus, the
+    Mish and tanh-GELU chains torch exports, standalone Sqrt, InstanceNormalization, ReduceMax, DepthToSpace (a
+    rank-5 transpose), Pow, ReduceSum, Div by Sqrt, ReduceL2 + Clip + Expand + Div (F.normalize), bidirectional
+    GRU, nn.GroupNorm's export (group_norm with its affine folded), a 1-D InstanceNorm, an L2-normalised vector
+    (l2_norm), reflect and edge Pad (channel and spatial axes), LayerNormalization and a hand-written channel
+    LayerNorm (both layer_norm). The other new table ops (Abs, Exp, Log, ...) and Max / Min, 1-D global pools and
+    ConvTranspose1d are checked through the zoo2 models (elementwise_math, conv1d_*)."""
     b = Builder(7)
     x = b.input("x", [1, 8, 6, 6])
     s = b.input("s", [5, 1, 6])
