@@ -49,7 +49,7 @@ from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
-               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat")
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "silu")
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
          "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8")
 SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
@@ -72,8 +72,15 @@ class PatchLowering:
 
 
 def c_patchable(g: Graph, split: int) -> bool:
-    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors."""
-    for n in g.nodes[:split + 1]:
+    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors (squeeze-excite
+    branches run layer by layer between passes: tinyc.backend.patch_prepass)."""
+    nodes = g.nodes[:split + 1]
+    if any(n.op == "mean" for n in nodes):
+        from tinyc.backend.patch_prepass import spatial_nodes
+        nodes = spatial_nodes(g, nodes)
+        if nodes is None:
+            return False
+    for n in nodes:
         if n.op not in C_STAGE_OPS:
             return False
         if any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)):
@@ -99,16 +106,25 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     offsets = tensor_offsets(bufs, p)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
+    pre = []
+    if stage.reductions:  # squeeze-excite: pre-passes and branches before the loop
+        from tinyc.backend.patch_prepass import prepass_calls, stage_macs
+        if extra is not None:
+            raise TinycError("--precision mixed cannot run a patch stage holding squeeze-excite blocks: choose "
+                             "a split before the first global average pool", g.source)
+        pre, more = prepass_calls(sub, stage, plan.grid, offsets, costs, steps, stage_call)
+        tile_macs = stage_macs(sub, stage, tile_macs, more)
     if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
         load = window_load(g, k)
-        call.inputs = [g.inputs[0]]
-        call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
-                           load_scale=load.quantize[0] if load.quantize else 0.0,
-                           load_zp=load.quantize[1] if load.quantize else 0)
+        for c in [c for c in pre if c.template == "patch_stage.j2"] + [call]:
+            c.inputs = [g.inputs[0]]
+            c.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
+                            load_scale=load.quantize[0] if load.quantize else 0.0,
+                            load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
-    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
+    return PatchLowering(pre + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
                          arena_with_input(g, k, costs, stage, steps, sizes))
 
 
@@ -256,6 +272,8 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
     x = n.inputs[j]
     if not x or g.tensors[x].is_const:
         return dict(kind="const", name=x, views=None)
+    if x in stage.globals:  # a squeeze-excite scale: whole, in the arena
+        return dict(kind="arena", offset=offsets[x], views=None)
     views = []
     for pg in pgs:
         pn_in = pg.graph.nodes[stage.nodes.index(n)].inputs[j]
