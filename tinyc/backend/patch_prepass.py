@@ -21,7 +21,7 @@ from tinyc.ops.common import Call
 from tinyc.ops.mean import lower as mean_lower
 from tinyc.patching.patch_graph import build_patch_graph
 from tinyc.patching.plan import set_scratch
-from tinyc.patching.prepass import branch_calls, passes, sum_name
+from tinyc.patching.prepass import branch_calls, passes, stored_reads, sum_name
 from tinyc.patching.receptive import Stage
 from tinyc.patching.reduction import split_global
 
@@ -34,17 +34,26 @@ def spatial_nodes(g: Graph, nodes: list[Node]) -> list[Node] | None:
         return None
 
 
-def _pass_offsets(offsets: dict[str, int], p: int, sub: Stage) -> dict[str, int]:
+def _pass_offsets(offsets: dict[str, int], p: int, sub: Stage, store: bool) -> dict[str, int]:
     """offsets as stage_call reads them for pre-pass p: 'patch:<x>' and 'patch.<node>.scratch'
-    name pass p's own buffers; the source (never stored whole) maps to 0 (unused: no stitch)."""
+    name pass p's own buffers; a summed source (never stored whole) maps to 0 (unused: no stitch)."""
     pre, out = f"pre{p}:", dict(offsets)
     for k, v in offsets.items():
         if k.startswith(pre):
             out[f"patch:{k[len(pre):]}"] = v
         elif k.startswith(f"pre{p}.") and k.endswith(".scratch"):
             out[f"patch.{k[len(f'pre{p}.'):]}"] = v
-    out[sub.output] = 0
+    if not store:
+        out[sub.output] = 0
     return out
+
+
+def window_loads(g: Graph, st: Stage, pgs, offsets: dict[str, int]) -> list[dict]:
+    """The patch_stage.j2 `loads` of a loop: per stored tensor st reads, its dims, arena offset, the
+    per-patch buffer (offsets as stage_call reads them) and each tile's window of it."""
+    return [dict(name=x, dims=list(g.tensors[x].shape), src=offsets[x], dst=offsets[f"patch:{x}"],
+                 windows=[[r.y0, r.x0, r.h, r.w] for r in (pg.regions.regions[x] for pg in pgs)])
+            for x in stored_reads(st)]
 
 
 def prepass_calls(g: Graph, stage: Stage, grid: tuple[int, int], offsets: dict[str, int], costs, steps,
@@ -53,18 +62,28 @@ def prepass_calls(g: Graph, stage: Stage, grid: tuple[int, int], offsets: dict[s
     branches). stage_call: tinyc.backend.patch_lower.stage_call (renders one patch loop)."""
     calls: list[Call] = []
     macs: dict[str, int] = {}
+    index = {n.name: i for i, n in enumerate(g.nodes)}
     for p, (sub, tiles) in enumerate(passes(stage, *grid)):
         red = stage.reductions[p]
+        store = red.source in stage.stored
         pgs = [build_patch_graph(sub, pr) for pr in tiles]
-        call, tile_macs = stage_call(g, sub, pgs, _pass_offsets(offsets, p, sub))
-        channels = g.tensors[red.source].shape[3]
-        call.node, call.outputs = f"squeeze-excite pre-pass {p} ({red.mean.name})", []
-        call.params.update(accumulate=dict(offset=offsets[sum_name(p)], channels=channels), split_offset=0,
-                           split_name=f"{red.source} (summed per channel)")
+        offs = _pass_offsets(offsets, p, sub, store)
+        call, tile_macs = stage_call(g, sub, pgs, offs)
+        call.node = f"squeeze-excite pre-pass {p} ({red.mean.name})"
+        call.params["loads"] = window_loads(g, sub, pgs, offs)
+        if not store:
+            call.outputs = []
+            call.params.update(accumulate=dict(offset=offsets[sum_name(p)], channels=g.tensors[red.source].shape[3]),
+                               split_offset=0, split_name=f"{red.source} (summed per channel)")
         calls.append(call)
         for n, m in zip(sub.nodes, tile_macs):
             macs[n.name] = macs.get(n.name, 0) + int(m)
-        calls.append(finish_call(g, red.mean, offsets[sum_name(p)]))
+        if store:
+            mean = costs.calls[index[red.mean.name]]
+            set_scratch([mean], steps)
+            calls.append(mean)
+        else:
+            calls.append(finish_call(g, red.mean, offsets[sum_name(p)]))
         more = branch_calls(costs, red)
         set_scratch(more, steps)
         calls += more

@@ -250,6 +250,9 @@ def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: 
     """(steps, sizes, MACs, stage, tiles' PatchRegions) of the plan: split after node `split`, nh x nw grid."""
     g = costs.g
     stage = stage_of(g, split)
+    if stage.reductions:  # squeeze-excite: which pre-passes store their source (tinyc.patching.prepass)
+        from tinyc.patching.prepass import arrange
+        stage = arrange(costs, stage, nh, nw)
     tiles = stage_tiles(stage, nh, nw)
     steps, sizes, macs = _stage_steps(costs, stage, tiles, copy_input)
     if stage.reductions:  # squeeze-excite: the passes before the loop (tinyc.patching.prepass)

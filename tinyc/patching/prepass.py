@@ -34,19 +34,77 @@ from tinyc.ops import op_module
 from tinyc.ops.mean import finish
 from tinyc.patching.patch_graph import build_patch_graph
 from tinyc.patching.receptive import PatchRegions, Stage, stage_tiles
-from tinyc.patching.reduction import ancestors
+from tinyc.patching.reduction import ancestors, split_global
+
+
+def spatial(stage: Stage) -> list:
+    """Every spatial node of the stage (the arranged main stage may hold fewer: tinyc.patching.prepass.arrange)."""
+    return split_global(stage.graph, stage.graph.nodes[:stage.split + 1])[0]
+
+
+def _stored_before(stage: Stage, p: int) -> frozenset:
+    return frozenset(r.source for r in stage.reductions[:p] if r.source in stage.stored)
 
 
 def pass_stage(stage: Stage, p: int) -> Stage:
-    """Pre-pass p as a stage: the spatial nodes reduction p's source depends on, ending at that
-    source; its globals are the earlier reductions' branch outputs it reads."""
+    """Pre-pass p as a stage: the spatial nodes reduction p's source depends on (not looking past
+    earlier passes' stored sources), ending at that source; its globals are the earlier reductions'
+    branch outputs it reads, its stored inputs the earlier stored sources it reads."""
     g, red = stage.graph, stage.reductions[p]
-    nodes = ancestors(stage.nodes, red.source, stage.globals)
-    glob = frozenset(x for n in nodes for x in n.inputs if x in stage.globals)
+    stop = stage.globals | _stored_before(stage, p)
+    nodes = ancestors(spatial(stage), red.source, stop)
+    reads = {x for n in nodes for x in n.inputs if x}
     earlier = {y for r in stage.reductions[:p] for n in r.branch for y in n.outputs}
-    assert glob <= earlier, (p, sorted(glob - earlier))
+    assert stage.globals & reads <= earlier, (p, sorted(stage.globals & reads - earlier))
     split = next(i for i, n in enumerate(g.nodes) if red.source in n.outputs)
-    return Stage(g, split, nodes, stage.input, red.source, (), glob)
+    return Stage(g, split, nodes, stage.input, red.source, (), stage.globals & reads, _stored_before(stage, p) & reads)
+
+
+def with_stored(stage: Stage, stored: frozenset) -> Stage | None:
+    """The main stage when the pre-passes of the reductions with these sources store them whole
+    (the main pass and later passes read their windows instead of recomputing them); None when
+    some pass would no longer read the model input (the loop's window loader needs it)."""
+    nodes = ancestors(spatial(stage), stage.output, stage.globals | stored)
+    main = Stage(stage.graph, stage.split, nodes, stage.input, stage.output, stage.reductions, stage.globals,
+                 stored)
+    firsts = [pass_stage(main, p) for p in range(len(stage.reductions))] + [main]
+    if any(stage.input not in {x for n in st.nodes for x in n.inputs} for st in firsts):
+        return None
+    return main
+
+
+def _stage_macs(costs, stage: Stage, nh: int, nw: int) -> tuple[int, list[int]]:
+    """(MACs of every pass of the stage and its branches, each pre-pass's own MACs)."""
+    from tinyc.patching.plan import _loop_costs
+    index = {n.name: i for i, n in enumerate(costs.g.nodes)}
+    total = _loop_costs(costs, stage, stage_tiles(stage, nh, nw))[2]
+    own = []
+    for (sub, tiles), red in zip(passes(stage, nh, nw), stage.reductions):
+        own.append(_loop_costs(costs, sub, tiles)[2])
+        total += own[-1] + sum(costs.node_macs[index[n.name]] for n in red.branch)
+    return total, own
+
+
+def arrange(costs, stage: Stage, nh: int, nw: int) -> Stage:
+    """The stage as plan, lowering and numpy executor run it: every pre-pass sums and recomputes
+    (least memory), unless the plan's MACs would then exceed the search's default allowance
+    (search.MAX_MAC_OVERHEAD over layer by layer); then the pre-passes costing the most store their
+    source whole instead, one at a time while that lowers the MACs, until the plan fits."""
+    from tinyc.patching.search import MAX_MAC_OVERHEAD
+    rest = sum(costs.node_macs[stage.split + 1:])
+    allowed = costs.base_macs * (1 + MAX_MAC_OVERHEAD) - rest
+    macs, own = _stage_macs(costs, stage, nh, nw)
+    stored: frozenset = frozenset()
+    for p in sorted(range(len(own)), key=lambda p: (-own[p], p)):
+        if macs <= allowed:
+            break
+        cand = with_stored(stage, stored | {stage.reductions[p].source})
+        if cand is None:
+            continue
+        m = _stage_macs(costs, cand, nh, nw)[0]
+        if m < macs:
+            stage, macs, stored = cand, m, stored | {stage.reductions[p].source}
+    return stage
 
 
 def pass_tiles(sub: Stage, nh: int, nw: int) -> list[PatchRegions]:
@@ -72,6 +130,11 @@ def passes(stage: Stage, nh: int, nw: int) -> list[tuple[Stage, list[PatchRegion
     return out
 
 
+def stored_reads(st: Stage) -> list[str]:
+    """The stored tensors the stage's nodes read (each patch loads its window of them), sorted."""
+    return sorted(st.stored & {x for n in st.nodes for x in n.inputs if x})
+
+
 def sum_name(p: int) -> str:
     return f"pre{p}:sum"
 
@@ -88,6 +151,19 @@ def branch_calls(costs, red) -> list:
     return [costs.calls[index[n.name]] for n in red.branch[1:]]
 
 
+def _with_loads(loop: list[Step], st: Stage, prefix: str, keep: list[str]) -> list[Step]:
+    """A loop iteration's steps with a window load of every stored tensor st reads after its begin step
+    ('<prefix>:<x>' per-patch copies), and `keep` (read whole, every patch) read by its last step."""
+    out = []
+    for i, step in enumerate(loop):
+        if i == len(loop) - 1:
+            step = Step(step.name, [*step.reads, *keep], step.writes, step.scratch, step.inplace)
+        out.append(step)
+        if i == 0:
+            out += [Step(f"{prefix}.load:{x}", [x], [f"{prefix}:{x}"]) for x in stored_reads(st)]
+    return out
+
+
 def prepass_schedule(costs, stage: Stage, nh: int, nw: int, copy_input: bool, steps: list[Step],
                      sizes: dict[str, int], macs: int):
     """(steps, sizes, MACs) of the main loop's schedule (plan._stage_steps) with the pre-passes
@@ -100,41 +176,55 @@ def prepass_schedule(costs, stage: Stage, nh: int, nw: int, copy_input: bool, st
     for p, (sub, tiles) in enumerate(passes(stage, nh, nw)):
         red = stage.reductions[p]
         ren, acc = _renamer(p), sum_name(p)
+        store = red.source in stage.stored
         loop, sz, m = _stage_steps(costs, sub, tiles, copy_input)
+        steps_p = []
         for st in loop:
             if st.name == "patch.begin":
-                out.append(Step(f"pre{p}.begin", [], [acc]))
+                steps_p.append(Step(f"pre{p}.begin", [], [red.source if store else acc]))
             elif st.name == "patch.stitch":
-                out.append(Step(f"pre{p}.sum", [*map(ren, st.reads), acc, *sorted(sub.globals)], []))
+                steps_p.append(Step(f"pre{p}.{'stitch' if store else 'sum'}",
+                                    [*map(ren, st.reads), *([] if store else [acc])], []))
             else:
-                out.append(Step(f"pre{p}.{st.name[len('patch.'):]}", [ren(x) for x in st.reads],
-                                [ren(x) for x in st.writes], st.scratch,
-                                (ren(st.inplace[0]), ren(st.inplace[1])) if st.inplace else None))
+                steps_p.append(Step(f"pre{p}.{st.name[len('patch.'):]}", [ren(x) for x in st.reads],
+                                    [ren(x) for x in st.writes], st.scratch,
+                                    (ren(st.inplace[0]), ren(st.inplace[1])) if st.inplace else None))
+        out += _with_loads(steps_p, sub, f"pre{p}", sorted(sub.globals) + stored_reads(sub))
         sizes.update({ren(k): v for k, v in sz.items()})
-        sizes[acc] = 4 * g.tensors[red.source].shape[3]
-        out.append(Step(red.mean.name, [acc], [red.output]))
+        if store:  # the mean runs layer by layer on the stored source
+            out += steps_of(g, [costs.calls[index[red.mean.name]]], costs.in_arena)
+        else:
+            sizes[acc] = 4 * g.tensors[red.source].shape[3]
+            out.append(Step(red.mean.name, [acc], [red.output]))
         out += steps_of(g, branch_calls(costs, red), costs.in_arena)
         macs += m + sum(costs.node_macs[index[n.name]] for n in red.branch)
-    steps = [Step(st.name, [*st.reads, *sorted(stage.globals)], st.writes, st.scratch, st.inplace)
-             if st.name == "patch.stitch" else st for st in steps]
-    return out + steps, sizes, macs
+    return out + _with_loads(steps, stage, "patch", sorted(stage.globals) + stored_reads(stage)), sizes, macs
 
 
 def run_prepasses(stage: Stage, x_full: np.ndarray, nh: int, nw: int, load=None) -> dict[str, np.ndarray]:
-    """The globals of the stage, computed pass by pass in numpy as the C loop does: every patch's
-    tile summed per channel (int64: exact), the mean from the sums, the branch by each op's ref."""
+    """The globals and stored tensors of the stage, computed pass by pass in numpy as the C loop does:
+    every patch's tile summed per channel (int64: exact) and the mean from the sums, or the tiles
+    stitched into the stored source and the mean's ref on it; the branch by each op's ref."""
     from tinyc.patching.execute import run_patch
     g = stage.graph
     env: dict[str, np.ndarray] = {}
     for (sub, tiles), red in zip(passes(stage, nh, nw), stage.reductions):
-        acc = np.zeros((1, 1, 1, g.tensors[red.source].shape[3]), dtype=np.int64)
+        t = g.tensors[red.source]
+        acc = np.zeros((1, 1, 1, t.shape[3]), dtype=np.int64)
+        full = np.zeros(t.shape, dtype=t.dtype)
         for pr in tiles:
-            tile = run_patch(build_patch_graph(sub, pr), x_full, load, {x: env[x] for x in sub.globals})
+            tile = run_patch(build_patch_graph(sub, pr), x_full, load,
+                             {x: env[x] for x in (*sub.globals, *stored_reads(sub))})
             acc += tile.astype(np.int64).sum(axis=(1, 2), keepdims=True)
-        env[red.output] = finish(red.mean, g, acc)
+            full[:, pr.tile.y0:pr.tile.y1, pr.tile.x0:pr.tile.x1, :] = tile
+        if red.source in stage.stored:
+            env[red.source] = full
+            env[red.output] = np.asarray(op_module("mean").ref(red.mean, g, full)[0]).astype(g.tensors[red.output].dtype)
+        else:
+            env[red.output] = finish(red.mean, g, acc)
         for n in red.branch[1:]:
             args = [None if not x else (g.tensors[x].data if g.tensors[x].is_const else env[x]) for x in n.inputs]
             for name, val in zip(n.outputs, op_module(n.op).ref(n, g, *args)):
                 t = g.tensors[name]
                 env[name] = np.asarray(val).astype(t.dtype).reshape(t.shape)
-    return {x: env[x] for x in stage.globals}
+    return {x: env[x] for x in (*stage.globals, *stored_reads(stage))}

@@ -62,6 +62,7 @@ class Stage:
     output: str
     reductions: tuple[Reduction, ...] = ()  # squeeze-excite means: run first, by tinyc.patching.prepass
     globals: frozenset = frozenset()  # their branch outputs, read whole (like constants) in every patch
+    stored: frozenset = frozenset()  # tensors a pre-pass stored whole: each patch reads its window of them
 
 
 @dataclass
