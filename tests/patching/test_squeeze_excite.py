@@ -89,9 +89,12 @@ def test_split_inside_a_branch_is_refused():
         stage_of(G, i)
 
 
+@pytest.mark.parametrize("allowance", [100.0, 0.0], ids=["recompute", "store"])
 @pytest.mark.parametrize("split,grid", [(ONE_SE, (2, 2)), (ONE_SE, (3, 5)), (SPLIT, (2, 3)), (SPLIT, (4, 4)),
                                         (SPLIT, (1, 2)), (SPLIT, (10, 10))])
-def test_numpy_patched_equals_layer_by_layer(split, grid):
+def test_numpy_patched_equals_layer_by_layer(split, grid, allowance, monkeypatch):
+    import tinyc.patching.search as search
+    monkeypatch.setattr(search, "MAX_MAC_OVERHEAD", allowance)  # prepass.arrange: sum or store
     for x in _inputs(2):
         want = run_int(G, {"input": x})
         got = run_patched(G, {"input": x}, split, *grid, return_split=True)
@@ -107,7 +110,10 @@ def test_plan_counts_every_pass():
     assert p.macs > base.macs and p.work_bytes < base.work_bytes
 
 
-def test_c_patch_loop_three_passes():
+def test_c_patch_loop_three_passes(monkeypatch):
+    """Every pre-pass sums (recomputes): the C loops equal layer by layer and the plan's figures."""
+    import tinyc.patching.search as search
+    monkeypatch.setattr(search, "MAX_MAC_OVERHEAD", 100.0)
     xs = _inputs(2, seed=5)
     got, c, _ = run_c(G, xs, f"{SPLIT}:3x2")
     for x, y in zip(xs, got):
@@ -116,3 +122,30 @@ def test_c_patch_loop_three_passes():
     p = evaluate(costs, SPLIT, 3, 2, copy_input=True)
     assert c.report["macs"] == p.macs and c.report["work_bytes"] == p.work_bytes
     assert sum(1 for k in c.program.calls if k.template == "patch_stage.j2") == 3
+
+
+def test_store_instead_of_recompute(monkeypatch):
+    """With no MAC allowance, the pre-passes whose recompute costs MACs store their source whole and the
+    later passes load their windows of it (prepass.arrange): fewer MACs than recomputing, same bytes
+    (numpy and the C loop)."""
+    import tinyc.patching.search as search
+    from tinyc.patching.plan import patch_schedule
+    costs = ModelCosts(G)
+    monkeypatch.setattr(search, "MAX_MAC_OVERHEAD", 100.0)  # every pass recomputes
+    assert not patch_schedule(costs, SPLIT, 3, 2, copy_input=True)[3].stored
+    recompute = evaluate(costs, SPLIT, 3, 2, copy_input=True)
+    monkeypatch.setattr(search, "MAX_MAC_OVERHEAD", 0.0)
+    stage = patch_schedule(costs, SPLIT, 3, 2, copy_input=True)[3]
+    # the first SE's source is stored; storing the second too would leave the main pass nothing to
+    # read from the model input (arrange refuses: the loop's window loader needs it)
+    assert stage.stored == {stage.reductions[0].source}
+    stored = evaluate(costs, SPLIT, 3, 2, copy_input=True)
+    assert stored.macs < recompute.macs
+    xs = _inputs(2, seed=7)
+    for x in xs:
+        assert run_patched(G, {"input": x}, SPLIT, 3, 2)[G.outputs[0]].tobytes() == \
+            run_int(G, {"input": x})[G.outputs[0]].tobytes()
+    got, c, _ = run_c(G, xs, f"{SPLIT}:3x2")
+    for x, y in zip(xs, got):
+        assert y.tobytes() == run_int(G, {"input": x})[G.outputs[0]].tobytes()
+    assert c.report["macs"] == stored.macs and c.report["work_bytes"] == stored.work_bytes
