@@ -22,6 +22,12 @@ Schedule (tinyc.patching.plan.patch_schedule), per pre-pass p:
 then the main loop (whose patch.stitch reads every global for the same reason). MACs
 count every pass's patches (halos included), the sums (one add per source element)
 and the branch.
+
+Store instead of recompute (`arrange`): when recomputing would put the plan over the
+search's default MAC allowance, the costliest pre-passes stitch their source into a
+whole tensor instead of summing it (pre<p>.begin allocates it, pre<p>.stitch fills it,
+the mean's layer-by-layer call reads it); later passes stop at it (`Stage.stored`) and
+each patch loads its window of it first (step '<pass>.load:<tensor>', C tc_copy_window).
 """
 from __future__ import annotations
 
