@@ -12,7 +12,7 @@ from c_run import run_c
 from nets import NONE, RELU, RELU6, Builder
 from tinyc.backend.patch_lower import c_patchable
 from tinyc.errors import TinycError
-from tinyc.ir import Node, QParams
+from tinyc.ir import Node, QParams, Tensor
 from tinyc.patching.execute import run_patched
 from tinyc.patching.plan import ModelCosts, evaluate, layer_by_layer
 from tinyc.patching.prepass import pass_stage
@@ -25,11 +25,18 @@ def _node(b: Builder, op: str, ins: list, q: QParams, **attrs) -> str:
 
 
 def _se(b: Builder, x: str, squeeze: int, hard: bool) -> str:
-    """x * gate(conv(relu(conv(mean(x))))): gate = logistic, or hard-sigmoid as PyTorch exports it
-    (mul by 1/6, add 1/2, clamp to [0, 1])."""
+    """x * gate(conv(relu(conv(mean(x))))): gate = logistic after a mean without keepdims and a
+    reshape (TFLite's MEAN + RESHAPE), or hard-sigmoid as PyTorch exports it (mul by 1/6, add 1/2,
+    clamp to [0, 1])."""
     c = b.g.tensors[x].shape[3]
     q = b.g.tensors[x].q
-    m = _node(b, "mean", [x], QParams(q.s() * 0.8, q.zp()), axes=(1, 2), keepdims=True)
+    m = _node(b, "mean", [x], QParams(q.s() * 0.8, q.zp()), axes=(1, 2), keepdims=hard)
+    if not hard:
+        y = f"t{b.k}"
+        b.k += 1
+        b.g.add_tensor(Tensor(y, (1, 1, 1, c), "int8", q=b.g.tensors[m].q))
+        b.g.nodes.append(Node("reshape", f"reshape{b.k}", [m], [y]))
+        m = y
     s = b.conv(m, squeeze, (1, 1), act=RELU)
     s = b.conv(s, c, (1, 1), act=NONE)
     if hard:
@@ -149,3 +156,9 @@ def test_store_instead_of_recompute(monkeypatch):
     for x, y in zip(xs, got):
         assert y.tobytes() == run_int(G, {"input": x})[G.outputs[0]].tobytes()
     assert c.report["macs"] == stored.macs and c.report["work_bytes"] == stored.work_bytes
+
+
+def test_mixed_precision_refuses_a_squeeze_excite_stage():
+    from tinyc.pipeline import Options, compile_graph
+    with pytest.raises(TinycError, match="squeeze-excite"):
+        compile_graph(G, Options(patch=f"{SPLIT}:3x2", precision="mixed"))

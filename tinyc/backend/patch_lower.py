@@ -110,8 +110,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     if stage.reductions:  # squeeze-excite: pre-passes and branches before the loop
         from tinyc.backend.patch_prepass import prepass_calls, stage_macs, window_loads
         if extra is not None:
-            raise TinycError("--precision mixed cannot run a patch stage holding squeeze-excite blocks: choose "
-                             "a split before the first global average pool", g.source)
+            from tinyc.backend.patch_prepass import refuse_mixed
+            refuse_mixed(g, plan)
         pre, more = prepass_calls(sub, stage, plan.grid, offsets, costs, steps, stage_call)
         call.params["loads"] = window_loads(sub, stage, pgs, offsets)
         tile_macs = stage_macs(sub, stage, tile_macs, more)

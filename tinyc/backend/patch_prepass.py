@@ -14,7 +14,7 @@ Every buffer has the offset of the plan tinyc.patching.plan made for this schedu
 """
 from __future__ import annotations
 
-from tinyc.errors import TinycError
+from tinyc.errors import TinycError, where
 from tinyc.ir import Graph, Node
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
@@ -107,3 +107,17 @@ def stage_macs(g: Graph, stage: Stage, tile_macs: list[int], more: dict[str, int
     per stage node) plus what the pre-passes and branches add."""
     main = {n.name: m for n, m in zip(stage.nodes, tile_macs)}
     return [int(main.get(n.name, 0) + more.get(n.name, 0)) for n in g.nodes[:stage.split + 1]]
+
+
+def refuse_mixed(g: Graph, plan) -> None:
+    """TinycError when the plan's stage holds squeeze-excite blocks: QuantMCU (--precision mixed)
+    runs one pass over the patches (tinyc.quantmcu), not the pre-passes these need."""
+    from tinyc.patching.receptive import stage_of
+    from tinyc.patching.split import split_graph
+    k, sub = split_graph(g)
+    stage = stage_of(sub, plan.split - k)
+    if stage.reductions:
+        n = stage.reductions[0].mean
+        raise TinycError(f"--precision mixed (QuantMCU) cannot run a patch stage holding squeeze-excite blocks: "
+                         f"choose a split before node {g.nodes.index(n) if n in g.nodes else '?'} "
+                         f"(--patch S:N) or --precision int8", where(g.source, n.name, n.op))

@@ -1,7 +1,7 @@
 """Global reductions inside a patch stage: squeeze-and-excitation (SE) blocks.
 
 An SE block averages a feature map over all of H x W (a `mean` over NHWC axes 1, 2,
-keepdims), runs a tiny branch on the [1, 1, 1, C] result (1x1 convs, activations,
+with or without keepdims), runs a tiny branch on the [1, 1, 1, C] result (1x1 convs, activations,
 hard- or plain sigmoid), and scales the feature map channel by channel (a `mul` with
 the [1, 1, 1, C] branch output broadcast). No patch can compute the mean from its own
 window, so a stage holding SE blocks runs in several passes (tinyc.patching.prepass):
@@ -42,8 +42,9 @@ class Reduction:
 
 
 def is_global_mean(g: Graph, n: Node) -> bool:
-    """n averages a [1, H, W, C] int8 tensor over H and W (H * W > 1), keeping the dims."""
-    if n.op != "mean" or not n.attrs.get("keepdims", True):
+    """n averages a [1, H, W, C] int8 tensor over H and W (H * W > 1), into [1, 1, 1, C] or, without
+    keepdims, [1, C] (TFLite's MEAN before a RESHAPE)."""
+    if n.op != "mean":
         return False
     x = g.tensors[n.inputs[0]]
     if len(x.shape) != 4 or x.shape[0] != 1 or x.shape[1] * x.shape[2] < 2 or x.dtype != "int8":
