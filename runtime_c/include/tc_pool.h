@@ -113,6 +113,24 @@ tc_status tc_mean_finish_s8(const tc_mean_params *params, int32_t reduce, int32_
                             int8_t *output);
 
 /**
+ * @brief int8 global average pool (one unpadded window over the whole map) from per-channel sums
+ *        (tc_sum_channels_s8): tc_avg_pool_s8's arithmetic.
+ *
+ * out[c] = clamp(sums[c] / reduce rounded half away from zero, act_min, act_max), C division, as
+ * tc_avg_pool_s8 computes each window (input and output share their quantization).
+ *
+ * @param[in]  reduce    number of summed elements per channel (H * W, >= 1)
+ * @param[in]  channels  channels (>= 1)
+ * @param[in]  act_min   activation minimum
+ * @param[in]  act_max   activation maximum
+ * @param[in]  sums      int32, Format: [channels]
+ * @param[out] output    int8, Format: [channels]
+ * @return TC_OK, or TC_ERR_ARG when a size is not positive
+ */
+tc_status tc_avg_pool_finish_s8(int32_t reduce, int32_t channels, int32_t act_min, int32_t act_max,
+                                const int32_t *sums, int8_t *output);
+
+/**
  * @brief int16 max pooling (TFLite 16x8 MAX_POOL_2D): tc_max_pool_s8 with int16 elements; the max
  *        starts at -32768. Files: tc_pool_s16.c holds the three int16 pooling kernels.
  * @param[in]  input   int16, Format: [N, H, W, C]

@@ -93,7 +93,14 @@ def prepass_calls(g: Graph, stage: Stage, grid: tuple[int, int], offsets: dict[s
 
 
 def finish_call(g: Graph, mean: Node, sum_offset: int) -> Call:
-    """tc_mean_finish_s8: the mean's output from the per-channel int32 sums at sum_offset."""
+    """tc_mean_finish_s8 (tc_avg_pool_finish_s8 for a global avg_pool2d): the mean's output from the
+    per-channel int32 sums at sum_offset."""
+    if mean.op == "avg_pool2d":
+        p = op_module("avg_pool2d").lower(mean, g).params
+        _, h, w, c = g.tensors[mean.inputs[0]].shape
+        return Call("mean_finish_s8.j2", mean.name, [], list(mean.outputs),
+                    dict(avg=True, sum_offset=sum_offset, reduce=h * w, channels=c,
+                         act_min=p["act_min"], act_max=p["act_max"]))
     c = mean_lower(mean, g)
     p = c.params
     return Call("mean_finish_s8.j2", mean.name, [], list(mean.outputs),

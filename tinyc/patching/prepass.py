@@ -5,7 +5,8 @@ grid. Pass p < k is itself a patch stage (`pass_stage`): the spatial nodes that
 reduction p's source tensor depends on, tiled nh x nw over that source (tiles never
 overlap, so every source pixel is summed exactly once), each patch's tile summed per
 channel into int32 `pre<p>:sum`. Then, once: the mean from the sums (tinyc.ops.mean.finish,
-the layer-by-layer MEAN's arithmetic: integer sums are associative, so the result is
+the layer-by-layer MEAN's arithmetic, or avg_pool2d.finish for a global average pool:
+integer sums are associative, so the result is
 bit-exact), and the rest of the branch (1x1 convs, sigmoid...) layer by layer. Its
 outputs (the stage's `globals`) stay in the arena until the last pass that reads them
 ends: every later pass's muls read them whole in every patch.
@@ -37,7 +38,6 @@ from tinyc.backend.schedule import steps_of
 from tinyc.errors import TinycError
 from tinyc.memory import Step
 from tinyc.ops import op_module
-from tinyc.ops.mean import finish
 from tinyc.patching.patch_graph import build_patch_graph
 from tinyc.patching.receptive import PatchRegions, Stage, stage_tiles
 from tinyc.patching.reduction import ancestors, split_global
@@ -225,9 +225,10 @@ def run_prepasses(stage: Stage, x_full: np.ndarray, nh: int, nw: int, load=None)
             full[:, pr.tile.y0:pr.tile.y1, pr.tile.x0:pr.tile.x1, :] = tile
         if red.source in stage.stored:
             env[red.source] = full
-            env[red.output] = np.asarray(op_module("mean").ref(red.mean, g, full)[0]).astype(g.tensors[red.output].dtype)
+            env[red.output] = np.asarray(op_module(red.mean.op).ref(red.mean, g, full)[0]).astype(
+                g.tensors[red.output].dtype).reshape(g.tensors[red.output].shape)
         else:
-            env[red.output] = finish(red.mean, g, acc)
+            env[red.output] = op_module(red.mean.op).finish(red.mean, g, acc)
         for n in red.branch[1:]:
             args = [None if not x else (g.tensors[x].data if g.tensors[x].is_const else env[x]) for x in n.inputs]
             for name, val in zip(n.outputs, op_module(n.op).ref(n, g, *args)):

@@ -42,13 +42,17 @@ class Reduction:
 
 
 def is_global_mean(g: Graph, n: Node) -> bool:
-    """n averages a [1, H, W, C] int8 tensor over H and W (H * W > 1), into [1, 1, 1, C] or, without
-    keepdims, [1, C] (TFLite's MEAN before a RESHAPE)."""
-    if n.op != "mean":
+    """n averages a [1, H, W, C] int8 tensor over H and W (H * W > 1): a `mean` over axes 1, 2, into
+    [1, 1, 1, C] or, without keepdims, [1, C] (TFLite's MEAN before a RESHAPE); or an `avg_pool2d`
+    whose one unpadded window is the whole map (PyTorch's F.avg_pool2d(x, x.shape[2:]))."""
+    if n.op not in ("mean", "avg_pool2d"):
         return False
     x = g.tensors[n.inputs[0]]
     if len(x.shape) != 4 or x.shape[0] != 1 or x.shape[1] * x.shape[2] < 2 or x.dtype != "int8":
         return False
+    if n.op == "avg_pool2d":
+        return (tuple(n.attrs["kernel"]) == tuple(x.shape[1:3]) and not any(n.attrs.get("pads", (0, 0, 0, 0)))
+                and g.tensors[n.outputs[0]].shape == (1, 1, 1, x.shape[3]))
     axes = sorted({int(a) % 4 for a in n.attrs.get("axes", ())})
     return axes == [1, 2]
 
