@@ -85,8 +85,8 @@ def _stage_macs(costs, stage: Stage, nh: int, nw: int) -> tuple[int, list[int]]:
     index = {n.name: i for i, n in enumerate(costs.g.nodes)}
     total = _loop_costs(costs, stage, stage_tiles(stage, nh, nw))[2]
     own = []
-    for (sub, tiles), red in zip(passes(stage, nh, nw), stage.reductions):
-        own.append(_loop_costs(costs, sub, tiles)[2])
+    for (sub, tiles), red in zip(passes(stage, nh, nw, costs), stage.reductions):
+        own.append(_pass_loop(costs, sub, tiles, True)[2])
         total += own[-1] + sum(costs.node_macs[index[n.name]] for n in red.branch)
     return total, own
 
@@ -127,13 +127,33 @@ def pass_tiles(sub: Stage, nh: int, nw: int) -> list[PatchRegions]:
             nh, nw = max(nh - 1, 1), max(nw - 1, 1)
 
 
-def passes(stage: Stage, nh: int, nw: int) -> list[tuple[Stage, list[PatchRegions]]]:
-    """(pass stage, its tiles) of every pre-pass, in order."""
+def passes(stage: Stage, nh: int, nw: int, costs=None) -> list[tuple[Stage, list[PatchRegions]]]:
+    """(pass stage, its tiles) of every pre-pass, in order. With costs (plan.ModelCosts), cached
+    there: a pass depends only on its reduction, the sources stored before it and the grid, not on
+    where the stage ends, so the search's candidates share it."""
+    cache = None if costs is None else costs.__dict__.setdefault("_prepasses", {})
     out = []
     for p in range(len(stage.reductions)):
-        sub = pass_stage(stage, p)
-        out.append((sub, pass_tiles(sub, nh, nw)))
+        key = (stage.reductions[p].source, _stored_before(stage, p), nh, nw)
+        if cache is None or key not in cache:
+            sub = pass_stage(stage, p)
+            hit = (sub, pass_tiles(sub, nh, nw))
+            if cache is None:
+                out.append(hit)
+                continue
+            cache[key] = hit
+        out.append(cache[key])
     return out
+
+
+def _pass_loop(costs, sub: Stage, tiles, copy_input: bool):
+    """plan._stage_steps of a pass, cached in costs by the pass's identity (see passes)."""
+    from tinyc.patching.plan import _stage_steps
+    cache = costs.__dict__.setdefault("_prepass_loops", {})
+    key = (sub.output, sub.stored, tuple(pr.tile for pr in tiles), copy_input)
+    if key not in cache:
+        cache[key] = _stage_steps(costs, sub, tiles, copy_input)
+    return cache[key]
 
 
 def stored_reads(st: Stage) -> list[str]:
@@ -174,16 +194,15 @@ def prepass_schedule(costs, stage: Stage, nh: int, nw: int, copy_input: bool, st
                      sizes: dict[str, int], macs: int):
     """(steps, sizes, MACs) of the main loop's schedule (plan._stage_steps) with the pre-passes
     and branches before it (see the module docstring)."""
-    from tinyc.patching.plan import _stage_steps
     g = costs.g
     index = {n.name: i for i, n in enumerate(g.nodes)}
     out: list[Step] = []
     sizes = dict(sizes)
-    for p, (sub, tiles) in enumerate(passes(stage, nh, nw)):
+    for p, (sub, tiles) in enumerate(passes(stage, nh, nw, costs)):
         red = stage.reductions[p]
         ren, acc = _renamer(p), sum_name(p)
         store = red.source in stage.stored
-        loop, sz, m = _stage_steps(costs, sub, tiles, copy_input)
+        loop, sz, m = _pass_loop(costs, sub, tiles, copy_input)
         steps_p = []
         for st in loop:
             if st.name == "patch.begin":
