@@ -134,7 +134,7 @@ def test_mobilenet_v2_224_patched_work_bytes():
 
 def test_efficientnet_squeeze_excite_stage():
     """EfficientNet-B0's first two blocks hold squeeze-excite: auto's plan (15:4x8, forced here to skip the
-    ~40 s search) runs the stage in two passes (tinyc.patching.prepass) past the 64x64x48 peak: work_bytes
+    ~25 s search) runs the stage in two passes (tinyc.patching.prepass) past the 64x64x48 peak: work_bytes
     at most half of layer by layer's (measured 57,440 vs 200,704 B, +19.5% MACs), numpy patched output
     identical to tinyc.ref.run_int. Planning and numpy only, ~5 s."""
     g = quantize(load_model(ROOT / "tests" / "zoo" / "cnn" / "efficientnet_b0.onnx"), Options())
