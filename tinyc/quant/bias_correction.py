@@ -53,8 +53,7 @@ def correct_bias(n: Node, q: Graph, xs: list[np.ndarray], fs: list[np.ndarray]) 
     n_s = has.sum(axis=0)
     var = np.where(has, (per - mean) ** 2, 0.0).sum(axis=0) / np.maximum(n_s - 1, 1)
     se2 = var / np.maximum(n_s, 1)
-    import os
-    keep = np.clip(1.0 - float(os.environ.get('BK', 1)) * se2 / np.maximum(mean ** 2, 1e-300), 0.0, 1.0)
+    keep = np.clip(1.0 - se2 / np.maximum(mean ** 2, 1e-300), 0.0, 1.0)  # positive-part James-Stein
     mean = np.where((total >= MIN_COUNT) & (n_s >= 2), mean * keep, 0.0)
     x_q, w = q.tensors[n.inputs[0]], q.tensors[n.inputs[1]]
     step = np.float64(x_q.q.s()) * np.broadcast_to(w.q.scale.astype(np.float64).reshape(-1), (c,))

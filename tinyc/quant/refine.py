@@ -1,14 +1,12 @@
 """Refine a freshly quantized graph against the float model on the calibration data (ONNX origin only).
 
 After quantize_graph has chosen every QParams, this pass runs the calibration samples through the int8
-graph node by node, in graph order, next to the float model's values of the same tensors:
-  - a weighted layer whose bias tinyc quantized gets its per-channel mean error moved into the bias
-    (tinyc.quant.bias_correction);
-  - a unary activation whose output range tinyc calibrated gets a calibrated 256-entry table
-    (tinyc.quant.lut_calib).
-Each node is fixed before the nodes below it run, so each corrects what is left above it. The QParams,
-ops and kernels do not change: only int32 biases and int8 tables. Graphs that come quantized (TFLite,
-or QDQ nodes with their own parameters) are left as they are.
+graph node by node, in graph order, next to the float model's values of the same tensors, and moves
+the mean error of each weighted layer whose weights tinyc quantized into its int32 bias
+(tinyc.quant.bias_correction). Each layer is corrected before the layers below it run, so each
+corrects what is left above it. QParams, weights, ops and kernels do not change: only int32 biases
+(a layer without a bias may get one). Graphs that come quantized (TFLite, or QDQ layers with their
+own int8 weights) are left as they are.
 """
 from __future__ import annotations
 
@@ -20,16 +18,15 @@ from tinyc.quant.bias_correction import WEIGHTED, correct_bias
 TARGET_VALUES = 1 << 24  # float values of the float model kept at once: bounds the samples this pass uses
 
 
-def _todo(g_float: Graph, q: Graph) -> dict[str, str]:
-    """{node name: "bias" | "lut"} for the nodes of q this pass refines."""
+def _todo(g_float: Graph, q: Graph) -> set[str]:
+    """The int8 weighted nodes of q whose weights were float in g_float (same node names)."""
     fl = {n.name: n for n in g_float.nodes}
-    out = {}
+    out = set()
     for n in q.nodes:
         f = fl.get(n.name)
-        if f is None or f.op != n.op or q.tensors[n.outputs[0]].dtype != "int8":
-            continue
-        if n.op in WEIGHTED and q.tensors[n.inputs[0]].dtype == "int8" and _bias_is_ours(g_float, f):
-            out[n.name] = "bias"
+        if n.op in WEIGHTED and f is not None and f.op == n.op and _bias_is_ours(g_float, f) \
+                and q.tensors[n.inputs[0]].dtype == "int8" and q.tensors[n.outputs[0]].dtype == "int8":
+            out.add(n.name)
     return out
 
 
@@ -37,13 +34,12 @@ def _bias_is_ours(g_float: Graph, f) -> bool:
     """The float node's weights (and bias, if any) were float: tinyc quantized them."""
     w = g_float.tensors[f.inputs[1]]
     b = g_float.tensors[f.inputs[2]] if len(f.inputs) > 2 and f.inputs[2] else None
-    return w.dtype == "float32" and (b is None or b.dtype == "float32")
+    return w.is_const and w.dtype == "float32" and (b is None or (b.is_const and b.dtype == "float32"))
 
 
 def refine(g_float: Graph, q: Graph, samples: list[dict[str, np.ndarray]]) -> Graph:
-    """q with corrected biases and calibrated tables (see the module docstring)."""
-    import os
-    todo = {k: v for k, v in _todo(g_float, q).items() if v in os.environ.get("REFINE", "bias")}
+    """q with corrected biases (see the module docstring); q itself is not changed."""
+    todo = _todo(g_float, q)
     if not todo or not samples:
         return q
     from tinyc.float_ref import run_float
@@ -59,10 +55,9 @@ def refine(g_float: Graph, q: Graph, samples: list[dict[str, np.ndarray]]) -> Gr
     envs = [_int_inputs(q, s) for s in samples]
     last_read = {x: i for i, n in enumerate(q.nodes) for x in n.inputs}
     for i, n in enumerate(q.nodes):
-        kind = todo.get(n.name)
+        if n.name in todo:
+            correct_bias(n, q, [e[n.inputs[0]] for e in envs], [t[n.name] for t in targets])
         _run(q, n, envs)
-        if kind == "bias" and correct_bias(n, q, [e[n.inputs[0]] for e in envs], [t[n.name] for t in targets]):
-            _run(q, n, envs)
         for x in n.inputs:  # free what no later node reads
             if x and last_read.get(x) == i and x not in q.outputs:
                 for e in envs:
