@@ -21,6 +21,7 @@ import numpy as np
 from tinyc.ir import Graph, Node, QParams, Tensor
 
 WEIGHTED = {"conv2d", "depthwise_conv2d", "fully_connected", "transpose_conv"}
+BATCHED = {"conv2d", "depthwise_conv2d"}  # float ops that take [N, H, W, C] inputs
 MIN_COUNT = 8  # unclamped elements a channel needs before its mean error is trusted
 
 
@@ -37,8 +38,9 @@ def correct_bias(n: Node, q: Graph, xs: list[np.ndarray], fs: list[np.ndarray]) 
     c = y.shape[-1]
     lo, hi = _real_range(n, y)
     sums, counts = [], []
-    for x, f in zip(xs, fs):  # per sample: the summed error and the count of unclamped elements, per channel
-        z = _accumulator(n, q, x).reshape(-1, c).astype(np.float64)
+    zs = _accumulators(n, q, xs)
+    for z, f in zip(zs, fs):  # per sample: the summed error and the count of unclamped elements, per channel
+        z = z.reshape(-1, c).astype(np.float64)
         f = f.reshape(-1, c).astype(np.float64)
         free = (z > lo) & (z < hi) & (f > lo) & (f < hi)
         sums.append(np.where(free, f - z, 0.0).sum(axis=0))
@@ -72,15 +74,20 @@ def _real_range(n: Node, y: Tensor) -> tuple[float, float]:
     return max(lo, (-128 - y.q.zp()) * float(y.q.s())), min(hi, (127 - y.q.zp()) * float(y.q.s()))
 
 
-def _accumulator(n: Node, q: Graph, x: np.ndarray) -> np.ndarray:
-    """The real value n computes before its output rounding and activation, from its int8 operands."""
+def _accumulators(n: Node, q: Graph, xs: list[np.ndarray]) -> list[np.ndarray]:
+    """Per sample, the real value n computes before its output rounding and activation, from its int8
+    operands (conv2d and depthwise_conv2d take all samples in one batch)."""
     from tinyc.float_ref import OPS, dequant
-    args = [dequant(x, q.tensors[n.inputs[0]].q)]
+    consts = []
     for name in n.inputs[1:]:
         t = q.tensors[name] if name else None
-        args.append(None if t is None else dequant(t.data, t.q) if t.q is not None else t.data)
+        consts.append(None if t is None else dequant(t.data, t.q) if t.q is not None else t.data)
     bare = Node(n.op, n.name, n.inputs, n.outputs, {**n.attrs, "act": (-math.inf, math.inf)})
-    return np.asarray(OPS[n.op](q, bare, *args), dtype=np.float64)
+    x_q = q.tensors[n.inputs[0]].q
+    if n.op in BATCHED:
+        z = np.asarray(OPS[n.op](q, bare, dequant(np.concatenate(xs), x_q), *consts))
+        return np.split(z, len(xs))
+    return [np.asarray(OPS[n.op](q, bare, dequant(x, x_q), *consts)) for x in xs]
 
 
 def _bias(n: Node, q: Graph, step: np.ndarray) -> Tensor:
