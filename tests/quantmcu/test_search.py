@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tinyc.quantmcu.execute import FeatureMap
-from tinyc.quantmcu.vdpc import is_outlier, outlier_from, peak, thresholds
+from tinyc.quantmcu.vdpc import is_outlier, outlier_patches, peak, thresholds
 from tinyc.quantmcu.vdqs import Calibration, entropy, map_entropy, search, stage_bitops
 
 
@@ -19,11 +19,14 @@ def test_thresholds_are_percentiles():
     assert thresholds(np.zeros((4, 1, 2)), 90).tolist() == [1, 1]  # never below 1
 
 
-def test_outlier_flag_follows_the_branch():
-    """A patch over threshold on map j stays 8-bit on every later map."""
+def test_outlier_patch_needs_a_low_map_over_threshold():
+    """A patch is an outlier (re-run in int8) when a map stored below 8 bits is over its threshold;
+    maps kept at 8 bits are not checked."""
     t = np.array([5, 5, 5])
     peaks = np.array([[6, 0, 0], [0, 6, 0], [0, 0, 0], [5, 5, 6]])
-    assert outlier_from(peaks, t).tolist() == [[1, 1, 1], [0, 1, 1], [0, 0, 0], [0, 0, 1]]
+    assert outlier_patches(peaks, t, [2, 2, 2]).tolist() == [1, 1, 0, 1]
+    assert outlier_patches(peaks, t, [8, 2, 4]).tolist() == [0, 1, 0, 1]
+    assert outlier_patches(peaks, t, [8, 8, 8]).tolist() == [0, 0, 0, 0]
 
 
 def test_runtime_check():

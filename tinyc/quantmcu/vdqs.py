@@ -21,7 +21,7 @@ import numpy as np
 
 from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
 from tinyc.quantmcu.pack import BITS, grid_step, make_grid
-from tinyc.quantmcu.vdpc import PERCENTILE, outlier_from, peak, thresholds
+from tinyc.quantmcu.vdpc import PERCENTILE, outlier_patches, peak, thresholds
 
 LAMBDA = 0.3  # see tinyc/quantmcu/__init__.py for why
 
@@ -63,7 +63,7 @@ def entropy(hist: np.ndarray) -> float:
 
 def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
     """H of map j's codes at `bits` over its non-outlier calibration patches."""
-    keep = ~outlier_from(cal.peaks, t)[..., j]
+    keep = cal.peaks[..., j] <= t[j]
     hist = cal.hists[..., j, :][keep].sum(axis=0)
     if bits >= 8:
         return entropy(hist)
@@ -74,7 +74,7 @@ def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
 
 def stage_bitops(cal: Calibration, t: np.ndarray, bits: list[int]) -> float:
     """Mean stage BitOPs per calibration sample with these per-map bits."""
-    flag = outlier_from(cal.peaks, t)  # [N, P, M]
+    flag = outlier_patches(cal.peaks, t, bits)[..., None]  # [N, P, 1]
     b = np.where(flag, 8, np.asarray(bits)[None, None, :])
     return cal.fixed_bitops + float((b * cal.consumer_macs[None]).sum(axis=(1, 2)).mean()) * W_BITS
 
