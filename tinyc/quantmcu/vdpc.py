@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 PERCENTILE = 90.0
+PERCENTILES = (90.0, 99.0, 100.0)  # the thresholds the VDQS search may choose among, per map (vdqs.search)
 
 
 def peak(y: np.ndarray, zp: int) -> int:
