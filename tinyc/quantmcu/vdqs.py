@@ -36,6 +36,7 @@ LAMBDA = 0.25  # see tinyc/quantmcu/__init__.py for why
 # tc_convolve_bp_s8 at 4 bits (two planes per accumulator) and at 2 bits (one pass).
 INSTR_PER_MAC = {8: 2.34, 4: 1.87, 2: 0.95}
 PACK_PER_VALUE = 7.3  # tc_quantmcu_bp_s8 (peak check + bit-plane store) per stored value, measured (digits)
+MU = 1.0  # weight of the planned work bytes saved, relative to int8's (only when the search is given memory)
 RERUN = 1.5  # an outlier patch re-run as int8 sub-patches, over its int8 cost (the sub-patches' halos)
 
 
@@ -114,11 +115,12 @@ def stage_cost(cal: Calibration, t: np.ndarray, bits: list[int]) -> float:
     return float(cost.sum(axis=1).mean())
 
 
-def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS, options=None):
+def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS, options=None, memory=None):
     """(bits per map, trace): greedy VDQS on the measured-cost model; trace lists (map, bits, cost, score)
     of each accepted move: one map to a lower candidate width and, when `options` (alternative
     threshold vectors [M], e.g. other percentiles) is given, to one of them as its threshold; t
-    (int64 [M]) is then updated in place to the chosen thresholds."""
+    (int64 [M]) is then updated in place to the chosen thresholds. memory(bits) -> planned work bytes
+    adds MU * saved_work / int8_work to the score (the plan chooser's packed-buffer planning)."""
     bits = [8] * len(cal.maps)
     tvals = [np.asarray(t)] + [np.asarray(o) for o in (options or [])]
     h8 = [map_entropy(cal, t, j, 8) for j in range(len(cal.maps))]
@@ -128,6 +130,8 @@ def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS
         return [c for c in candidates if c < 8 and m.codes and c in INSTR_PER_MAC and grid_step(c, m.zp, tj) >= 1]
     int8 = stage_cost(cal, t, bits)
     cost = int8
+    mem8 = memory(tuple(bits)) if memory is not None else 1
+    mem = mem8
     trace = []
     while True:
         best = None
@@ -139,30 +143,36 @@ def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS
                 for nb in (c for c in allowed(j, tj) if c < b):
                     trial = bits[:j] + [nb] + bits[j + 1:]
                     new_cost = stage_cost(cal, tt, trial)
+                    new_mem = memory(tuple(trial)) if memory is not None else mem
                     lost = (here - map_entropy(cal, tt, j, nb)) / h8[j] if h8[j] > 0 else 0.0
-                    score = (cost - new_cost) / int8 - lam * lost
-                    if new_cost < cost and (best is None or score > best[0]):
-                        best = (score, j, nb, tj, new_cost)
+                    score = (cost - new_cost) / int8 + MU * (mem - new_mem) / mem8 - lam * lost
+                    if (new_cost < cost or new_mem < mem) and (best is None or score > best[0]):
+                        best = (score, j, nb, tj, new_cost, new_mem)
         if best is None or best[0] <= 0:
             return bits, trace
-        score, j, nb, tj, cost = best
+        score, j, nb, tj, cost, mem = best
         bits[j] = nb
         t[j] = tj
         trace.append((cal.maps[j].name, nb, cost, score))
 
 
-def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: float = LAMBDA):
+def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: float = LAMBDA, memory=None):
     """(Plan, Calibration, trace): VDPC thresholds + VDQS bits calibrated on samples; each map's
     threshold is its calibration peaks' `percentile`-th percentile or, if the search prefers, one of
     PERCENTILES."""
     cal = calibrate(pm, samples)
     t = thresholds(cal.peaks, percentile)
-    bits, trace = search(cal, t, lam, options=[thresholds(cal.peaks, p) for p in PERCENTILES if p != percentile])
+    options = [thresholds(cal.peaks, p) for p in PERCENTILES if p != percentile]
+    if memory is None:
+        bits, trace = search(cal, t, lam, options=options)
+    else:
+        names = [m.name for m in pm.maps]
+        bits, trace = search(cal, t, lam, options=options, memory=lambda b: memory(dict(zip(names, b))))
     names = [m.name for m in pm.maps]
     return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits))), cal, trace
 
 
-def quantmcu_plan(g, split: int, grid: tuple[int, int], samples) -> dict:
+def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None) -> dict:
     """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input):
     {'plan': Plan, 'report': what report.json states (thresholds, bits per map, patch-stage BitOPs)}."""
     pm = PatchedModel(g, split, *grid)
@@ -170,7 +180,7 @@ def quantmcu_plan(g, split: int, grid: tuple[int, int], samples) -> dict:
         plan, mean, trace = Plan({}, {}), float(pm.int8_stage_bitops()), []
         cost = {}
     else:
-        plan, cal, trace = build_plan(pm, list(samples), PERCENTILE, LAMBDA)  # read at call time
+        plan, cal, trace = build_plan(pm, list(samples), PERCENTILE, LAMBDA, memory)  # read at call time
         t = np.array([plan.thresholds[m.name] for m in pm.maps], dtype=np.int64)
         bits = [plan.bits_of(m.name) for m in pm.maps]
         mean = stage_bitops(cal, t, bits)
