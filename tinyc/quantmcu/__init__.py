@@ -56,3 +56,4 @@ Choices (the paper leaves them open):
   *validation* images, 0.25 is the largest that takes both maps to 2 bits
   (98.0% vs 98.4% int8, within 0.5 pt); 0.3 keeps one at 8 (1.35x instead
   of 1.87x modelled).
+"""
