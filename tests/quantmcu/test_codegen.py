@@ -139,10 +139,15 @@ def test_mixed_patch_without_stage_is_an_error():
 
 @pytest.mark.qemu
 def test_mnist_qemu_equals_host(mnist_int8, mnist_run):
-    """mps2-an386 (QEMU) runs the QuantMCU patch loop to the host build's bytes (8 images)."""
-    xs, host, _ = mnist_run
-    arm, _, res = run_c(mnist_int8, xs[:8], Options(board="mps2-an386", patch="4:2", precision="mixed",
-                                                     calib=CALIB))
+    """mps2-an386 (QEMU) runs the QuantMCU patch loop to the host build's bytes (8 images, outlier patches
+    re-run in int8 among them)."""
+    xs, host, c = mnist_run
+    with pytest.MonkeyPatch.context() as mp:  # the same plan as the host build (thresholds at the 90th percentile)
+        mp.setattr(vdqs, "PERCENTILES", (vdqs.PERCENTILE,))
+        arm, ca, res = run_c(mnist_int8, xs[:8], Options(board="mps2-an386", patch="4:2", precision="mixed",
+                                                          calib=CALIB))
+    assert ca.report["quantmcu"]["thresholds"] == c.report["quantmcu"]["thresholds"]
+    assert assert_reference(mnist_int8, xs[:8], arm, c.report)[0] > 0  # outlier patches among them
     assert all(a.tobytes() == b.tobytes() for a, b in zip(host, arm))
     assert all(n > 0 for n in res.instructions)
 
