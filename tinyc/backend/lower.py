@@ -14,8 +14,8 @@ from tinyc.ir import Graph
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
 
-CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
-          "int64": "int64_t", "float32": "float"}
+CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t",
+          "int64": "int64_t", "float32": "float", "float64": "double"}
 
 
 @dataclass
@@ -163,6 +163,8 @@ def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:
 
 def _values(a: np.ndarray) -> list:
     a = np.asarray(a).reshape(-1)
+    if a.dtype == np.float64:
+        return [float(v) for v in a]
     if a.dtype.kind == "f":
         return [float(np.float32(v)) for v in a]
     return [int(v) for v in a]
