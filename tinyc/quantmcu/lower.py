@@ -15,7 +15,8 @@ One patch-loop iteration (templates/patch_stage.j2):
   main path, every tile: a producer of a map F stored at b < 8 bits writes F in
     int8 into a short-lived buffer F~8; tc_quantmcu_bp_s8 checks it (VDPC) and
     writes the codes as bit planes into F's buffer, planned at the PACKED size
-    (pixels x C x b / 8); the readers of F run tc_convolve_bp_s8 on the codes,
+    (pixels x C x b / 8) and in place when the planner merges the two (the
+    room's tail is free once the pack has run); the readers of F run tc_convolve_bp_s8 on the codes,
     with no arena scratch. A map over its threshold aborts the path.
   re-run, outlier tiles only: the tile split into kh x kw sub-tiles (a finer
     grid), each run through the whole stage in int8 with its own, smaller
@@ -110,7 +111,7 @@ class QuantMCULowering:
             buf, wide = f"patch:{f}", f"patch:{f}{WIDE}"
             inplace = (st.inplace[0], wide) if st.inplace and st.inplace[1] == buf else st.inplace
             out[-1] = replace(st, writes=[wide if w == buf else w for w in st.writes], inplace=inplace)
-            out.append(type(st)(f"patch.{name}.qm", [wide], [buf]))
+            out.append(type(st)(f"patch.{name}.qm", [wide], [buf], 0, (wide, buf)))  # packs in place
             sizes[wide] = sizes[buf]
             sizes[buf] = sizes[buf] * self.qplan.bits_of(f) // 8
         return out, sizes
