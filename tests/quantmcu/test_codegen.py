@@ -176,3 +176,36 @@ def test_stats_put_measured_beside_modelled():
     assert quantmcu_measured(q, prof) == dict(stage_bitops_int8_modelled=640, stage_bitops_modelled=300.0,
                                               stage_instructions_measured=117, pack_instructions_measured=7,
                                               bits={"m": 2})
+
+
+def residual_cnn(seed: int):
+    """A residual add (a crop of a per-patch buffer read as a view) before the map stored below 8 bits,
+    and a max pool after it: the int8 re-run of outlier patches goes through both."""
+    b = Builder(f"qmr{seed}", 20, 18, 3, seed)
+    x = b.conv("input", 8, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
+    y = b.dw(x, (3, 3), (1, 1), (1, 1, 1, 1), act=NONE)
+    x = b.add(x, y, act=RELU)
+    x = b.conv(x, 16, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
+    x = b.conv(x, 8, (3, 3), (2, 2), (1, 1, 1, 1), act=RELU)
+    x = b.pool(x)
+    return b.finish(b.head(x, 4))
+
+
+def test_residual_cnn_rerun_equals_reference(tmp_path, monkeypatch):
+    """Residual stage, 2x2 grid, the map after the add and the next one at 2 bits (the search replaced):
+    C (ASan + UBSan) == numpy QuantMCU on 6 samples with outlier patches (re-run in int8 as sub-patches)
+    and normal ones."""
+    g = residual_cnn(5)
+    maps = PatchedModel(g, 5, 2, 2).maps
+    bits = [2 if m.codes else 8 for m in maps]
+    assert bits.count(2) == 2
+    monkeypatch.setattr(vdqs, "search", lambda cal, t, lam, candidates=None, options=None: (list(bits), []))
+    rng = np.random.default_rng(5)
+    shape = g.tensors["input"].shape
+    np.save(tmp_path / "calib.npy", rng.integers(-128, 128, (16, *shape[1:])).astype(np.int8))
+    xs = [rng.integers(-128, 128, shape).astype(np.int8) for _ in range(6)]
+    got, c, _ = run_c(g, xs, Options(patch="5:2x2", precision="mixed", calib=str(tmp_path / "calib.npy")))
+    src = c.files[f"{g.name}.c"]
+    assert "qm_rerun:" in src and src.count("tc_convolve_bp_s8(") == 2
+    outliers, normal = assert_reference(g, xs, got, c.report)
+    assert outliers > 0 and normal > 0
