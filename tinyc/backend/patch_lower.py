@@ -83,7 +83,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
     indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index:
     f(node entry, node arrays) -> (more template keys, more arrays)}
-    adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
+    adds a post-node step to the loop; with methods schedule / no_scratch / finish it also
+    reshapes the planned steps and adds to the call (QuantMCU: tinyc.quantmcu.lower)."""
     k, sub = split_graph(g)
     split = plan.split - k
     if getattr(plan, "stream", False):
