@@ -9,9 +9,10 @@ allowance as the int8 search:
 
 1. every candidate (split at or after the int8 plan's, any grid) is planned
    with every map that can hold codes at 2 bits (an optimistic bound);
-2. the int8 plan and the candidate with the smallest such bound get the real
-   QuantMCU search, which here also weighs the planned work bytes its bits
-   save (vdqs.search's memory term), and are planned with the bits it chose;
+2. the int8 plan gets the real QuantMCU search, which here also weighs the
+   planned work bytes its bits save (vdqs.search's memory term), and is
+   planned with the bits it chose; the candidate with the smallest bound gets
+   the same if its bound is below that;
 3. the smaller planned work wins (ties: fewer MACs). A moved split is noted
    on stderr with both figures.
 """
@@ -69,6 +70,8 @@ def choose_mixed(g, plan, samples, max_mac_overhead: float, quantmcu_plan):
     tried = [(s0, tuple(plan.grid))] + ([(best[1][0], best[1][1:])] if best else [])
     results = []
     for split, grid in tried:
+        if results and best[0] >= results[0][0]:  # not even its bound beats the int8 plan with QuantMCU
+            break
         qm = quantmcu_plan(g, split + k, grid, samples, memory=lambda b, s=split, gr=grid: work(s, gr, b))
         w = work(split, grid, {m["name"]: m["bits"] for m in qm["report"]["maps"]})
         macs = patch_schedule(costs, split, *grid, copy_input=True)[2]
