@@ -4,8 +4,7 @@ on a half, and ViT-like random scales with large int16 sums.
 
 Oracle: LiteRT BUILTIN_REF, byte for byte, for tinyc's numpy reference (round in double, halves
 away from zero) and for the generated C (tc_fully_connected_s16, one host build with ASan + UBSan).
-A 32-bit multiplier with single rounding fails the tie cases. int8 FULLY_CONNECTED still uses one:
-a strict xfail pins that known gap (exact ties only).
+A 32-bit multiplier with single rounding fails the tie cases (int8: tests/ops/test_fc_ties.py).
 """
 from __future__ import annotations
 
@@ -68,25 +67,3 @@ def test_fc16_rounding_matches_litert(tmp_path):
     outs = run_batch(graphs, feeds, sanitize=True)
     bad = [k for k, (o, w) in enumerate(zip(outs, wants)) if o[0].tobytes() != w.tobytes()]
     assert not bad, f"C != LiteRT for models {bad}"
-
-
-@pytest.mark.xfail(strict=True, reason="int8 FULLY_CONNECTED keeps TFLite's 32-bit single-rounding multiplier "
-                                       "(fast, DSP-folded); LiteRT 2.x rounds round(double(acc) * scale) halves "
-                                       "away from zero, so negative exact ties differ by 1 (random float scales: "
-                                       "0 of 1.3M outputs differed)")
-def test_fc_int8_exact_ties_match_litert(tmp_path):
-    """int8 FC with s_x s_w / s_y = 2^-3: many sums land on a half."""
-    rng = np.random.default_rng(0)
-    k, cout, n = 16, 8, 64
-    w = rng.integers(-127, 128, (cout, k)).astype(np.int8)
-    bias = rng.integers(-100, 100, cout).astype(np.int32)
-    ins = [TensorSpec("x", (n, k), "int8", 2.0 ** -4, 0),
-           TensorSpec("w", (cout, k), "int8", [2.0 ** -7] * cout, [0] * cout, w, 0),
-           TensorSpec("b", (cout,), "int32", [2.0 ** -11] * cout, [0] * cout, bias, 0)]
-    model = build_model("FULLY_CONNECTED", ins, [TensorSpec("y", (n, cout), "int8", 2.0 ** -8, 0)], {})
-    x = rng.integers(-16, 16, (n, k)).astype(np.int8)
-    path = tmp_path / "fc8_ties.tflite"
-    path.write_bytes(model)
-    g = load_tflite(path)
-    got = run_int(g, {g.inputs[0]: x})[g.outputs[0]]
-    np.testing.assert_array_equal(got, run_litert(model, [x])[0])

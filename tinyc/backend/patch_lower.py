@@ -18,11 +18,9 @@ tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
 tc_load_window_f32_s8 read the caller's buffer in its own layout and dtype in
 place of tc_copy_window. The plan is made on the graph after the interface,
 whose input (the stage input) never exists in full.
-With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_bp_s8 runs after every
-stage node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
-for normal patches, the map's b-bit codes stored as bit planes in place; the
-node reading such a map then runs tc_convolve_bp_s8 on the codes (no unpack),
-and the int8 kernel when the patch was an outlier (tinyc/quantmcu).
+With QuantMCU hooks (--precision mixed, tinyc.quantmcu.lower.QuantMCULowering: its schedule,
+node entries and finish), maps stored below 8 bits live in packed buffers read by bit-plane
+kernels, and an outlier patch is re-run in int8 as sub-patches (tinyc/quantmcu/lower.py).
 """
 from __future__ import annotations
 
@@ -49,7 +47,7 @@ from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
-               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat")
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "silu")
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
          "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8")
 SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
@@ -72,8 +70,15 @@ class PatchLowering:
 
 
 def c_patchable(g: Graph, split: int) -> bool:
-    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors."""
-    for n in g.nodes[:split + 1]:
+    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors (squeeze-excite
+    branches run layer by layer between passes: tinyc.backend.patch_prepass)."""
+    nodes = g.nodes[:split + 1]
+    if any(n.op == "mean" for n in nodes):
+        from tinyc.backend.patch_prepass import spatial_nodes
+        nodes = spatial_nodes(g, nodes)
+        if nodes is None:
+            return False
+    for n in nodes:
         if n.op not in C_STAGE_OPS:
             return False
         if any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)):
@@ -85,7 +90,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
     indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index:
     f(node entry, node arrays) -> (more template keys, more arrays)}
-    adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
+    adds a post-node step to the loop; with methods schedule / no_scratch / finish it also
+    reshapes the planned steps and adds to the call (QuantMCU: tinyc.quantmcu.lower)."""
     k, sub = split_graph(g)
     split = plan.split - k
     if getattr(plan, "stream", False):
@@ -94,21 +100,37 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
+    if hasattr(extra, "schedule"):  # QuantMCU: packed map buffers, the outlier re-run's steps
+        steps, sizes = extra.schedule(costs, stage, tiles, steps, sizes)
     steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
     set_scratch(costs.calls[split + 1:], steps)
     offsets = tensor_offsets(bufs, p)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
+    if hasattr(extra, "finish"):
+        extra.offsets = offsets
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
+    if hasattr(extra, "finish"):
+        extra.finish(call, sub, stage, offsets)
+    pre = []
+    if stage.reductions:  # squeeze-excite: pre-passes and branches before the loop
+        from tinyc.backend.patch_prepass import prepass_calls, stage_macs, window_loads
+        if extra is not None:
+            from tinyc.backend.patch_prepass import refuse_mixed
+            refuse_mixed(g, plan)
+        pre, more = prepass_calls(sub, stage, plan.grid, offsets, costs, steps, stage_call)
+        call.params["loads"] = window_loads(sub, stage, pgs, offsets)
+        tile_macs = stage_macs(sub, stage, tile_macs, more)
     if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
         load = window_load(g, k)
-        call.inputs = [g.inputs[0]]
-        call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
-                           load_scale=load.quantize[0] if load.quantize else 0.0,
-                           load_zp=load.quantize[1] if load.quantize else 0)
+        for c in [c for c in pre if c.template == "patch_stage.j2"] + [call]:
+            c.inputs = [g.inputs[0]]
+            c.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
+                            load_scale=load.quantize[0] if load.quantize else 0.0,
+                            load_zp=load.quantize[1] if load.quantize else 0)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
-    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
+    return PatchLowering(pre + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
                          arena_with_input(g, k, costs, stage, steps, sizes))
 
 
@@ -151,7 +173,8 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     post = extra(g, stage, pgs) if extra is not None else {}
     active = bool(post)
     for i in range(len(stage.nodes)):
-        entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
+        free = hasattr(extra, "no_scratch") and extra.no_scratch(stage, i)
+        entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets, scratch_free=free)
         if i in post:
             keys, more = post[i](entry, node_arrays)
             entry.update(keys)
@@ -185,14 +208,16 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     return calls
 
 
-def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: dict[str, int]):
-    """(template data, constant arrays, MACs over tiles) of stage node i in the patch loop."""
+def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: dict[str, int],
+               scratch_free: bool = False):
+    """(template data, constant arrays, MACs over tiles) of stage node i in the patch loop;
+    scratch_free: the node runs a kernel without arena scratch (QuantMCU's bit-plane readers)."""
     n = stage.nodes[i]
     calls = _lowered(i, pgs)
     kind = calls[0].template[:-3]
     if kind not in KINDS or any(c.template != calls[0].template for c in calls):
         raise TinycError(f"no C patch kernel for this node ({kind})", where(g.source, n.name, n.op))
-    scratch = max(c.scratch for c in calls)  # as the patch plan counted it
+    scratch = 0 if scratch_free else max(c.scratch for c in calls)  # as the patch plan counted it
     ins = [input_ref(g, stage, n, j, pgs, offsets) for j in range(len(n.inputs))]
     tiles = [dict(c.params) for c in calls]
     if kind == "add_s8" and any(r["views"] for r in ins):
@@ -256,6 +281,8 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
     x = n.inputs[j]
     if not x or g.tensors[x].is_const:
         return dict(kind="const", name=x, views=None)
+    if x in stage.globals:  # a squeeze-excite scale: whole, in the arena
+        return dict(kind="arena", offset=offsets[x], views=None)
     views = []
     for pg in pgs:
         pn_in = pg.graph.nodes[stage.nodes.index(n)].inputs[j]
