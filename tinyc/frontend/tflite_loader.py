@@ -3,7 +3,8 @@
 Two phases. `read_model` parses the flatbuffer with the `tflite` package's
 generated classes into plain records (every flatbuffer access happens there,
 so a corrupt file fails in one place). `load_tflite` then turns the records
-into an ir.Graph, one converter per op (tflite_ops.py), keeping TFLite's
+into an ir.Graph, one converter per op (tflite_ops.py,
+tflite_data_ops.py), keeping TFLite's
 scales, zero points, per-channel axes, int8 weights and int32 biases exactly.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tinyc.errors import TinycError, where
-from tinyc.frontend.tflite_ops import OPS, OpContext
+from tinyc.frontend.tflite_ops import OPS, convert
 from tinyc.ir import Graph, IRError, QParams, Tensor, verify
 
 TYPE_NAMES = {v: k for k, v in vars(TensorType).items() if not k.startswith("_")}
@@ -195,7 +196,7 @@ class _GraphBuilder:
         for i in self.model.inputs:
             self.g.inputs.append(self.ir_tensor(i, where(self.file)))
         for op in self.model.ops:
-            self.g.nodes.append(OpContext(self, op).convert())
+            self.g.nodes.append(convert(self, op))
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
         if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
