@@ -24,7 +24,7 @@ def STRIDED_SLICE(cx) -> Node:
     bmask, emask, smask = (cx.opts.get(k, 0) for k in ("BeginMask", "EndMask", "ShrinkAxisMask"))
     b_out, n_out, out_shape = [], [], []
     for i, d in enumerate(shape):
-        start, stop, n = slicenorm_axis(d, int(begin[i]), int(end[i]), int(strides[i]),
+        start, stop, n = slice_axis(d, int(begin[i]), int(end[i]), int(strides[i]),
                                     bool(bmask >> i & 1), bool(emask >> i & 1), bool(smask >> i & 1))
         b_out.append(start if n else 0)
         n_out.append(n)
@@ -38,7 +38,7 @@ def STRIDED_SLICE(cx) -> Node:
                    strides=tuple(int(s) for s in strides))
 
 
-def slicenorm_axis(dim: int, begin: int, end: int, stride: int, begin_masked: bool, end_masked: bool,
+def slice_axis(dim: int, begin: int, end: int, stride: int, begin_masked: bool, end_masked: bool,
                shrink: bool) -> tuple[int, int, int]:
     """TFLite's StartForAxis / StopForAxis for one axis: (start, stop, element count)."""
     big = 1 << 40
@@ -71,6 +71,16 @@ def RESHAPE(cx) -> Node:
 
 
 SQUEEZE = RESHAPE
+EXPAND_DIMS = RESHAPE
+
+
+def SHAPE(cx) -> Node:
+    cx.fail("SHAPE whose result is not folded to a constant (it feeds more than shape arithmetic) is not "
+            "supported")
+
+
+def PACK(cx) -> Node:
+    cx.fail("PACK of activations is not supported (PACK of constant shape values is folded)")
 
 
 def CONCATENATION(cx) -> Node:
