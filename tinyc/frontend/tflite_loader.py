@@ -20,6 +20,7 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tinyc.errors import TinycError, where
+from tinyc.frontend.tflite_fold import fold
 from tinyc.frontend.tflite_ops import OPS, convert
 from tinyc.ir import Graph, IRError, QParams, Tensor, verify
 
@@ -191,12 +192,14 @@ class _GraphBuilder:
     def __init__(self, model: TflModel, file: str, g: Graph):
         self.model, self.file, self.g = model, file, g
         self.names: dict[int, str] = {}  # TFLite tensor index -> IR tensor name
+        self.folded: dict[int, np.ndarray] = {}  # computed shape tensors (tflite_fold.py) -> their value
 
     def build(self) -> Graph:
         for i in self.model.inputs:
             self.g.inputs.append(self.ir_tensor(i, where(self.file)))
         for op in self.model.ops:
-            self.g.nodes.append(convert(self, op))
+            if not fold(self, op):
+                self.g.nodes.append(convert(self, op))
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
         if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
@@ -212,6 +215,9 @@ class _GraphBuilder:
         return self.model.tensors[index]
 
     def data(self, t: TflTensor, loc: str) -> bytes | None:
+        if t.index in self.folded:
+            v = self.folded[t.index]
+            return v.astype(v.dtype.newbyteorder("<")).tobytes()
         if not 0 <= t.buffer < max(1, len(self.model.buffers)):
             raise TinycError(f"tensor '{t.name}' refers to missing buffer {t.buffer}", loc)
         return self.model.buffers[t.buffer] if self.model.buffers else None

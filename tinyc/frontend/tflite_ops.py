@@ -16,8 +16,8 @@ import numpy as np
 
 from tinyc.frontend.tflite_context import (SAME, VALID, OpContext, clamp, fused_act, norm_axis, unary,
                                            window_attrs)
-from tinyc.frontend.tflite_data_ops import (CONCATENATION, GATHER, PAD, PADV2, RESHAPE, RESIZE_NEAREST_NEIGHBOR,
-                                            SQUEEZE, STRIDED_SLICE, TRANSPOSE)
+from tinyc.frontend.tflite_data_ops import (CONCATENATION, EXPAND_DIMS, GATHER, PACK, PAD, PADV2, RESHAPE,
+                                            RESIZE_NEAREST_NEIGHBOR, SHAPE, SQUEEZE, STRIDED_SLICE, TRANSPOSE)
 from tinyc.ir import Node
 
 INF = math.inf
@@ -228,6 +228,9 @@ OPS = {
     "PADV2": (PADV2, None, ()),
     "RESHAPE": (RESHAPE, None, ()),
     "SQUEEZE": (SQUEEZE, None, ()),
+    "EXPAND_DIMS": (EXPAND_DIMS, None, ()),
+    "SHAPE": (SHAPE, None, ()),
+    "PACK": (PACK, "PackOptions", ("ValuesCount", "Axis")),
     "CONCATENATION": (CONCATENATION, "ConcatenationOptions", ("Axis", *_FUSED)),
     "TRANSPOSE": (TRANSPOSE, None, ()),
     "RESIZE_NEAREST_NEIGHBOR": (RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions",
