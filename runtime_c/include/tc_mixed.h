@@ -78,19 +78,22 @@ tc_status tc_depthwise_conv_s16(const tc_dw_conv_params *params, const tc_per_ch
                                 const tc_dims *output_dims, int16_t *output);
 
 /**
- * @brief 16x8 fully connected: out[b][o] = clamp(requant(sum_k in[b][k] * w[o][k] + bias[o])).
- * @param[in]  params   activation range (int16 domain); offsets 0
- * @param[in]  quant    per-output-channel multiplier/shift, length out_ch
- * @param[in]  input    int16, Format: [batches, in_ch]
- * @param[in]  filter   int8, Format: [out_ch, in_ch]
- * @param[in]  bias     int64, Format: [out_ch]; may be NULL
- * @param[out] output   int16, Format: [batches, out_ch]
+ * @brief 16x8 fully connected: out[b][o] = clamp(round(acc * eff[o])), acc = sum_k in[b][k] * w[o][k] + bias[o].
+ *
+ * Requantized in double as LiteRT's reference kernel does (round half away from zero): eff[o] =
+ * (double)s_in * (double)s_w[o] / (double)s_out, passed as the IEEE-754 bits of each double so that the
+ * generated C holds them exactly. On cores without a double FPU this is libgcc's soft-float, once per output.
+ * @param[in]  params    activation range (int16 domain); offsets 0
+ * @param[in]  eff_bits  int64, Format: [out_ch], the bits of the double multipliers
+ * @param[in]  input     int16, Format: [batches, in_ch]
+ * @param[in]  filter    int8, Format: [out_ch, in_ch]
+ * @param[in]  bias      int64, Format: [out_ch]; may be NULL
+ * @param[out] output    int16, Format: [batches, out_ch]
  * @return TC_OK
  */
-tc_status tc_fully_connected_s16(const tc_fc_params *params, const tc_per_channel_quant *quant,
-                                 int32_t batches, int32_t in_ch, int32_t out_ch,
-                                 const int16_t *input, const int8_t *filter, const int64_t *bias,
-                                 int16_t *output);
+tc_status tc_fully_connected_s16(const tc_fc_params *params, const int64_t *eff_bits, int32_t batches,
+                                 int32_t in_ch, int32_t out_ch, const int16_t *input, const int8_t *filter,
+                                 const int64_t *bias, int16_t *output);
 
 /**
  * @brief int8 convolution with packed int4 weights (tc_convolve_s8's arithmetic and geometry).

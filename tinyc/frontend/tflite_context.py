@@ -163,3 +163,10 @@ class OpContext:
                 self.fail(f"output tensor '{self.b.tensor(o, self.loc).name}' is a constant")
         outputs = [self.b.ir_tensor(o, self.loc) for o in self.op.outputs]
         return Node(op, self.node_name, inputs, outputs, attrs)
+
+    def node_for_output(self, k: int, op: str, inputs: list[str], **attrs) -> Node:
+        """One of several IR Nodes for a multi-output operator (SPLIT, UNPACK): the node producing output k."""
+        o = self.op.outputs[k]
+        if o < 0 or self.b.is_const(o, self.loc):
+            self.fail(f"output {k} is missing or a constant")
+        return Node(op, f"{self.node_name}_{k}", inputs, [self.b.ir_tensor(o, self.loc)], attrs)

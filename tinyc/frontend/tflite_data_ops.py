@@ -54,6 +54,49 @@ def slice_axis(dim: int, begin: int, end: int, stride: int, begin_masked: bool, 
     return start, stop, max(0, n)
 
 
+def _split(cx, x: int, axis: int, sizes: list[int], drop_axis: bool = False) -> list[Node]:
+    """One strided_slice node per output: consecutive pieces of `sizes` along `axis` of input x."""
+    shape = cx.in_shape(x)
+    if len(sizes) != len(cx.op.outputs) or sum(sizes) != shape[axis] or min(sizes) < 0:
+        cx.fail(f"{len(cx.op.outputs)} outputs of sizes {sizes} do not split dim {axis} of {list(shape)}")
+    nodes, start = [], 0
+    for k, n in enumerate(sizes):
+        begin = [start if i == axis else 0 for i in range(len(shape))]
+        size = [n if i == axis else d for i, d in enumerate(shape)]
+        want = [d for i, d in enumerate(size) if not (drop_axis and i == axis)]
+        if list(cx.out_shape(k)) != want:
+            cx.fail(f"output {k} has shape {list(cx.out_shape(k))}, expected {want}")
+        nodes.append(cx.node_for_output(k, "strided_slice", [cx.x(x)], begin=tuple(begin), size=tuple(size),
+                                        strides=(1,) * len(shape)))
+        start += n
+    return nodes
+
+
+def SPLIT(cx) -> list[Node]:
+    rank = len(cx.in_shape(1))
+    axis = norm_axis(cx, int(cx.param(0).reshape(-1)[0]), rank)
+    n = cx.opts.get("NumSplits", len(cx.op.outputs)) or len(cx.op.outputs)
+    d = cx.in_shape(1)[axis]
+    if n < 1 or d % n:
+        cx.fail(f"dim {axis} of size {d} does not split into {n} equal parts")
+    return _split(cx, 1, axis, [d // n] * n)
+
+
+def SPLIT_V(cx) -> list[Node]:
+    rank = len(cx.in_shape(0))
+    axis = norm_axis(cx, int(cx.param(2).reshape(-1)[0]), rank)
+    sizes = [int(v) for v in cx.param(1).reshape(-1)]
+    if sizes.count(-1) == 1:
+        sizes[sizes.index(-1)] = cx.in_shape(0)[axis] - (sum(sizes) + 1)
+    return _split(cx, 0, axis, sizes)
+
+
+def UNPACK(cx) -> list[Node]:
+    shape = cx.in_shape(0)
+    axis = norm_axis(cx, cx.opts.get("Axis", 0), len(shape))
+    return _split(cx, 0, axis, [1] * shape[axis], drop_axis=True)
+
+
 def PAD(cx) -> Node:
     rank = len(cx.in_shape(0))
     pads = cx.param(1)

@@ -199,7 +199,8 @@ class _GraphBuilder:
             self.g.inputs.append(self.ir_tensor(i, where(self.file)))
         for op in self.model.ops:
             if not fold(self, op):
-                self.g.nodes.append(convert(self, op))
+                node = convert(self, op)
+                self.g.nodes.extend(node if isinstance(node, list) else [node])
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
         if any(t.dtype in ("int8", "int16") for t in self.g.activations()):

@@ -17,14 +17,16 @@ import numpy as np
 from tinyc.frontend.tflite_context import (SAME, VALID, OpContext, clamp, fused_act, norm_axis, unary,
                                            window_attrs)
 from tinyc.frontend.tflite_data_ops import (CONCATENATION, EXPAND_DIMS, GATHER, PACK, PAD, PADV2, RESHAPE,
-                                            RESIZE_NEAREST_NEIGHBOR, SHAPE, SQUEEZE, STRIDED_SLICE, TRANSPOSE)
+                                            RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE, STRIDED_SLICE,
+                                            TRANSPOSE, UNPACK)
 from tinyc.ir import Node
 
 INF = math.inf
 
 
-def convert(b, op) -> Node:
-    """The IR Node for TFLite operator `op` (loader builder `b`), or TinycError if tinyc cannot express it."""
+def convert(b, op) -> Node | list[Node]:
+    """The IR Node(s) for TFLite operator `op` (loader builder `b`; one per output for SPLIT / UNPACK), or
+    TinycError if tinyc cannot express it."""
     cx = OpContext(b, op)
     state = STATE_INPUTS.get(op.opname, ())
     for k, i in enumerate((*op.inputs, *op.outputs)):
@@ -231,6 +233,9 @@ OPS = {
     "EXPAND_DIMS": (EXPAND_DIMS, None, ()),
     "SHAPE": (SHAPE, None, ()),
     "PACK": (PACK, "PackOptions", ("ValuesCount", "Axis")),
+    "UNPACK": (UNPACK, "UnpackOptions", ("Num", "Axis")),
+    "SPLIT": (SPLIT, "SplitOptions", ("NumSplits",)),
+    "SPLIT_V": (SPLIT_V, "SplitVOptions", ("NumSplits",)),
     "CONCATENATION": (CONCATENATION, "ConcatenationOptions", ("Axis", *_FUSED)),
     "TRANSPOSE": (TRANSPOSE, None, ()),
     "RESIZE_NEAREST_NEIGHBOR": (RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions",

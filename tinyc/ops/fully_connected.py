@@ -5,7 +5,7 @@ import numpy as np
 
 from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.quant.fixedpoint import requantize_s8
-from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_s16
+from tinyc.quant.int16 import act_range_s16, fc_scales_f64, is_s16, mixed_call, requantize_f64
 
 
 def _dims(node, g):
@@ -31,9 +31,10 @@ def ref(node, g, x, w, b=None):
     acc = (x.reshape(n, k).astype(np.int64) - x_zp) @ w.astype(np.int64).T
     if b is not None:
         acc = acc + b.astype(np.int64)
-    if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")
-        return [requantize_s16(acc, m0, sh, *act_range_s16(node, g.tensors[node.outputs[0]]),
-                               full_multiplier=True)]
+    if is_s16(node, g):  # 16x8: int64 accumulator, requantized in double like LiteRT (docs/ops.md "Mixed precision")
+        x_t, w_t = inputs_of(node, g)[:2]
+        y = g.tensors[node.outputs[0]]
+        return [requantize_f64(acc, fc_scales_f64(x_t, w_t, y, cout), *act_range_s16(node, y))]
     return [requantize_s8(acc, m0, sh, y_zp, lo, hi)]
 
 
@@ -47,6 +48,9 @@ def lower(node, g) -> Call:
                     output_offset=y_zp, act_min=lo, act_max=hi),
         arrays=dict(mult=m0, shift=sh),
     ), node, g)
+    if call.template == "fully_connected_s16.j2":  # the double multipliers, as their IEEE bits
+        x_t, w_t = inputs_of(node, g)[:2]
+        call.arrays = dict(eff=fc_scales_f64(x_t, w_t, g.tensors[node.outputs[0]], cout).view(np.int64))
     if call.template == "fully_connected_s8.j2":
         call.scratch = scratch_fc(k)
         if spec_fc(k, cout):

@@ -47,6 +47,25 @@ def requantize_s16(acc, m0, shift, act_min: int = S16_MIN, act_max: int = S16_MA
     return np.clip(y, act_min, act_max).astype(np.int16)
 
 
+def fc_scales_f64(x, w, y, channels: int) -> np.ndarray:
+    """LiteRT's 16x8 FULLY_CONNECTED requantizes in double (reference_integer_ops::FullyConnected /
+    FullyConnectedPerChannel with float scales): per output channel (double)s_in * (double)s_w / (double)s_out,
+    from the float32 scales, in that order."""
+    ws = np.broadcast_to(np.asarray(w.q.scale, dtype=np.float32).reshape(-1), (channels,))
+    return (np.float64(np.float32(x.q.s())) * ws.astype(np.float64)) / np.float64(np.float32(y.q.s()))
+
+
+def requantize_f64(acc, eff: np.ndarray, act_min: int, act_max: int) -> np.ndarray:
+    """int64 accumulators [..., C] -> int16: C's round() (half away from zero) of acc * eff[c] in double,
+    clamped (zero point 0). The C kernel does the same with an exact truncate-and-compare."""
+    v = np.asarray(acc, dtype=np.int64).astype(np.float64) * eff
+    v = np.clip(v, -(2.0 ** 40), 2.0 ** 40)
+    t = np.trunc(v)
+    frac = v - t  # exact in double
+    t = t + (frac >= 0.5) - (frac <= -0.5)
+    return np.clip(t, act_min, act_max).astype(np.int16)
+
+
 def act_range_s16(node, y) -> tuple[int, int]:
     """The fused activation's clamp range in y's symmetric int16 domain."""
     return activation_range(node.attrs.get("act"), y.q.s(), 0, S16_MIN, S16_MAX)
