@@ -1,4 +1,5 @@
-"""int16 LOGISTIC and TANH (TFLite 16x8): every int16 input value, power-of-two and general input scales.
+"""int16 LOGISTIC and TANH (TFLite 16x8): every int16 input value, power-of-two and general input scales;
+int16 RELU / RELU6 (LiteRT has no int16 RELU_N1_TO_1) with an output scale of their own (a requantizing clamp).
 
 Oracle: LiteRT BUILTIN_REF on single-op models (tests/tflite_builder.py), byte for byte, for the numpy
 reference and for the generated C (all cases in one host binary with ASan + UBSan).
@@ -17,7 +18,7 @@ from tinyc.ref import run_int
 SCALES = (2.0 ** -12, 2.0 ** -11, 2.0 ** -13, 1 / 3000, 0.00031, 7.3e-5, 0.002)
 
 
-def test_logistic_tanh_s16_all_values_match_litert(tmp_path):
+def test_s16_unary_all_values_match_litert(tmp_path):
     xs = np.arange(-32768, 32768, dtype=np.int16).reshape(1, -1)
     graphs, wants, names = [], [], []
     for op in ("LOGISTIC", "TANH"):
@@ -33,6 +34,18 @@ def test_logistic_tanh_s16_all_values_match_litert(tmp_path):
             graphs.append(g)
             wants.append(want)
             names.append(f"{op} {s:g}")
+    for k, (op, s_out) in enumerate((("RELU", 5.4e-5), ("RELU6", 2.5e-4))):
+        model = build_model(op, [TensorSpec("x", xs.shape, "int16", 6.3e-5, 0)],
+                            [TensorSpec("y", xs.shape, "int16", s_out, 0)], None)
+        path = tmp_path / f"{op.lower()}_{k}.tflite"
+        path.write_bytes(model)
+        (want,) = run_litert(model, [xs])
+        g = load_model(path)
+        got = run_int(g, {g.inputs[0]: xs})[g.outputs[0]]
+        assert got.dtype == np.int16 and got.tobytes() == want.tobytes(), (op, int(np.count_nonzero(got != want)))
+        graphs.append(g)
+        wants.append(want)
+        names.append(op)
     assert min(len(np.unique(w)) for w in wants) > 1000  # the outputs really spread over int16
     outs = run_batch(graphs, [[xs] for _ in graphs], sanitize=True)
     bad = [n for n, o, w in zip(names, outs, wants) if o[0].tobytes() != w.tobytes()]
