@@ -10,8 +10,10 @@ Conv1D as EXPAND_DIMS/RESHAPE + CONV_2D, UNIDIRECTIONAL_SEQUENCE_LSTM, TRANSPOSE
 weights, 16x8 int64 biases. tf.keras.applications models come with weights=None, reduced widths/depths
 through their own constructors (the same block code, smaller numbers) and small inputs, so every file
 stays small; BatchNorm statistics are randomised so that folding is exercised. The calibration set is
-seeded (uniform in [-1, 1], the range keras.applications expect after preprocessing), so the files are
-reproducible for a given TensorFlow version.
+seeded (sample(): smooth random signals in [-1, 1], the range keras.applications expect after
+preprocessing), so the weights and quantization are reproducible for a given TensorFlow version; the
+committed files were made with TF 2.21 / Keras 3.15, some in one process (their tensor names carry
+Keras' per-process layer counters).
 
 The tests (tests/zoo/test_tflite_zoo.py) only read the .tflite files; TensorFlow is not needed there.
 """
@@ -165,21 +167,16 @@ def builders():
 
 
 def randomise_batchnorm(model, rng) -> None:
-    """Non-trivial BatchNorm statistics (keras initialises mean 0 / variance 1), so folding matters."""
+    """Non-trivial BatchNorm statistics (keras initialises mean 0 / variance 1), so folding matters:
+    gamma and variance uniform in [0.6, 1.4], beta and mean N(0, 0.1) (only the weights the layer has)."""
     import keras
     for layer in model.layers:
-        if isinstance(layer, keras.layers.BatchNormalization):
-            vs = layer.get_weights()  # gamma, beta, moving_mean, moving_variance (scale/center may be off)
-            new = []
-            for v, w in zip(vs, ("gamma", "beta", "mean", "var")[-len(vs):] if len(vs) < 4 else
-                            ("gamma", "beta", "mean", "var")):
-                if w == "gamma":
-                    new.append(rng.uniform(0.6, 1.4, v.shape).astype(v.dtype))
-                elif w in ("beta", "mean"):
-                    new.append(rng.normal(0.0, 0.1, v.shape).astype(v.dtype))
-                else:
-                    new.append(rng.uniform(0.6, 1.4, v.shape).astype(v.dtype))
-            layer.set_weights(new)
+        if not isinstance(layer, keras.layers.BatchNormalization):
+            continue
+        names = (["gamma"] if layer.scale else []) + (["beta"] if layer.center else []) + ["mean", "var"]
+        new = [rng.uniform(0.6, 1.4, v.shape) if k in ("gamma", "var") else rng.normal(0.0, 0.1, v.shape)
+               for k, v in zip(names, layer.get_weights())]
+        layer.set_weights([n.astype(v.dtype) for n, v in zip(new, layer.get_weights())])
 
 
 def calib(model, n: int, seed: int) -> list[np.ndarray]:
@@ -223,6 +220,7 @@ def convert(model, mode: str) -> bytes:
 
 def build(name: str):
     import keras
+    keras.backend.clear_session()  # layer names (and so tensor names) do not depend on what was built before
     keras.utils.set_random_seed(sum(map(ord, name)))
     model = builders()[name]()
     randomise_batchnorm(model, np.random.default_rng(7))
