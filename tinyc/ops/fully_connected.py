@@ -1,11 +1,16 @@
-"""fully_connected: y[N, Cout] = x[N, K] . w[Cout, K]^T + b (TFLite FULLY_CONNECTED, int8)."""
+"""fully_connected: y[N, Cout] = x[N, K] . w[Cout, K]^T + b (TFLite FULLY_CONNECTED, int8 and 16x8).
+
+16x8 requantizes each int64 sum in double as LiteRT's reference kernel does
+(tinyc.quant.int16.requantize_fc_s16); the C kernel tc_fully_connected_s16 gets the double
+per-channel scales s_x * s_w[c] / s_y.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-from tinyc.ops.common import Call, inputs_of, weighted_quant
+from tinyc.ops.common import Call, channel_scales, inputs_of, weighted_quant
 from tinyc.quant.fixedpoint import requantize_s8
-from tinyc.quant.int16 import act_range_s16, fc_scales_f64, is_s16, mixed_call, requantize_f64
+from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_fc_s16
 
 
 def _dims(node, g):
@@ -24,6 +29,10 @@ def macs(node, g) -> int:
     return n * k * cout
 
 
+def _scales(node, g, cout) -> np.ndarray:
+    x, w = inputs_of(node, g)[:2]
+    return channel_scales(x, w, g.tensors[node.outputs[0]], cout)
+
 
 def ref(node, g, x, w, b=None):
     n, k, cout = _dims(node, g)
@@ -31,10 +40,8 @@ def ref(node, g, x, w, b=None):
     acc = (x.reshape(n, k).astype(np.int64) - x_zp) @ w.astype(np.int64).T
     if b is not None:
         acc = acc + b.astype(np.int64)
-    if is_s16(node, g):  # 16x8: int64 accumulator, requantized in double like LiteRT (docs/ops.md "Mixed precision")
-        x_t, w_t = inputs_of(node, g)[:2]
-        y = g.tensors[node.outputs[0]]
-        return [requantize_f64(acc, fc_scales_f64(x_t, w_t, y, cout), *act_range_s16(node, y))]
+    if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")
+        return [requantize_fc_s16(acc, _scales(node, g, cout), *act_range_s16(node, g.tensors[node.outputs[0]]))]
     return [requantize_s8(acc, m0, sh, y_zp, lo, hi)]
 
 
@@ -48,9 +55,8 @@ def lower(node, g) -> Call:
                     output_offset=y_zp, act_min=lo, act_max=hi),
         arrays=dict(mult=m0, shift=sh),
     ), node, g)
-    if call.template == "fully_connected_s16.j2":  # the double multipliers, as their IEEE bits
-        x_t, w_t = inputs_of(node, g)[:2]
-        call.arrays = dict(eff=fc_scales_f64(x_t, w_t, g.tensors[node.outputs[0]], cout).view(np.int64))
+    if call.template == "fully_connected_s16.j2":
+        call.arrays = dict(scale=_scales(node, g, cout))
     if call.template == "fully_connected_s8.j2":
         call.scratch = scratch_fc(k)
         if spec_fc(k, cout):

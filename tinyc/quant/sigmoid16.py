@@ -1,12 +1,22 @@
-"""TFLite's int16 LOGISTIC and TANH (16x8): a 256-entry sigmoid table read with linear interpolation.
+"""LiteRT's int16 TANH and LOGISTIC (16x8, reference_integer_ops), in numpy.
 
-LiteRT's int16 kernels (reference_integer_ops::Logistic / Tanh, the BUILTIN_REF path) rescale the
-input to 1/(3 * 4096) units with an integer multiplier and a rounding right shift (Prepare picks
-them from the input scale: a power-of-two scale 2^(s - 12) with s = 0 (tanh: 0 or 1) uses multiplier
-3 << s, anything else the largest multiplier <= 32767 that the doubling loop reaches), then read
-SIGMOID_TABLE_U16 (sigmoid(i / 24) in unsigned 0.16, the table TFLite and CMSIS-NN share) with
-9 (logistic) or 8 (tanh = 2 sigmoid(2x) - 1) fraction bits of interpolation. Output scale 2^-15,
-zero point 0. The C kernels (tc_logistic_s16, tc_tanh_s16) do the same arithmetic in int32/uint32.
+Both read one 256-entry uint16 table of sigmoid(i / 24) in Q0.16 with linear interpolation
+(tanh(x) = 2 sigmoid(2x) - 1). The table is not a plain rounding of the samples: tinyc derives it
+as round(65536 sigmoid(i/24) + e_i / 2), e_i being the error of the linear interpolation at the
+middle of step i (the sample is raised by half the chord's sag, as LUTPopulate does for its int16
+tables), and the last entry is 65535, the value the kernels saturate to past the table. Over every
+int16 input at many scales this reproduces LiteRT exactly (tests/ops/test_sigmoid16.py); the
+nearest entry to a rounding tie is 0.004 away, so double arithmetic is enough.
+
+Prepare (input and output zero points 0, output scale 2^-15 up to CheckedLog2's 1e-3 tolerance
+in log2): an input scale within that tolerance of 2^-12 (TANH: also 2^-11) is a power of two and
+the input is multiplied by 3 (6 for TANH at 2^-11); any other scale s gives the integer multiplier
+M = trunc(s * 12288 * 2^k) with the smallest k >= 1 that brings it above 16383.5, and the input
+becomes (x M + 2^(k-1)) >> k. In those units 3 * 4096 is 1.0.
+
+Eval: v = the scaled input, a = |v|. LOGISTIC reads entry a >> 9 with 9 fraction bits, TANH entry
+a >> 8 with 8; both saturate from entry 255 on, mirror negative inputs and round to int16
+(formulas in logistic_s16 / tanh_s16).
 """
 from __future__ import annotations
 
@@ -14,65 +24,76 @@ import math
 
 import numpy as np
 
-SIGMOID_TABLE_U16 = np.array([
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149, 40794, 41432, 42064, 42688,
-    43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409,
-    51865, 52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110,
-    61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186,
-    63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845, 64873, 64900,
-    64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208,
-    65221, 65234, 65246, 65258, 65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433, 65438, 65442, 65445, 65449,
-    65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-    65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524,
-    65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530,
-    65530, 65530, 65531, 65531, 65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
-], dtype=np.int64)
+TABLE_SIZE = 256
 
 
-def params(s_in: float, tanh: bool) -> tuple[int, int]:
-    """(input_multiplier, input_left_shift) as LiteRT's Prepare computes them (multiplier 0: POT case)."""
-    m, e = math.frexp(float(np.float32(s_in)))
-    shift = (15 - 3) + (e - 1)
-    if m == 0.5 and shift in ((0, 1) if tanh else (0,)):
-        return 0, shift
-    mult = float(np.float32(s_in)) * 4096.0 * 3.0
-    shift = 0
-    while mult <= 32767.0 / 2.0 and shift <= 30:
+def _sigmoid(t: float) -> float:
+    return 1.0 / (1.0 + math.exp(-t))
+
+
+def sigmoid_table() -> np.ndarray:
+    """uint16[256]: entry i ~ 65536 * sigmoid(i / 24), biased by half the interpolation error."""
+    out = np.empty(TABLE_SIZE, dtype=np.uint16)
+    for i in range(TABLE_SIZE - 1):
+        lo, hi = _sigmoid(i / 24), _sigmoid((i + 1) / 24)
+        sag = _sigmoid((i + 0.5) / 24) - (lo + hi) / 2
+        out[i] = int(math.floor(65536.0 * (lo + sag / 2) + 0.5))
+    out[TABLE_SIZE - 1] = 65535
+    return out
+
+
+def checked_log2(scale: float) -> tuple[bool, int]:
+    """TFLite CheckedLog2 in float32: (log2(scale) within 1e-3 of an integer, that integer)."""
+    s = np.float32(scale)
+    lg = np.float32(np.float32(np.log(s)) * np.float32(np.float32(1.0) / np.float32(np.log(np.float32(2.0)))))
+    r = np.float32(math.copysign(math.floor(abs(float(lg)) + 0.5), float(lg)))
+    return bool(abs(np.float32(lg - r)) < np.float32(1e-3)), int(r)
+
+
+def output_scale_ok(scale: float) -> bool:
+    pot, lg = checked_log2(scale)
+    return pot and lg == -15
+
+
+def input_params(scale: float, op: str) -> tuple[int, int]:
+    """(multiplier, right shift) of Prepare, in the kernel's form: v = (x * multiplier + round) >> shift.
+    The power-of-two case gives (3 << shift, 0) as the kernel turns it into."""
+    pot, lg = checked_log2(scale)
+    shift = 12 + lg
+    pot = pot and (shift in (0, 1) if op == "tanh" else shift == 0)
+    if pot:
+        return 3 << shift, 0
+    m, shift = float(np.float32(scale)) * 4096.0 * 3.0, 0
+    while m <= 32767.0 / 2.0 and shift <= 30:
         shift += 1
-        mult *= 2.0
-    return int(mult), shift
+        m *= 2.0
+    return int(m), shift
 
 
-def _rescale(x: np.ndarray, mult: int, shift: int) -> np.ndarray:
-    if mult == 0:
-        mult, shift = 3 << shift, 0
+def _scaled(x, multiplier: int, shift: int) -> np.ndarray:
     rnd = (1 << (shift - 1)) if shift > 0 else 0
-    return (np.asarray(x, dtype=np.int64) * mult + rnd) >> shift
+    return (np.asarray(x, dtype=np.int64) * multiplier + rnd) >> shift
 
 
-def _interp(a: np.ndarray, frac_bits: int) -> np.ndarray:
-    uh = a >> frac_bits
-    i = np.minimum(uh, 254)
-    ua, ub = SIGMOID_TABLE_U16[i], SIGMOID_TABLE_U16[i + 1]
-    return uh, (ua << frac_bits) + (a & ((1 << frac_bits) - 1)) * (ub - ua)
+def _interp(a, frac_bits: int, table) -> np.ndarray:
+    """(table[a >> b] << b) + (a & (2^b - 1)) * (table[a >> b + 1] - table[a >> b]); a >> b < 255."""
+    t = np.asarray(table, dtype=np.int64)
+    uh = np.minimum(a >> frac_bits, TABLE_SIZE - 2)
+    ua, ub = t[uh], t[uh + 1]
+    return (ua << frac_bits) + (a & ((1 << frac_bits) - 1)) * (ub - ua)
 
 
-def logistic_s16(x: np.ndarray, mult: int, shift: int) -> np.ndarray:
-    v = _rescale(x, mult, shift)
-    uh, r = _interp(np.abs(v), 9)
-    r = np.where(uh >= 255, 0x7FFF << 10, r)
+def logistic_s16(x, multiplier: int, shift: int, table) -> np.ndarray:
+    v = _scaled(x, multiplier, shift)
+    a = np.abs(v)
+    r = np.where((a >> 9) >= 255, 0x7FFF << 10, _interp(a, 9, table))
     r = np.where(v >= 0, r + (1 << 9), (1 << 25) - r + (1 << 9) - 1)
     return (r >> 10).astype(np.int16)
 
 
-def tanh_s16(x: np.ndarray, mult: int, shift: int) -> np.ndarray:
-    v = _rescale(x, mult, shift)
-    uh, r = _interp(np.abs(v), 8)
-    r = np.where(uh >= 255, 0xFFFF << 8, r)
+def tanh_s16(x, multiplier: int, shift: int, table) -> np.ndarray:
+    v = _scaled(x, multiplier, shift)
+    a = np.abs(v)
+    r = np.where((a >> 8) >= 255, 0xFFFF << 8, _interp(a, 8, table))
     r = np.where(v >= 0, r - (1 << 23) + (1 << 7), -r + (1 << 23) + (1 << 7) - 1)
-    return (r >> 8).astype(np.int16)
+    return ((r >> 8) & 0xFFFF).astype(np.uint16).view(np.int16)

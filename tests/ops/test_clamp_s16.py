@@ -1,5 +1,5 @@
-"""int16 LOGISTIC and TANH (TFLite 16x8): every int16 input value, power-of-two and general input scales;
-int16 RELU / RELU6 (LiteRT has no int16 RELU_N1_TO_1) with an output scale of their own (a requantizing clamp).
+"""int16 RELU / RELU6 (TFLite 16x8; LiteRT has no int16 RELU_N1_TO_1) with an output scale of their own (a
+requantizing clamp), every int16 input value.
 
 Oracle: LiteRT BUILTIN_REF on single-op models (tests/tflite_builder.py), byte for byte, for the numpy
 reference and for the generated C (all cases in one host binary with ASan + UBSan).
@@ -13,27 +13,10 @@ from tflite_builder import TensorSpec, build_model, run_litert
 from tinyc.pipeline import load_model
 from tinyc.ref import run_int
 
-# 2^-12 and 2^-11: TFLite's power-of-two paths (logistic: shift 0 only; tanh: 0 or 1); the rest the
-# multiplier found by Prepare's doubling loop
-SCALES = (2.0 ** -12, 2.0 ** -11, 2.0 ** -13, 1 / 3000, 0.00031, 7.3e-5, 0.002)
 
-
-def test_s16_unary_all_values_match_litert(tmp_path):
+def test_clamp_s16_all_values_match_litert(tmp_path):
     xs = np.arange(-32768, 32768, dtype=np.int16).reshape(1, -1)
     graphs, wants, names = [], [], []
-    for op in ("LOGISTIC", "TANH"):
-        for k, s in enumerate(SCALES):
-            model = build_model(op, [TensorSpec("x", xs.shape, "int16", s, 0)],
-                                [TensorSpec("y", xs.shape, "int16", 2.0 ** -15, 0)], None)
-            path = tmp_path / f"{op.lower()}_{k}.tflite"
-            path.write_bytes(model)
-            (want,) = run_litert(model, [xs])
-            g = load_model(path)
-            got = run_int(g, {g.inputs[0]: xs})[g.outputs[0]]
-            assert got.tobytes() == want.tobytes(), (op, s, int(np.count_nonzero(got != want)))
-            graphs.append(g)
-            wants.append(want)
-            names.append(f"{op} {s:g}")
     for k, (op, s_out) in enumerate((("RELU", 5.4e-5), ("RELU6", 2.5e-4))):
         model = build_model(op, [TensorSpec("x", xs.shape, "int16", 6.3e-5, 0)],
                             [TensorSpec("y", xs.shape, "int16", s_out, 0)], None)
