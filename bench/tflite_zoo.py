@@ -83,41 +83,44 @@ def measure(name: str) -> dict:
     return r
 
 
+def c_equals_ref(g, xs) -> bool:
+    """The generated C (one host build) == the numpy reference on two samples."""
+    samples = [[x[i].reshape(g.tensors[n].shape) for n, x in zip(g.inputs, xs)] for i in range(len(xs[0]))]
+    (outs,) = run_batch_samples([g], [samples])
+    return all(a.tobytes() == run_int(g, dict(zip(g.inputs, s)))[y].tobytes()
+               for o, s in zip(outs, samples) for a, y in zip(o, g.outputs))
+
+
+HEADER = ("| model | compiles | ref == LiteRT (tensors) | C == ref | arena B | work B | TFLM head B | "
+          "--patch auto: plan | LbL work B | patched work B | ratio | MACs + | patched C == ref |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def row(r: dict) -> str:
+    if "error" in r:
+        return (f"| {r['name']} | no: {r['error'].split(': ', 1)[-1][:90]} | "
+                f"{'yes' if r['ref_litert'] else 'NO'} ({r['tensors']}) | - | - | - | - | - | - | - | - | - | - |")
+    head = f"{r['tflm_head']:,}" if r["tflm_head"] else "n/a"
+    cells = [r["name"], "yes", f"{'yes' if r['ref_litert'] else 'NO'} ({r['tensors']})",
+             "yes" if r["c_ref"] else "NO", f"{r['arena']:,}", f"{r['work']:,}", head]
+    p = r.get("patch")
+    if p:
+        cells += [p["plan"], f"{p['lbl']:,}", f"{p['work']:,}", f"{p['lbl'] / p['work']:.2f}x",
+                  f"{100 * p['mac']:.0f}%", "yes" if p["same"] else "NO"]
+    elif "patch_note" in r:
+        cells += [f"none: {r['patch_note'][:160]}", "", "", "", "", ""]
+    else:
+        cells += ["(not a spatial int8 model)", "", "", "", "", ""]
+    return "| " + " | ".join(cells) + " |"
+
+
 def main(names: list[str]) -> None:
-    rows = [measure(n) for n in (names or models())]
-    ok = [r for r in rows if "error" not in r]
-    for r in ok:  # generated C == reference, all models in one host build
-        r["xs"] = inputs(r["name"], 2, seed=1)
-    got = run_batch_samples([r["graph"] for r in ok],
-                            [[[x[i].reshape(r["graph"].tensors[n].shape) for n, x in zip(r["graph"].inputs, r["xs"])]
-                              for i in range(2)] for r in ok])
-    for r, outs in zip(ok, got):
-        g = r["graph"]
-        r["c_ref"] = all(
-            all(a.tobytes() == b.tobytes() for a, b in zip(o, [run_int(g, dict(zip(g.inputs, s)))[y]
-                                                              for y in g.outputs]))
-            for o, s in zip(outs, [[x[i].reshape(g.tensors[n].shape) for n, x in zip(g.inputs, r["xs"])]
-                                   for i in range(2)]))
-    print("| model | compiles | ref == LiteRT (tensors) | C == ref | arena B | work B | TFLM head B | "
-          "--patch auto: plan | LbL work B | patched work B | ratio | MACs + | patched C == ref |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        if "error" in r:
-            print(f"| {r['name']} | no: {r['error'].split(': ', 1)[-1][:90]} | "
-                  f"{'yes' if r['ref_litert'] else 'NO'} ({r['tensors']}) | - | - | - | - | - | - | - | - | - | - |")
-            continue
-        head = f"{r['tflm_head']:,}" if r["tflm_head"] else "n/a"
-        cells = [r["name"], "yes", f"{'yes' if r['ref_litert'] else 'NO'} ({r['tensors']})",
-                 "yes" if r["c_ref"] else "NO", f"{r['arena']:,}", f"{r['work']:,}", head]
-        p = r.get("patch")
-        if p:
-            cells += [p["plan"], f"{p['lbl']:,}", f"{p['work']:,}", f"{p['lbl'] / p['work']:.2f}x",
-                      f"{100 * p['mac']:.0f}%", "yes" if p["same"] else "NO"]
-        elif "patch_note" in r:
-            cells += [f"none: {r['patch_note'][:120]}", "", "", "", "", ""]
-        else:
-            cells += ["(not a spatial int8 model)", "", "", "", "", ""]
-        print("| " + " | ".join(cells) + " |")
+    print(HEADER, flush=True)
+    for name in names or models():  # one row at a time: the slow compiles (NASNet, unrolled RNNs) take a minute
+        r = measure(name)
+        if "error" not in r:
+            r["c_ref"] = c_equals_ref(r["graph"], inputs(name, 2, seed=1))
+        print(row(r), flush=True)
     print(f"\nexpected out-of-scope errors: {EXPECTED_ERRORS}")
 
 
