@@ -179,6 +179,19 @@ tc_status tc_clamp_s8(const tc_clamp_params *params,
                       const int8_t *input,
                       int8_t *output);
 
+/**
+ * @brief int16 clamp with requantization (TFLite 16x8 RELU / RELU6 / RELU_N1_TO_1): tc_clamp_s8's arithmetic
+ * (the 32-bit double-rounding requantization) on int16 values, clamped to the int16 activation range.
+ * output may equal input.
+ * @param[in]  input   int16, Format: [size]
+ * @param[out] output  int16, Format: [size]
+ * @return TC_OK
+ */
+tc_status tc_clamp_s16(const tc_clamp_params *params,
+                       int32_t size,
+                       const int16_t *input,
+                       int16_t *output);
+
 /** PReLU (TFLite PRELU reference): offsets and the two requantization multipliers. */
 typedef struct {
     int32_t input_offset;  /**< -input zero point */

@@ -21,7 +21,7 @@ from tflite.TensorType import TensorType as TT
 
 from tinyc.errors import TinycError
 from tinyc.frontend.tflite_loader import load_tflite
-from tinyc.frontend.tflite_ops import compute_padding
+from tinyc.frontend.tflite_context import compute_padding
 from tinyc.paths import MODELS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

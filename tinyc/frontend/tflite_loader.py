@@ -3,7 +3,8 @@
 Two phases. `read_model` parses the flatbuffer with the `tflite` package's
 generated classes into plain records (every flatbuffer access happens there,
 so a corrupt file fails in one place). `load_tflite` then turns the records
-into an ir.Graph, one converter per op (tflite_ops.py), keeping TFLite's
+into an ir.Graph, one converter per op (tflite_ops.py,
+tflite_data_ops.py), keeping TFLite's
 scales, zero points, per-channel axes, int8 weights and int32 biases exactly.
 """
 from __future__ import annotations
@@ -19,7 +20,8 @@ from tflite.TensorType import TensorType
 from tflite.utils import BUILTIN_OPCODE2NAME
 
 from tinyc.errors import TinycError, where
-from tinyc.frontend.tflite_ops import OPS, OpContext
+from tinyc.frontend.tflite_fold import fold
+from tinyc.frontend.tflite_ops import OPS, convert
 from tinyc.ir import Graph, IRError, QParams, Tensor, verify
 
 TYPE_NAMES = {v: k for k, v in vars(TensorType).items() if not k.startswith("_")}
@@ -190,12 +192,15 @@ class _GraphBuilder:
     def __init__(self, model: TflModel, file: str, g: Graph):
         self.model, self.file, self.g = model, file, g
         self.names: dict[int, str] = {}  # TFLite tensor index -> IR tensor name
+        self.folded: dict[int, np.ndarray] = {}  # computed shape tensors (tflite_fold.py) -> their value
 
     def build(self) -> Graph:
         for i in self.model.inputs:
             self.g.inputs.append(self.ir_tensor(i, where(self.file)))
         for op in self.model.ops:
-            self.g.nodes.append(OpContext(self, op).convert())
+            if not fold(self, op):
+                node = convert(self, op)
+                self.g.nodes.extend(node if isinstance(node, list) else [node])
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
         if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
@@ -211,6 +216,9 @@ class _GraphBuilder:
         return self.model.tensors[index]
 
     def data(self, t: TflTensor, loc: str) -> bytes | None:
+        if t.index in self.folded:
+            v = self.folded[t.index]
+            return v.astype(v.dtype.newbyteorder("<")).tobytes()
         if not 0 <= t.buffer < max(1, len(self.model.buffers)):
             raise TinycError(f"tensor '{t.name}' refers to missing buffer {t.buffer}", loc)
         return self.model.buffers[t.buffer] if self.model.buffers else None

@@ -1,10 +1,12 @@
 """One converter per TFLite builtin op, named like the op: TFLite operator -> tinyc IR Node.
 
-Each converter takes the operator's context `cx` (tflite_loader.OpContext),
+Each converter takes the operator's context `cx` (tflite_context.OpContext),
 reads its inputs, options and parameter tensors through it, and returns the
 IR Node with the attributes docs/ops.md defines. Anything tinyc cannot
 express raises TinycError through `cx.fail`. `OPS` maps each supported op
 name to (converter, options table class name, option fields to read).
+This module holds the arithmetic ops and the table; the data-movement
+converters are in tflite_data_ops.py.
 """
 from __future__ import annotations
 
@@ -12,178 +14,33 @@ import math
 
 import numpy as np
 
-from tinyc.errors import TinycError, where
+from tinyc.frontend.tflite_context import (SAME, VALID, OpContext, clamp, fused_act, norm_axis, unary,
+                                           window_attrs)
+from tinyc.frontend.tflite_data_ops import (CONCATENATION, EXPAND_DIMS, GATHER, PACK, PAD, PADV2, RESHAPE,
+                                            RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE, STRIDED_SLICE,
+                                            TRANSPOSE, UNPACK)
 from tinyc.ir import Node
 
 INF = math.inf
-SAME, VALID = 0, 1  # tflite.Padding
-_ACT = {0: (-INF, INF), 1: (0.0, INF), 2: (-1.0, 1.0), 3: (0.0, 6.0)}
-_ACT_NAMES = {0: "NONE", 1: "RELU", 2: "RELU_N1_TO_1", 3: "RELU6", 4: "TANH", 5: "SIGN_BIT"}
 
 
-# -- helpers ------------------------------------------------------------------
-def fused_act(cx) -> tuple[float, float]:
-    """The fused activation as a real-valued clamp (lo, hi)."""
-    code = cx.opts.get("FusedActivationFunction", 0)
-    if code not in _ACT:
-        name = _ACT_NAMES.get(code, str(code))
-        cx.fail(f"fused activation {name} is not supported (supported: NONE, RELU, RELU6, RELU_N1_TO_1)")
-    return _ACT[code]
+def convert(b, op) -> Node | list[Node]:
+    """The IR Node(s) for TFLite operator `op` (loader builder `b`; one per output for SPLIT / UNPACK), or
+    TinycError if tinyc cannot express it."""
+    cx = OpContext(b, op)
+    state = STATE_INPUTS.get(op.opname, ())
+    for k, i in enumerate((*op.inputs, *op.outputs)):
+        if i >= 0:
+            b.check_storage(i, cx.loc, allow_variable=k in state)
+    if op.opname not in OPS:
+        name = f"CUSTOM '{op.custom_code}'" if op.opname == "CUSTOM" else op.opname
+        cx.fail(f"unsupported op {name}; supported ops: {', '.join(sorted(OPS))}")
+    if op.opts is None:
+        cx.fail(f"its options table has the wrong type ({op.opts_type})")
+    if not op.outputs or min(op.outputs) < 0:
+        cx.fail("the operator has no (or a missing) output")
+    return OPS[op.opname][0](cx)
 
-
-def compute_padding(padding: int, in_size: int, k: int, stride: int, dilation: int) -> tuple[int, int, int]:
-    """TFLite ComputePaddingHeightWidth for one axis: (pad_before, pad_after, out_size).
-
-    SAME puts the odd extra pixel after (bottom / right), as TFLite does.
-    """
-    eff = (k - 1) * dilation + 1
-    if padding == SAME:
-        out = (in_size + stride - 1) // stride
-    else:
-        out = (in_size + stride - eff) // stride
-    total = max(0, (out - 1) * stride + eff - in_size)
-    return total // 2, total // 2 + total % 2, out
-
-
-def window_attrs(cx, k_hw, dil_hw=(1, 1)) -> dict:
-    """strides, dilations and explicit pads for a 2D window op on NHWC input 0 -> output 0."""
-    padding = cx.opts.get("Padding", SAME)
-    if padding not in (SAME, VALID):
-        cx.fail(f"padding type {padding} is not supported (supported: SAME, VALID)")
-    strides = (cx.opts.get("StrideH", 1), cx.opts.get("StrideW", 1))
-    if min(*strides, *dil_hw, *k_hw) < 1:
-        cx.fail(f"strides {strides}, dilations {dil_hw} and kernel {tuple(k_hw)} must all be >= 1")
-    x, y = cx.in_shape(0), cx.out_shape(0)
-    top, bottom, oh = compute_padding(padding, x[1], k_hw[0], strides[0], dil_hw[0])
-    left, right, ow = compute_padding(padding, x[2], k_hw[1], strides[1], dil_hw[1])
-    if (oh, ow) != tuple(y[1:3]) or oh < 1 or ow < 1:
-        cx.fail(f"output shape {list(y)} does not match the computed spatial size ({oh}, {ow})")
-    return {"strides": strides, "dilations": tuple(dil_hw), "pads": (top, left, bottom, right)}
-
-
-def _axis(cx, axis: int, rank: int) -> int:
-    if not -rank <= axis < rank:
-        cx.fail(f"axis {axis} is out of range for rank {rank}")
-    return axis % rank
-
-
-def _unary(op: str):
-    def convert(cx) -> Node:
-        return cx.node(op, [cx.x(0)])
-    return convert
-
-
-def _clamp(lo: float, hi: float):
-    def convert(cx) -> Node:
-        return cx.node("clamp", [cx.x(0)], act=(lo, hi))
-    return convert
-
-
-class OpContext:
-    """One TFLite operator being converted: checked access to its inputs, options and outputs.
-
-    `b` is the loader's graph builder; IR tensors are added to its graph on first use.
-    """
-
-    def __init__(self, b, op):
-        self.b, self.op = b, op
-        self.node_name = f"{op.opname.lower()}_{op.index}"
-        self.loc = where(b.file, node=self.node_name, op=op.opname)
-        self.opts = op.opts or {}
-
-    def convert(self) -> Node:
-        """The IR Node for this operator, or TinycError if tinyc cannot express it."""
-        op = self.op
-        state = STATE_INPUTS.get(op.opname, ())
-        for k, i in enumerate((*op.inputs, *op.outputs)):
-            if i >= 0:
-                self.b.check_storage(i, self.loc, allow_variable=k in state)
-        if op.opname not in OPS:
-            name = f"CUSTOM '{op.custom_code}'" if op.opname == "CUSTOM" else op.opname
-            self.fail(f"unsupported op {name}; supported ops: {', '.join(sorted(OPS))}")
-        if op.opts is None:
-            self.fail(f"its options table has the wrong type ({op.opts_type})")
-        if not op.outputs or min(op.outputs) < 0:
-            self.fail("the operator has no (or a missing) output")
-        return OPS[op.opname][0](self)
-
-    def fail(self, what: str):
-        raise TinycError(what, self.loc)
-
-    # -- inputs ---------------------------------------------------------------
-    def n_inputs(self) -> int:
-        return len(self.op.inputs)
-
-    def _index(self, i: int) -> int:
-        if i >= self.n_inputs() or self.op.inputs[i] < 0:
-            self.fail(f"input {i} is missing")
-        return self.op.inputs[i]
-
-    def in_shape(self, i: int) -> tuple[int, ...]:
-        return self.b.shape(self._index(i), self.loc)
-
-    def out_shape(self, k: int) -> tuple[int, ...]:
-        return self.b.shape(self.op.outputs[k], self.loc)
-
-    def need_rank(self, i: int, rank: int) -> tuple[int, ...]:
-        shape = self.in_shape(i)
-        if len(shape) != rank:
-            self.fail(f"input {i} has shape {list(shape)}, expected rank {rank}")
-        return shape
-
-    def x(self, i: int) -> str:
-        """The IR name of input i (an activation or a constant)."""
-        return self.b.ir_tensor(self._index(i), self.loc)
-
-    def weight(self, i: int, axis: int, data_input: int = 0) -> str:
-        """Input i as constant weights: int8 symmetric (per-channel along `axis`) or float32."""
-        if not self.b.is_const(self._index(i), self.loc):
-            self.fail(f"input {i} (weights) is not a constant; tinyc needs constant weights")
-        w = self.b.g.tensors[self.x(i)]
-        x = self.b.g.tensors[self.x(data_input)]
-        if w.dtype != x.dtype and (w.dtype, x.dtype) != ("int8", "int16"):
-            self.fail(f"weights '{w.name}' are {w.dtype} but the input is {x.dtype}; hybrid models are not "
-                      "supported (int8 weights go with int8 or int16 activations)")
-        if w.q is not None and w.dtype == "int8":
-            if w.q.per_channel and w.q.axis != axis:
-                self.fail(f"weights '{w.name}' are quantized along axis {w.q.axis}, expected {axis}")
-            if (w.q.zero_point != 0).any():
-                self.fail(f"weights '{w.name}' have non-zero zero points; int8 weights must be symmetric")
-        return w.name
-
-    def bias(self, i: int) -> str:
-        """Input i as a constant bias, or "" when it is absent."""
-        if i >= self.n_inputs() or self.op.inputs[i] < 0:
-            return ""
-        if not self.b.is_const(self._index(i), self.loc):
-            self.fail(f"input {i} (bias) is not a constant")
-        return self.x(i)
-
-    def param(self, i: int) -> np.ndarray:
-        """Constant integer parameter input i (axes, paddings, perm, size) as int64."""
-        return self.b.param_array(self._index(i), self.loc)
-
-    def real_scalar(self, i: int) -> float:
-        """A constant one-element input as a real number (dequantized if int8)."""
-        idx = self._index(i)
-        if not self.b.is_const(idx, self.loc):
-            self.fail(f"input {i} must be a constant")
-        t = self.b.g.tensors[self.x(i)]
-        if t.size != 1:
-            self.fail(f"input {i} must hold one value, it has shape {list(t.shape)}")
-        v = t.data.reshape(-1)[0]
-        if t.q is None:
-            return float(v)
-        return float(np.float64(t.q.s()) * (int(v) - t.q.zp()))
-
-    # -- output ---------------------------------------------------------------
-    def node(self, op: str, inputs: list[str], **attrs) -> Node:
-        """The IR Node producing all of this operator's outputs (which must not be constants)."""
-        for o in self.op.outputs:
-            if self.b.is_const(o, self.loc):
-                self.fail(f"output tensor '{self.b.tensor(o, self.loc).name}' is a constant")
-        outputs = [self.b.ir_tensor(o, self.loc) for o in self.op.outputs]
-        return Node(op, self.node_name, inputs, outputs, attrs)
 
 
 # -- converters -----------------------------------------------------------------
@@ -241,52 +98,6 @@ def SUB(cx) -> Node:
 
 def LEAKY_RELU(cx) -> Node:
     return cx.node("leaky_relu", [cx.x(0)], alpha=float(np.float32(cx.opts.get("Alpha", 0.0))))
-
-
-def STRIDED_SLICE(cx) -> Node:
-    shape = cx.in_shape(0)
-    rank = len(shape)
-    begin, end, strides = (cx.param(i).reshape(-1) for i in (1, 2, 3))
-    if not len(begin) == len(end) == len(strides) == rank:
-        cx.fail(f"begin/end/strides {begin.tolist()}/{end.tolist()}/{strides.tolist()} do not match rank {rank}")
-    if cx.opts.get("EllipsisMask", 0) or cx.opts.get("NewAxisMask", 0):
-        cx.fail("ellipsis_mask and new_axis_mask are not supported")
-    if (strides == 0).any():
-        cx.fail(f"strides {strides.tolist()} hold a zero")
-    if cx.opts.get("Offset", False):
-        end = begin + end
-    bmask, emask, smask = (cx.opts.get(k, 0) for k in ("BeginMask", "EndMask", "ShrinkAxisMask"))
-    b_out, n_out, out_shape = [], [], []
-    for i, d in enumerate(shape):
-        start, stop, n = slice_axis(d, int(begin[i]), int(end[i]), int(strides[i]),
-                                    bool(bmask >> i & 1), bool(emask >> i & 1), bool(smask >> i & 1))
-        b_out.append(start if n else 0)
-        n_out.append(n)
-        if not smask >> i & 1:
-            out_shape.append(n)
-    y = cx.out_shape(0)
-    if int(np.prod(y, dtype=np.int64)) != int(np.prod(n_out, dtype=np.int64)) or \
-            [v for v in y if v != 1] != [v for v in out_shape if v != 1]:
-        cx.fail(f"output shape {list(y)} does not match the slice's shape {out_shape}")
-    return cx.node("strided_slice", [cx.x(0)], begin=tuple(b_out), size=tuple(n_out),
-                   strides=tuple(int(s) for s in strides))
-
-
-def slice_axis(dim: int, begin: int, end: int, stride: int, begin_masked: bool, end_masked: bool,
-               shrink: bool) -> tuple[int, int, int]:
-    """TFLite's StartForAxis / StopForAxis for one axis: (start, stop, element count)."""
-    big = 1 << 40
-    start = (-big if stride > 0 else big) if begin_masked else begin
-    start = start + dim if start < 0 else start
-    start = min(max(start, 0), dim) if stride > 0 else min(max(start, -1), dim - 1)
-    if shrink:
-        return start, start + 1, 1 if 0 <= start < dim else 0
-    stop = (big if stride > 0 else -big) if end_masked else end
-    stop = stop + dim if stop < 0 else stop
-    stop = min(max(stop, 0), dim) if stride > 0 else min(max(stop, -1), dim - 1)
-    n = -(-(stop - start) // stride) if stride > 0 else -(-(start - stop) // -stride)
-    return start, stop, max(0, n)
-
 
 def TRANSPOSE_CONV(cx) -> Node:
     x, w = cx.need_rank(2, 4), cx.need_rank(1, 4)
@@ -371,53 +182,8 @@ MAX_POOL_2D = _pool("max_pool2d")
 
 def MEAN(cx) -> Node:
     rank = len(cx.in_shape(0))
-    axes = sorted({_axis(cx, int(a), rank) for a in cx.param(1).reshape(-1)})
+    axes = sorted({norm_axis(cx, int(a), rank) for a in cx.param(1).reshape(-1)})
     return cx.node("mean", [cx.x(0)], axes=tuple(axes), keepdims=bool(cx.opts.get("KeepDims", False)))
-
-
-def PAD(cx) -> Node:
-    rank = len(cx.in_shape(0))
-    pads = cx.param(1)
-    if pads.shape != (rank, 2) or (pads < 0).any():
-        cx.fail(f"paddings {pads.tolist()} are not non-negative (before, after) pairs for rank {rank}")
-    value = cx.real_scalar(2) if cx.n_inputs() > 2 else 0.0
-    return cx.node("pad", [cx.x(0)], pads=tuple((int(a), int(b)) for a, b in pads), value=value)
-
-
-PADV2 = PAD
-
-
-def RESHAPE(cx) -> Node:
-    return cx.node("reshape", [cx.x(0)])
-
-
-SQUEEZE = RESHAPE
-
-
-def CONCATENATION(cx) -> Node:
-    if cx.opts.get("FusedActivationFunction", 0) != 0:
-        cx.fail("a fused activation on CONCATENATION is not supported")
-    axis = _axis(cx, cx.opts.get("Axis", 0), len(cx.out_shape(0)))
-    return cx.node("concat", [cx.x(i) for i in range(cx.n_inputs())], axis=axis)
-
-
-def TRANSPOSE(cx) -> Node:
-    rank = len(cx.in_shape(0))
-    perm = tuple(_axis(cx, int(p), rank) for p in cx.param(1).reshape(-1))
-    if sorted(perm) != list(range(rank)):
-        cx.fail(f"perm {list(perm)} is not a permutation of {rank} axes")
-    return cx.node("transpose", [cx.x(0)], perm=perm)
-
-
-def RESIZE_NEAREST_NEIGHBOR(cx) -> Node:
-    cx.need_rank(0, 4)
-    size = tuple(int(s) for s in cx.param(1).reshape(-1))
-    if len(size) != 2 or min(size) < 1:
-        cx.fail(f"size {list(size)} is not a positive (height, width)")
-    return cx.node("resize_nearest", [cx.x(0)], size=size,
-                   align_corners=bool(cx.opts.get("AlignCorners", False)),
-                   half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
-
 
 def SOFTMAX(cx) -> Node:
     return cx.node("softmax", [cx.x(0)], beta=float(cx.opts.get("Beta", 1.0)))
@@ -434,18 +200,6 @@ def BATCH_MATMUL(cx) -> Node:
 
 def GELU(cx) -> Node:
     return cx.node("gelu", [cx.x(0)], approximate=bool(cx.opts.get("Approximate", False)))
-
-
-def GATHER(cx) -> Node:
-    if cx.opts.get("BatchDims", 0) != 0:
-        cx.fail(f"batch_dims {cx.opts.get('BatchDims')} is not supported (only 0)")
-    if not cx.b.is_const(cx._index(1), cx.loc):
-        cx.fail("input 1 (indices) is not a constant; tinyc supports constant indices only")
-    axis = _axis(cx, cx.opts.get("Axis", 0), len(cx.in_shape(0)))
-    ind = cx.param(1)
-    return cx.node("gather", [cx.x(0)], axis=axis, indices=tuple(int(i) for i in ind.reshape(-1)),
-                   indices_shape=tuple(ind.shape))
-
 
 # operator input positions that are variable (state) tensors
 STATE_INPUTS = {"UNIDIRECTIONAL_SEQUENCE_LSTM": (18, 19)}
@@ -476,22 +230,28 @@ OPS = {
     "PADV2": (PADV2, None, ()),
     "RESHAPE": (RESHAPE, None, ()),
     "SQUEEZE": (SQUEEZE, None, ()),
+    "EXPAND_DIMS": (EXPAND_DIMS, None, ()),
+    "SHAPE": (SHAPE, None, ()),
+    "PACK": (PACK, "PackOptions", ("ValuesCount", "Axis")),
+    "UNPACK": (UNPACK, "UnpackOptions", ("Num", "Axis")),
+    "SPLIT": (SPLIT, "SplitOptions", ("NumSplits",)),
+    "SPLIT_V": (SPLIT_V, "SplitVOptions", ("NumSplits",)),
     "CONCATENATION": (CONCATENATION, "ConcatenationOptions", ("Axis", *_FUSED)),
     "TRANSPOSE": (TRANSPOSE, None, ()),
     "RESIZE_NEAREST_NEIGHBOR": (RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions",
                                 ("AlignCorners", "HalfPixelCenters")),
     "SOFTMAX": (SOFTMAX, "SoftmaxOptions", ("Beta",)),
     "LOG_SOFTMAX": (LOG_SOFTMAX, None, ()),
-    "LOGISTIC": (_unary("logistic"), None, ()),
-    "TANH": (_unary("tanh"), None, ()),
-    "HARD_SWISH": (_unary("hard_swish"), None, ()),
-    "RELU": (_clamp(0.0, INF), None, ()),
-    "RELU6": (_clamp(0.0, 6.0), None, ()),
-    "RELU_N1_TO_1": (_clamp(-1.0, 1.0), None, ()),
-    "QUANTIZE": (_unary("quantize"), None, ()),
-    "DEQUANTIZE": (_unary("dequantize"), None, ()),
+    "LOGISTIC": (unary("logistic"), None, ()),
+    "TANH": (unary("tanh"), None, ()),
+    "HARD_SWISH": (unary("hard_swish"), None, ()),
+    "RELU": (clamp(0.0, INF), None, ()),
+    "RELU6": (clamp(0.0, 6.0), None, ()),
+    "RELU_N1_TO_1": (clamp(-1.0, 1.0), None, ()),
+    "QUANTIZE": (unary("quantize"), None, ()),
+    "DEQUANTIZE": (unary("dequantize"), None, ()),
     "BATCH_MATMUL": (BATCH_MATMUL, "BatchMatMulOptions", ("AdjX", "AdjY")),
-    "RSQRT": (_unary("rsqrt"), None, ()),
+    "RSQRT": (unary("rsqrt"), None, ()),
     "GELU": (GELU, "GeluOptions", ("Approximate",)),
     "GATHER": (GATHER, "GatherOptions", ("Axis", "BatchDims")),
 }
