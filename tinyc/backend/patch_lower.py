@@ -11,7 +11,8 @@ ones, their kernel scratch, the split tensor, the rest) has the offset of the
 plan tinyc.patching.plan makes for this schedule (copy_input=True, the model
 input outside the arena: the kernels read the caller's buffer), which has
 passed the memory checker. A residual branch that reads less than its source
-patch (a crop) is a strided view for `add`, never a copy.
+patch (a crop) is a strided view for `add`; any other node reads a copy of the crop
+(tc_copy_window into its own per-patch buffer, tinyc.backend.crop_lower).
 
 An input interface (float -> int8 quantize, NCHW -> NHWC transpose or relabel,
 tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
@@ -40,6 +41,8 @@ from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
 from tinyc.ops.conv2d import scratch_general
+from tinyc.backend.crop_lower import crop_copy_ref
+from tinyc.patching.crops import VIEW_OPS
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import (ModelCosts, PatchPlan, _plan, evaluate, fit_scratch, layer_by_layer, patch_schedule,
                                  set_scratch)
@@ -266,9 +269,8 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
         else:
             views.append(0)
     cropped = any(pg.graph.nodes[stage.nodes.index(n)].inputs[j] in pg.crops for pg in pgs)
-    if cropped and n.op != "add":
-        raise TinycError("a crop of a per-patch tensor feeds a node other than add: not supported in the "
-                         "C patch loop", where(g.source, n.name, n.op))
+    if cropped and n.op not in VIEW_OPS:  # the loop copies the crop first (tinyc.patching.crops)
+        return crop_copy_ref(g, stage, n, j, pgs, offsets)
     return dict(kind="arena", offset=offsets[f"patch:{x}"], views=views if cropped else None)
 
 
