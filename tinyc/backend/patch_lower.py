@@ -102,17 +102,22 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     offsets = tensor_offsets(bufs, p)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
-    if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
-        load = window_load(g, k)
-        call.inputs = [g.inputs[0]]
-        call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
-                           load_scale=load.quantize[0] if load.quantize else 0.0,
-                           load_zp=load.quantize[1] if load.quantize else 0)
+    if k:
+        read_through_interface(g, k, call)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
     return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
                          arena_with_input(g, k, costs, stage, steps, sizes))
+
+
+def read_through_interface(g: Graph, k: int, call: Call) -> None:
+    """The interface (k nodes) runs per window, inside the loader: the stage reads the caller's input."""
+    load = window_load(g, k)
+    call.inputs = [g.inputs[0]]
+    call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
+                       load_scale=load.quantize[0] if load.quantize else 0.0,
+                       load_zp=load.quantize[1] if load.quantize else 0)
 
 
 def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, sizes) -> int:
@@ -125,17 +130,21 @@ def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, s
 
 
 def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
-    """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
-    no QuantMCU."""
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower), no QuantMCU; an input
+    interface (k nodes) runs per band window inside the loader, as in the grid loop."""
     from tinyc.backend.stream_lower import lower_streamed
-    if k or extra is not None:
-        raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
-                         "--precision mixed: use an S:NxM grid", g.source)
-    if not c_patchable(sub, plan.split):
-        lower_patched_check(sub, plan.split)
-    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
+    if extra is not None:
+        raise TinycError("streaming patch plans (S:Ns) do not support --precision mixed: use an S:NxM grid",
+                         g.source)
+    split = plan.split - k
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, replace(plan, split=split))
+    if k:
+        read_through_interface(g, k, calls[0])
+        base = layer_by_layer(ModelCosts(g))  # same convention: the model input outside
     # arena_bytes: the input placed beside the streamed schedule's buffers (a valid plan, not a tight one)
-    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0,
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, k,
                          mem.arena_bytes + g.tensors[g.inputs[0]].nbytes)
 
 
@@ -298,7 +307,8 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
     k, sub = split_graph(g)
     stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
     if stream:
-        return stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
+        plan = stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
+        return replace(plan, split=plan.split + k)
     spec = parse_patch(patch)
     if isinstance(spec, tuple) and k:
         if spec[0] < k:
@@ -307,16 +317,19 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok=not k)
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
 def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
-    """--patch S:Ns: split after node S, N full-width row bands with halo caching
-    (tinyc.patching.stream); the stage must be a chain the C loop can run, with no input interface."""
+    """--patch S:Ns: split after node S of g, N full-width row bands with halo caching
+    (tinyc.patching.stream); the stage (of sub, after k interface nodes) must be a chain the C loop
+    can run. The plan's split indexes sub."""
     from tinyc.patching.stream import evaluate_stream
-    if k:
-        raise TinycError("streaming patch plans (S:Ns) need a model without an input interface", "--patch")
+    if split < k:
+        raise TinycError(f"split point {split} lies in the model's input interface (nodes 0..{k - 1} run "
+                         "layer by layer): choose a later split", "--patch")
+    split -= k
     if not 1 <= nbands <= 1024:
         raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
     if not c_patchable(sub, split):

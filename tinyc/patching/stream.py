@@ -164,11 +164,12 @@ def stream_macs(stage: Stage, bands: list[list[NodeBand]]) -> list[int]:
     return out
 
 
-def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0) -> np.ndarray:
+def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0, load=None) -> np.ndarray:
     """The split tensor, band by band, exactly as the C loop runs it: per node a per-patch buffer
     (filled with junk first, so a row read before it was written shows), the cache rows restored
     on top, the new rows computed from the input buffer's rows at x_row, the next band's rows
-    saved to the cache; the split node's new rows are stitched into the split tensor."""
+    saved to the cache; the split node's new rows are stitched into the split tensor. load(x, r):
+    the stage input's window r read from the model input x (an input interface, tinyc.patching.split)."""
     g = stage.graph
     windows, bands = stream_bands(stage, nbands)
     rng = np.random.default_rng(seed)
@@ -178,7 +179,7 @@ def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 
     caches = {n.outputs[0]: np.zeros((1, max(rows[i], 1), *g.tensors[n.outputs[0]].shape[2:]),
                                      dtype=g.tensors[n.outputs[0]].dtype) for i, n in enumerate(stage.nodes)}
     for win, row in zip(windows, bands):
-        xbuf = x_full[:, win.y0:win.y1, win.x0:win.x1, :]
+        xbuf = x_full[:, win.y0:win.y1, win.x0:win.x1, :] if load is None else load(x_full, win)
         for i, (n, nb) in enumerate(zip(stage.nodes, row)):
             y = n.outputs[0]
             t = g.tensors[y]
