@@ -403,7 +403,11 @@ def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: i
     the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
     work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
     from tinyc.patching.stream import search_stream
-    best = search_stream(ModelCosts(g), splits, budget)
+    costs = ModelCosts(g)
+    # a streaming plan recomputes nothing (its MACs: layer by layer's), so without a budget it can
+    # win only with work_bytes below the grid plan's work_bytes x MACs / layer by layer's MACs
+    bound = plan.work_bytes * plan.macs / costs.base_macs if plan is not None and budget is None else None
+    best = search_stream(costs, splits, budget, bound)
     if plan is None:
         if best is None:
             search(g, budget, cands=[], copy_input=True)  # raises the budget error

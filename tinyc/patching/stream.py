@@ -278,18 +278,27 @@ def band_counts(split_rows: int, input_rows: int) -> list[int]:
     return sorted(n for n in want if 2 <= n <= max(input_rows // 2, 2))
 
 
-def search_stream(costs, splits: list[int], budget: int | None = None):
+def search_stream(costs, splits: list[int], budget: int | None = None, bound: float | None = None):
     """The streaming plan with the least work_bytes (ties: fewer bands) over chain stages ending at
-    `splits` (with a budget: the least among those that fit), or None."""
+    `splits` (with a budget: the least among those that fit), or None. Candidates whose work_bytes
+    provably exceed `bound` (or the best so far) are not planned (their lower bound says so)."""
+    from tinyc.patching.plan import work_lower_bound
     from tinyc.patching.receptive import stage_of
+    from tinyc.patching.search import rest_floor
     g = costs.g
     best = None
+    floor = rest_floor(costs)
     for s in splits:
+        if best is not None and floor[s] > best.work_bytes:
+            continue  # the layers after s alone need more than the best plan so far
         stage = stage_of(g, s)
         if not is_chain(stage):
             continue
         rows = g.tensors[stage.output].shape[1]
         for nb in band_counts(rows, g.tensors[stage.input].shape[1]):
+            limit = min(x for x in (bound, budget, best.work_bytes if best else None, float("inf")) if x is not None)
+            if limit < float("inf") and work_lower_bound(costs, *stream_schedule(costs, s, nb)[:2]) > limit:
+                continue
             p = evaluate_stream(costs, s, nb)
             if budget is not None and p.work_bytes > budget:
                 continue
