@@ -318,6 +318,11 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
     plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base)
+    if spec == "auto" and plan.split is not None:
+        from tinyc.patching.notes import short_of_half
+        note = short_of_half(sub, plan, base or layer_by_layer(ModelCosts(sub)), k)
+        if note:
+            print(note, file=sys.stderr)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
