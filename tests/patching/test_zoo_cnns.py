@@ -57,7 +57,12 @@ def auto_engages(path: Path):
 
 
 NO_STAGE = {"efficientnet_b0.onnx": "squeeze-excite (a global pool) inside the first residual block at 64x64: "
-                                   "the stage ends at the stem, before the 64x64x48 peak (tinyc says so on stderr)"}
+                                   "the stage ends at the stem, before the 64x64x48 peak (measured 1.02x; tinyc "
+                                   "says so on stderr)",
+            "inception.onnx": "the peak after the stage is inception 3b's concat at 16x16 (61,440 B live: four "
+                              "branch outputs + the concat output), so the best plan (6:8s, 63,488 B) saves "
+                              "1.82x; a stage through the inception blocks costs +109% MACs and more bytes "
+                              "(tinyc says so on stderr)"}
 
 
 def _param(p: Path):
