@@ -84,7 +84,9 @@ def test_zoo_has_ten_cnns():
 
 
 @pytest.mark.parametrize("name", ["vgg.onnx", "squeezenet.onnx", pytest.param("mobilenet_v2.onnx", marks=pytest.mark.slow),
-                                  pytest.param("mobilenet_v3_small.onnx", marks=pytest.mark.slow)])
+                                  pytest.param("mobilenet_v3_small.onnx", marks=pytest.mark.slow)] +
+                         [pytest.param(f"{m}.onnx", marks=pytest.mark.slow) for m in
+                          ("ghostnet", "densenet", "shufflenet_v2", "xception", "resnet50", "inception")])
 def test_zoo_patched_c_host(name):
     """The C patch loop (float NCHW input transposed and quantized per window) == the numpy reference;
     squeezenet's plan runs convolutions on crop copies (tinyc.patching.crops)."""

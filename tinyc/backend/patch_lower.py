@@ -300,10 +300,12 @@ def view_dims(g: Graph, n, i: int, pg: PatchGraph) -> dict:
 
 
 
-def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
+def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float,
+                stream_ok: bool = True) -> PatchPlan:
     """The --patch choice among the plans the C patch loop can run (model input copied per patch),
     split indexing g's nodes; the stage starts after the input interface (split_graph).
-    A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
+    A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr.
+    stream_ok False: auto considers grids only (QuantMCU's --precision mixed runs on grids)."""
     k, sub = split_graph(g)
     stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
     if stream:
@@ -317,7 +319,7 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base)
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok)
     if spec == "auto" and plan.split is not None:
         from tinyc.patching.notes import short_of_half
         note = short_of_half(sub, plan, base or layer_by_layer(ModelCosts(sub)), k)
