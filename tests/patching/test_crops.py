@@ -64,6 +64,7 @@ def test_fire_patched_numpy_equals_layer_by_layer(nh, nw):
     assert got.tobytes() == want.tobytes()
 
 
+@pytest.mark.slow  # the default run covers crop copies in C with squeezenet (test_zoo_cnns) and ghost_split_net
 def test_fire_patched_c_equals_layer_by_layer():
     """The C loop copies each crop (tc_copy_window) and runs the 1x1, 3x3 and concat kernels on it."""
     g = fire_net(2)
@@ -71,5 +72,45 @@ def test_fire_patched_c_equals_layer_by_layer():
     got, c, _ = run_c(g, xs, f"{SPLIT}:3x2")
     src = c.files[f"{g.name}.c"]
     assert src.count("tc_copy_window(&s") == 2, "one crop copy per cropped 1x1 / 3x3 input"
+    for x, y in zip(xs, got):
+        assert y.tobytes() == run_int(g, {"input": x})[g.outputs[0]].astype(y.dtype).tobytes()
+
+
+def ghost_split_net(seed: int = 0):
+    """GhostNet's module with an odd output (concat of a 1x1 and its depthwise, sliced to 11 of 12
+    channels) and ShuffleNetV2's channel split (two channel slices, one branch convolved, concat):
+    channel slices inside the stage (receptive.channel_slice), one of them read through a crop."""
+    from tinyc.ir import Node, Tensor
+    b = Builder("ghost", 19, 17, 3, seed)
+    x = b.conv("input", 8, pads=(1, 1, 1, 1), act=RELU)
+    a = b.conv(x, 6, k=(1, 1), act=RELU)
+    cat = b.concat([a, b.dw(a, act=RELU)])
+
+    def slice_(t, c0, c1):
+        y = f"t{b.k}"
+        b.k += 1
+        src = b.g.tensors[t]
+        b.g.add_tensor(Tensor(y, (*src.shape[:3], c1 - c0), "int8", q=src.q))
+        b.g.nodes.append(Node("strided_slice", f"slice{b.k}", [t], [y], dict(
+            begin=(0, 0, 0, c0), size=(*src.shape[:3], c1 - c0), strides=(1, 1, 1, 1))))
+        return y
+    ghost = slice_(cat, 0, 11)
+    left, right = slice_(ghost, 0, 5), slice_(ghost, 5, 11)
+    y = b.concat([left, b.conv(right, 6, pads=(1, 1, 1, 1), act=RELU)])
+    y = b.conv(y, 8, s=(2, 2), pads=(1, 1, 1, 1), act=RELU)
+    return b.finish(b.head(y, 4))
+
+
+def test_channel_slices_in_the_stage_numpy_and_c():
+    """Oracle: run_int (layer by layer) for the numpy patch executor and for the host C loop."""
+    g = ghost_split_net(4)
+    split = next(i for i, n in enumerate(g.nodes) if n.op == "conv2d" and n.attrs["strides"] == (2, 2))
+    assert [n.op for n in g.nodes[:split + 1]].count("strided_slice") == 3
+    xs = [_x(g, s) for s in (7, 8)]
+    for x in xs:
+        want = run_int(g, {"input": x})[g.outputs[0]]
+        assert run_patched(g, {"input": x}, split, 3, 2)[g.outputs[0]].tobytes() == want.tobytes()
+    got, c, _ = run_c(g, xs, f"{split}:3x2")
+    assert c.files[f"{g.name}.c"].count("tc_strided_slice(&s") == 3
     for x, y in zip(xs, got):
         assert y.tobytes() == run_int(g, {"input": x})[g.outputs[0]].astype(y.dtype).tobytes()

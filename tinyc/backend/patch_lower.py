@@ -52,9 +52,9 @@ from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
-               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat")
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "strided_slice")
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8")
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice")
 SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
 
 
@@ -213,7 +213,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
     if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
         in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
-    elif kind in SIZED + ("pad_s8", "concat_s8"):
+    elif kind in SIZED + ("pad_s8", "concat_s8", "strided_slice"):
         in_dims, out_dims = [], []
     else:
         in_dims, out_dims = tile_dims(kind, tiles)
