@@ -8,7 +8,8 @@ Per variant (all from tinyc's generated C):
 - instructions and patch-stage instructions: mps2-an386 in QEMU, `tinyc run --profile`
   on the first K test images (mean per image; QuantMCU's depend on the data: outlier
   patches run the int8 kernels); patch stage = the profile's patch_node, quantmcu
-  and patch_copies slots;
+  and patch_copies slots (with QuantMCU the plan may split later than int8's: the script
+  also prints the instructions of the int8 stage's layers in the mixed build);
 - work_bytes (report.json) + the painted stack high-water mark of the QEMU run.
 """
 from __future__ import annotations
@@ -73,7 +74,8 @@ def variant(task: str, precision: str, x, y, k: int, tmp: Path) -> dict:
                 work_bytes=rep["work_bytes"], stack_bytes=st["stack_bytes"],
                 work_plus_stack=rep["work_bytes"] + st["stack_bytes"], weights_bytes=rep["weights_bytes"],
                 layers=[(la["name"], la["kind"], la["instructions"]) for la in prof["layers"]],
-                quantmcu=rep.get("quantmcu", {}).get("bits"), thresholds=rep.get("quantmcu", {}).get("thresholds"))
+                quantmcu=rep.get("quantmcu", {}).get("bits"), thresholds=rep.get("quantmcu", {}).get("thresholds"),
+                plan=rep["patch"]["plan"])
 
 
 def main() -> None:
@@ -95,6 +97,13 @@ def main() -> None:
         print(f"| {label} | {100 * r['accuracy']:.2f}% | {r['instructions']:,.0f} | {r['stage_instructions']:,} | "
               f"{r['work_bytes']:,} + {r['stack_bytes']:,} = {r['work_plus_stack']:,} |")
     i8, mx = rows
+    # the int8 plan's stage layers in the mixed build (its plan may split later: then its stage has more nodes)
+    names = {n for n, k, _ in i8["layers"] if k == "patch_node"}
+    same = sum(v for n, k, v in mx["layers"] if k in STAGE_KINDS and (k != "patch_node" or n in names)
+               and not (k == "quantmcu" and n.endswith("(QuantMCU pack)") and n[:-len(" (QuantMCU pack)")] not in names))
+    mx["same_layers_stage_instructions"] = same
+    print(f"\nplans: int8 {i8['plan']}, mixed {mx['plan']}; the int8 stage's layers in the mixed build: {same:,} "
+          f"instructions ({i8['stage_instructions'] / same:.2f}x fewer)")
     print(f"\npatch stage {i8['stage_instructions'] / mx['stage_instructions']:.2f}x fewer, total "
           f"{i8['instructions'] / mx['instructions']:.2f}x fewer, accuracy {100 * (mx['accuracy'] - i8['accuracy']):+.2f} pt, "
           f"work+stack {mx['work_plus_stack'] - i8['work_plus_stack']:+,} B; bits {mx['quantmcu']}, "

@@ -28,7 +28,8 @@ SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 
 def _compile(args):
     src, obj, flags = args
-    p = subprocess.run(["gcc", *flags, "-c", str(src), "-o", str(obj)], capture_output=True, text=True)
+    ccache = [os.environ["CCACHE"]] if os.environ.get("CCACHE") else []  # tests/conftest.py sets it
+    p = subprocess.run([*ccache, "gcc", *flags, "-c", str(src), "-o", str(obj)], capture_output=True, text=True)
     if p.returncode:
         raise RuntimeError(f"gcc failed on {src.name}: {p.stderr[:2000]}")
     return obj
@@ -67,8 +68,10 @@ def run_batch_samples(graphs: list[Graph], samples: list[list[list[np.ndarray]]]
                                  undefined=jinja2.StrictUndefined)
         (d / "driver.c").write_text(env.get_template("batch_driver.c.j2").render(models=models))
         srcs.append(d / "driver.c")
-        srcs += sorted((RUNTIME_C / "src").rglob("*.c"))
+        runtime = sorted((RUNTIME_C / "src").rglob("*.c"))
+        # The runtime's command lines name no temp dir, so ccache serves them across builds.
         jobs_args = [(s, d / f"o{i}.o", [*flags, f"-I{d}"]) for i, s in enumerate(srcs)]
+        jobs_args += [(s, d / f"r{i}.o", flags) for i, s in enumerate(runtime)]
         with ThreadPoolExecutor(jobs) as ex:
             objs = list(ex.map(_compile, jobs_args))
         exe = d / "batch"

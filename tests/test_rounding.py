@@ -22,8 +22,8 @@ def test_oracle_uses_single_rounding(monkeypatch):
     g = load_model(MODEL)
     xs = np.random.default_rng(0).integers(-128, 128, (5, 640)).astype(np.int8)
     refs = [litert_run(MODEL, [x[None]])[0] for x in xs]
-    assert mismatches(g, xs, refs) == 0  # tinyc's mbqm: single rounding
-    monkeypatch.setattr(fp, "mbqm", fp.mbqm_double)
+    assert mismatches(g, xs, refs) == 0  # tinyc's mbqm_away: single rounding, halves away from zero
+    monkeypatch.setattr(fp, "mbqm_away", fp.mbqm_double)
     assert mismatches(g, xs, refs) > 0  # double rounding would not match the oracle
 
 

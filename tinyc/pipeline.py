@@ -133,6 +133,9 @@ def quantize(g: Graph, opts: Options) -> Graph:
     samples = calibration_samples(g, opts.calib) if needs or opts.precision == "mixed" else []
     ranges = calibrate(g, samples, opts.observer) if needs else {}
     q8 = verify(quantize_graph(g, ranges))
+    if needs:  # biases and activation tables checked against the float model (tinyc/quant/refine.py)
+        from tinyc.quant.refine import refine
+        q8 = verify(refine(g, q8, samples))
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
         with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):
@@ -197,8 +200,13 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     qm = None
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
+        samples = [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)]
         with step("QuantMCU search (VDPC thresholds, VDQS bits)"):
-            qm = quantmcu_plan(q, plan.split, plan.grid, [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)])
+            if str(opts.patch).strip().lower() == "auto" and not getattr(plan, "stream", False):
+                from tinyc.quantmcu.choose import choose_mixed  # the plan, with packed buffers planned
+                plan, qm = choose_mixed(q, plan, samples, opts.max_mac_overhead, quantmcu_plan)
+            else:
+                qm = quantmcu_plan(q, plan.split, plan.grid, samples)
     extra = None
     if qm is not None:
         from tinyc.quantmcu.lower import stage_entries

@@ -48,11 +48,15 @@ def quantmcu_measured(q: dict, profile: dict) -> dict:
     """QuantMCU's modelled patch-stage BitOPs (report.json) beside the measured patch-stage
     instructions of the profiled sample (its patch_node, quantmcu and patch_copies slots)."""
     stage = [r for r in profile["layers"] if r["kind"] in ("patch_node", "quantmcu", "patch_copies")]
-    return dict(stage_bitops_int8_modelled=q["stage_bitops_int8"],
-                stage_bitops_modelled=q["stage_bitops_calibration_mean"],
-                stage_instructions_measured=sum(r["instructions"] for r in stage),
-                pack_instructions_measured=sum(r["instructions"] for r in stage if r["kind"] == "quantmcu"),
-                bits=q["bits"])
+    out = dict(stage_bitops_int8_modelled=q["stage_bitops_int8"],
+               stage_bitops_modelled=q["stage_bitops_calibration_mean"],
+               stage_instructions_measured=sum(r["instructions"] for r in stage),
+               pack_instructions_measured=sum(r["instructions"] for r in stage if r["kind"] == "quantmcu"),
+               bits=q["bits"])
+    if "stage_instructions_modelled" in q:  # the VDQS cost model (tinyc/quantmcu/vdqs.py)
+        out.update(stage_instructions_int8_modelled=q["stage_instructions_modelled_int8"],
+                   stage_instructions_modelled=q["stage_instructions_modelled"])
+    return out
 
 
 def memory_of(outdir: Path, model: str, board: str, stack_bytes: int) -> dict:

@@ -5,6 +5,9 @@
  * M = mult * 2^(shift - 31), shift in [-31, 30]. LiteRT's reference kernels
  * apply it in two ways, and each op uses the one its oracle test pins down:
  * - tc_requantize(): single rounding (one 64-bit multiply, add half, shift):
+ *   log softmax;
+ * - tc_requantize_away(): single rounding with halves away from zero, which is
+ *   LiteRT's round(double(acc) * scale) for any scale M0 represents exactly:
  *   fully connected;
  * - tc_requantize_dr(): double rounding (saturating rounding doubling high
  *   multiply, then rounding divide by a power of two): conv, depthwise conv,
@@ -42,6 +45,15 @@ static inline int32_t tc_requantize(int32_t x, int32_t mult, int32_t shift)
     const int32_t total_shift = 31 - shift;
     const int64_t round = (int64_t)1 << (total_shift - 1);
     return (int32_t)(((int64_t)x * (int64_t)mult + round) >> total_shift);
+}
+
+/** tc_requantize with halves rounded away from zero (a negative tie goes down). */
+static inline int32_t tc_requantize_away(int32_t x, int32_t mult, int32_t shift)
+{
+    const int32_t total_shift = 31 - shift;
+    const int64_t p = (int64_t)x * (int64_t)mult;
+    const int64_t round = ((int64_t)1 << (total_shift - 1)) - (p < 0 ? 1 : 0);
+    return (int32_t)((p + round) >> total_shift);
 }
 
 /** MultiplyByQuantizedMultiplier(x, mult, shift), double rounding. */

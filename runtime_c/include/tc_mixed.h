@@ -6,8 +6,9 @@
  * symmetric (zero point 0, so params->input_offset / output_offset are 0),
  * products accumulate in int64 with the int64 bias, and the result is
  * requantized per output channel: conv and depthwise with the reduced 16-bit
- * multiplier (tc_requantize_s64), fully connected with the full multiplier
- * and single rounding (tc_requantize_s64_full).
+ * multiplier (tc_requantize_s64), fully connected in double as LiteRT's reference
+ * kernel: round((double)acc * scale[o]), halves away from zero (hardware double on
+ * Cortex-M7 with fpv5-d16, libgcc's IEEE software double elsewhere).
  *
  * s4 is the int8 arithmetic of tc_conv.h / tc_fc.h with weights in [-8, 7]
  * stored two per byte: element i of the flattened filter is the low nibble
@@ -34,14 +35,6 @@ static inline int64_t tc_requantize_s64(int64_t x, int32_t mult, int32_t shift)
     const int32_t total_shift = 15 - shift;
     const int64_t round = (int64_t)1 << (total_shift - 1);
     return (x * reduced + round) >> total_shift;
-}
-
-/** Single rounding with the full 32-bit multiplier on an int64 sum (fully connected 16x8). */
-static inline int64_t tc_requantize_s64_full(int64_t x, int32_t mult, int32_t shift)
-{
-    const int32_t total_shift = 31 - shift;
-    const int64_t round = (int64_t)1 << (total_shift - 1);
-    return (x * (int64_t)mult + round) >> total_shift;
 }
 
 /**
@@ -78,16 +71,17 @@ tc_status tc_depthwise_conv_s16(const tc_dw_conv_params *params, const tc_per_ch
                                 const tc_dims *output_dims, int16_t *output);
 
 /**
- * @brief 16x8 fully connected: out[b][o] = clamp(requant(sum_k in[b][k] * w[o][k] + bias[o])).
+ * @brief 16x8 fully connected: out[b][o] = clamp(round((double)(sum_k in[b][k] * w[o][k] + bias[o]) * scale[o])),
+ *        round() taking halves away from zero, clamp to the activation range.
  * @param[in]  params   activation range (int16 domain); offsets 0
- * @param[in]  quant    per-output-channel multiplier/shift, length out_ch
+ * @param[in]  scale    double, Format: [out_ch], s_in * s_w[o] / s_out in double of the float32 scales
  * @param[in]  input    int16, Format: [batches, in_ch]
  * @param[in]  filter   int8, Format: [out_ch, in_ch]
  * @param[in]  bias     int64, Format: [out_ch]; may be NULL
  * @param[out] output   int16, Format: [batches, out_ch]
- * @return TC_OK
+ * @return TC_OK, or TC_ERR_ARG on a NULL scale or a negative size
  */
-tc_status tc_fully_connected_s16(const tc_fc_params *params, const tc_per_channel_quant *quant,
+tc_status tc_fully_connected_s16(const tc_fc_params *params, const double *scale,
                                  int32_t batches, int32_t in_ch, int32_t out_ch,
                                  const int16_t *input, const int8_t *filter, const int64_t *bias,
                                  int16_t *output);

@@ -29,23 +29,24 @@ typedef struct {
 #define TC_BP_MAX_C 64
 
 /**
- * After a stage node wrote map `buf` (int8 [pixels, channels], one patch): sets *outlier to 1 when
+ * After a stage node wrote map `src` (int8 [pixels, channels], one patch): sets *outlier to 1 when
  * the map holds a value with |q - zp| > threshold (VDPC; the flag is sticky: the caller resets it
- * once per patch). When *outlier is 0 and bits < 8, buf then holds the map's codes in bit-plane
- * layout in its first pixels * channels * bits / 8 bytes, and *packed is 1; otherwise buf is
- * unchanged and *packed is 0.
+ * once per patch and, once set, re-runs the patch in int8). When *outlier is 0 and bits < 8, writes
+ * the map's codes in bit-plane layout to dst (pixels * channels * bits / 8 bytes; dst == src or
+ * disjoint from it); otherwise dst is not written.
  * @return TC_OK, or TC_ERR_ARG if bits < 8 and (channels is not a multiple of 8 in 8..TC_BP_MAX_C,
  *         bits > 4 or planes is NULL)
  */
-tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pixels, int32_t channels,
-                            int32_t *outlier, int32_t *packed);
+tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, const int8_t *src, uint8_t *dst, int32_t pixels,
+                            int32_t channels, int32_t *outlier);
 
 /**
  * @brief Convolution (one group, any kernel, stride, padding, dilation) reading a bit-plane map:
  * no unpack pass; one table row (four int32 words, eight output channels) per 8 input codes per
  * bit plane, so the instructions per MAC fall with `bits`.
  *
- * Per output pixel the taps inside the input are listed (padding is code 0 and adds nothing).
+ * Per output pixel the taps inside the input form a rectangle (padding is code 0 and adds nothing;
+ * no per-tap list, so the stack frame stays small).
  * For output channels 8g..8g+7, each tap's plane bytes select rows table[g][i][byte] (i: the
  * byte's index in the receptive field, [KH, KW, C / 8] order). Word s of a row packs the sums of
  * the set bits' weights of channels 8g + 2s (low int16 lane) and 8g + 2s + 1 (high lane). Planes

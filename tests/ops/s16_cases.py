@@ -134,7 +134,18 @@ def softmax(rng):
     return build_model("SOFTMAX", [x], [y], {"beta": float(rng.choice([1.0, 0.5, 2.0]))}), [_values(x, rng)]
 
 
+def sigmoid(op):
+    def make(rng):
+        shape = (1, int(rng.integers(1, 9)), int(rng.integers(1, 65)))
+        s = 2.0 ** -12 if rng.random() < 0.25 else float(np.exp(rng.uniform(np.log(1e-5), np.log(1e-2))))
+        x = _a("x", shape, rng, s)
+        y = TensorSpec("y", shape, "int16", 1 / 32768, 0)
+        return build_model(op, [x], [y]), [_values(x, rng)]
+    return make
+
+
 S16_GENERATORS = {"CONV_2D": conv, "DEPTHWISE_CONV_2D": lambda rng: conv(rng, True),
                   "FULLY_CONNECTED": fully_connected, "MUL": mul, "MAX_POOL_2D": pool("MAX_POOL_2D"),
                   "AVERAGE_POOL_2D": pool("AVERAGE_POOL_2D"), "CONCATENATION": concat, "PAD": pad,
-                  "QUANTIZE": quantize, "MEAN": mean, "SOFTMAX": softmax}
+                  "QUANTIZE": quantize, "MEAN": mean, "SOFTMAX": softmax, "TANH": sigmoid("TANH"),
+                  "LOGISTIC": sigmoid("LOGISTIC")}

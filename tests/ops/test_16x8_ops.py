@@ -1,5 +1,5 @@
 """TFLite 16x8 models through tinyc's TFLite frontend: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MUL,
-MAX/AVERAGE_POOL_2D, CONCATENATION, PAD, QUANTIZE (int8 <-> int16, int16 -> int16), MEAN, SOFTMAX
+MAX/AVERAGE_POOL_2D, CONCATENATION, PAD, QUANTIZE (int8 <-> int16, int16 -> int16), MEAN, SOFTMAX, TANH, LOGISTIC
 (ADD, SUB, LEAKY_RELU, STRIDED_SLICE, TRANSPOSE_CONV are in test_new_ops.py).
 
 Oracle: LiteRT BUILTIN_REF on random single-op models (tests/ops/s16_cases.py), byte for byte, for the

@@ -59,9 +59,13 @@ def assert_reference(g, xs, got, report) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def mnist_run(mnist_int8, mnist_test):
-    """The MNIST compile (split after node 4, 2x2) and its host outputs on 40 test images."""
+    """The MNIST compile (split after node 4, 2x2) and its host outputs on 40 test images; thresholds
+    held at the 90th percentile (the search would take the calibration maximum here) so that some
+    patches are outliers and re-run in int8."""
     xs = [x[None] for x in mnist_test[0][:40]]
-    got, c, _ = run_c(mnist_int8, xs, Options(patch="4:2", precision="mixed", calib=CALIB))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(vdqs, "PERCENTILES", (vdqs.PERCENTILE,))
+        got, c, _ = run_c(mnist_int8, xs, Options(patch="4:2", precision="mixed", calib=CALIB))
     return xs, got, c
 
 
@@ -110,7 +114,7 @@ def test_small_cnn_c_equals_reference(tmp_path, monkeypatch, bits):
     """Random CNN, 2x3 grid, the VDQS search replaced by fixed bits per map: C (ASan + UBSan) == numpy
     QuantMCU on 6 samples, with outlier (int8 kernel) and normal (bit-plane kernel) patches; the
     lookup tables cover one- and two-byte planes, chunks of one and two planes, a partial group."""
-    monkeypatch.setattr(vdqs, "search", lambda cal, t, lam, candidates=None: (list(bits), []))
+    monkeypatch.setattr(vdqs, "search", lambda cal, t, lam, candidates=None, options=None: (list(bits), []))
     g = small_cnn(3)
     rng = np.random.default_rng(3)
     shape = g.tensors["input"].shape
@@ -135,10 +139,15 @@ def test_mixed_patch_without_stage_is_an_error():
 
 @pytest.mark.qemu
 def test_mnist_qemu_equals_host(mnist_int8, mnist_run):
-    """mps2-an386 (QEMU) runs the QuantMCU patch loop to the host build's bytes (8 images)."""
-    xs, host, _ = mnist_run
-    arm, _, res = run_c(mnist_int8, xs[:8], Options(board="mps2-an386", patch="4:2", precision="mixed",
-                                                     calib=CALIB))
+    """mps2-an386 (QEMU) runs the QuantMCU patch loop to the host build's bytes (8 images, outlier patches
+    re-run in int8 among them)."""
+    xs, host, c = mnist_run
+    with pytest.MonkeyPatch.context() as mp:  # the same plan as the host build (thresholds at the 90th percentile)
+        mp.setattr(vdqs, "PERCENTILES", (vdqs.PERCENTILE,))
+        arm, ca, res = run_c(mnist_int8, xs[:8], Options(board="mps2-an386", patch="4:2", precision="mixed",
+                                                          calib=CALIB))
+    assert ca.report["quantmcu"]["thresholds"] == c.report["quantmcu"]["thresholds"]
+    assert assert_reference(mnist_int8, xs[:8], arm, c.report)[0] > 0  # outlier patches among them
     assert all(a.tobytes() == b.tobytes() for a, b in zip(host, arm))
     assert all(n > 0 for n in res.instructions)
 
@@ -167,3 +176,36 @@ def test_stats_put_measured_beside_modelled():
     assert quantmcu_measured(q, prof) == dict(stage_bitops_int8_modelled=640, stage_bitops_modelled=300.0,
                                               stage_instructions_measured=117, pack_instructions_measured=7,
                                               bits={"m": 2})
+
+
+def residual_cnn(seed: int):
+    """A residual add (a crop of a per-patch buffer read as a view) before the map stored below 8 bits,
+    and a max pool after it: the int8 re-run of outlier patches goes through both."""
+    b = Builder(f"qmr{seed}", 20, 18, 3, seed)
+    x = b.conv("input", 8, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
+    y = b.dw(x, (3, 3), (1, 1), (1, 1, 1, 1), act=NONE)
+    x = b.add(x, y, act=RELU)
+    x = b.conv(x, 16, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
+    x = b.conv(x, 8, (3, 3), (2, 2), (1, 1, 1, 1), act=RELU)
+    x = b.pool(x)
+    return b.finish(b.head(x, 4))
+
+
+def test_residual_cnn_rerun_equals_reference(tmp_path, monkeypatch):
+    """Residual stage, 2x2 grid, the map after the add and the next one at 2 bits (the search replaced):
+    C (ASan + UBSan) == numpy QuantMCU on 6 samples with outlier patches (re-run in int8 as sub-patches)
+    and normal ones."""
+    g = residual_cnn(5)
+    maps = PatchedModel(g, 5, 2, 2).maps
+    bits = [2 if m.codes else 8 for m in maps]
+    assert bits.count(2) == 2
+    monkeypatch.setattr(vdqs, "search", lambda cal, t, lam, candidates=None, options=None: (list(bits), []))
+    rng = np.random.default_rng(5)
+    shape = g.tensors["input"].shape
+    np.save(tmp_path / "calib.npy", rng.integers(-128, 128, (16, *shape[1:])).astype(np.int8))
+    xs = [rng.integers(-128, 128, shape).astype(np.int8) for _ in range(6)]
+    got, c, _ = run_c(g, xs, Options(patch="5:2x2", precision="mixed", calib=str(tmp_path / "calib.npy")))
+    src = c.files[f"{g.name}.c"]
+    assert "qm_rerun:" in src and src.count("tc_convolve_bp_s8(") == 2
+    outliers, normal = assert_reference(g, xs, got, c.report)
+    assert outliers > 0 and normal > 0

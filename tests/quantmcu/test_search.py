@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from tinyc.quantmcu.execute import FeatureMap
-from tinyc.quantmcu.vdpc import is_outlier, outlier_from, peak, thresholds
-from tinyc.quantmcu.vdqs import Calibration, entropy, map_entropy, search, stage_bitops
+from tinyc.quantmcu.vdpc import is_outlier, outlier_patches, peak, thresholds
+from tinyc.quantmcu.vdqs import (INSTR_PER_MAC, PACK_PER_VALUE, RERUN, Calibration, entropy, map_entropy, search,
+                                  stage_bitops, stage_cost)
 
 
 def test_thresholds_are_percentiles():
@@ -19,11 +20,14 @@ def test_thresholds_are_percentiles():
     assert thresholds(np.zeros((4, 1, 2)), 90).tolist() == [1, 1]  # never below 1
 
 
-def test_outlier_flag_follows_the_branch():
-    """A patch over threshold on map j stays 8-bit on every later map."""
+def test_outlier_patch_needs_a_low_map_over_threshold():
+    """A patch is an outlier (re-run in int8) when a map stored below 8 bits is over its threshold;
+    maps kept at 8 bits are not checked."""
     t = np.array([5, 5, 5])
     peaks = np.array([[6, 0, 0], [0, 6, 0], [0, 0, 0], [5, 5, 6]])
-    assert outlier_from(peaks, t).tolist() == [[1, 1, 1], [0, 1, 1], [0, 0, 0], [0, 0, 1]]
+    assert outlier_patches(peaks, t, [2, 2, 2]).tolist() == [1, 1, 0, 1]
+    assert outlier_patches(peaks, t, [8, 2, 4]).tolist() == [0, 1, 0, 1]
+    assert outlier_patches(peaks, t, [8, 8, 8]).tolist() == [0, 0, 0, 0]
 
 
 def test_runtime_check():
@@ -65,15 +69,15 @@ def test_entropy_never_grows_with_fewer_bits():
 
 
 @pytest.mark.parametrize("lam", [0.0, 0.1, 0.3, 0.5, 1.0])
-def test_search_steps_lower_bitops(lam):
-    """Every accepted step lowers the BitOPs, by one candidate step, with a positive score."""
+def test_search_steps_lower_cost(lam):
+    """Every accepted move lowers the modelled instructions, with a positive score."""
     cal = fake_calibration()
     t = thresholds(cal.peaks, 90)
     bits, trace = search(cal, t, lam)
-    costs = [stage_bitops(cal, t, [8, 8])] + [c for _, _, c, _ in trace]
+    costs = [stage_cost(cal, t, [8, 8])] + [c for _, _, c, _ in trace]
     assert all(a > b for a, b in zip(costs, costs[1:]))
     assert all(s > 0 for *_, s in trace)
-    assert stage_bitops(cal, t, bits) == pytest.approx(costs[-1])
+    assert stage_cost(cal, t, bits) == pytest.approx(costs[-1])
     assert all(b in (8, 6, 4, 2) for b in bits)
 
 
@@ -83,7 +87,7 @@ def test_search_extremes_and_order():
     t = thresholds(cal.peaks, 90)
     assert search(cal, t, 0.0)[0] == [2, 2]
     assert search(cal, t, 1e6)[0] == [8, 8]
-    costs = [stage_bitops(cal, t, search(cal, t, lam)[0]) for lam in (0.0, 0.2, 0.5, 1.0, 3.0)]
+    costs = [stage_cost(cal, t, search(cal, t, lam)[0]) for lam in (0.0, 0.2, 0.5, 1.0, 3.0)]
     assert all(a <= b for a, b in zip(costs, costs[1:]))
 
 
@@ -93,3 +97,19 @@ def test_only_maps_read_by_bit_plane_kernels_go_below_8_bits():
     cal.maps[0] = FeatureMap("a", -128, True, codes=False)
     t = thresholds(cal.peaks, 90)
     assert search(cal, t, 0.0)[0] == [8, 2]
+
+
+def test_cost_model_by_hand():
+    """stage_cost: normal patches at the measured per-MAC cost of each map's width plus the pack per
+    stored value; a patch with a map below 8 bits over its threshold costs RERUN x its int8 MACs."""
+    maps = [FeatureMap("a", -128, True, codes=True), FeatureMap("b", -128, True, codes=True)]
+    peaks = np.array([[[10, 10], [10, 50]]])  # one sample, two patches; patch 1 over t on map b
+    cal = Calibration(maps, peaks, np.zeros((1, 2, 2, 256), dtype=np.int64), np.array([[100, 200], [100, 200]]),
+                      0, 0, np.array([400, 400]), np.array([[30, 40], [30, 40]]))
+    t = np.array([20, 20])
+    c8, c2 = INSTR_PER_MAC[8], INSTR_PER_MAC[2]
+    assert stage_cost(cal, t, [8, 8]) == pytest.approx(2 * 400 * c8)  # nothing below 8 bits: no check
+    normal0 = 100 * c8 + 100 * c2 + 200 * c8 + 30 * PACK_PER_VALUE
+    assert stage_cost(cal, t, [2, 8]) == pytest.approx(2 * normal0)
+    normal1 = 100 * c8 + 100 * c8 + 200 * c2 + 40 * PACK_PER_VALUE
+    assert stage_cost(cal, t, [8, 2]) == pytest.approx(normal1 + 400 * c8 * RERUN)

@@ -85,7 +85,9 @@ def int16_unary(rng, i):
     go = gi * rng.uniform(0.5, 1.2)
     return [Case(f"rsqrt16_{i}", "RSQRT", [act("x", pos.shape, "int16", si)], [act("y", pos.shape, "int16", so)], {}, [pos]),
             Case(f"gelu16_{i}", "GELU", [act("x", allx.shape, "int16", gi)], [act("y", allx.shape, "int16", go)],
-                 {"approximate": bool(i % 2)}, [allx])]
+                 {"approximate": False}, [allx]),
+            Case(f"gelu16a_{i}", "GELU", [act("x", allx.shape, "int16", gi)], [act("y", allx.shape, "int16", go)],
+                 {"approximate": True}, [allx])]
 
 
 def transpose16(rng, i):
@@ -95,6 +97,52 @@ def transpose16(rng, i):
     return Case(f"transpose16_{i}", "TRANSPOSE", [act("x", (1, n, h, 8), "int16", s),
                                                   TensorSpec("p", (4,), "int32", data=perm)],
                 [act("y", (1, h, n, 8), "int16", s)], {}, [rand_x(rng, (1, n, h, 8), "int16")])
+
+
+def int16_cases(rng, i):
+    """The other ops of the list in 16x8, in the shapes a ViT gives them (zero points 0, int64 bias)."""
+    n, c, h = int(rng.integers(2, 66)), int(rng.choice([8, 16, 32, 128])), int(rng.integers(1, 5))
+    d = int(rng.integers(1, 257))
+    s, s2 = rand_q(rng, "int16", 1e-4, 1e-2)[0], rand_q(rng, "int16", 1e-4, 1e-2)[0]
+    x16 = lambda shape: rand_x(rng, shape, "int16")  # noqa: E731
+    out = [Case(f"softmax16_{i}", "SOFTMAX", [act("x", (1, h, 3, d), "int16", s)],
+                [act("y", (1, h, 3, d), "int16", 1 / 32768)], {"beta": 1.0}, [x16((1, h, 3, d))]),
+           Case(f"mean16_{i}", "MEAN", [act("x", (1, n, c), "int16", s),
+                                        TensorSpec("a", (1,), "int32", data=np.array([2], np.int32))],
+                [act("y", (1, n, 1), "int16", s2)], {"keep_dims": True}, [x16((1, n, c))]),
+           Case(f"addb16_{i}", "ADD", [act("a", (1, n, c), "int16", s), act("b", (1, n, 1), "int16", s2)],
+                [act("y", (1, n, c), "int16", s + s2)], {}, [x16((1, n, c)), x16((1, n, 1))]),
+           Case(f"subb16_{i}", "SUB", [act("a", (1, n, c), "int16", s), act("b", (1, n, 1), "int16", s2)],
+                [act("y", (1, n, c), "int16", s + s2)], {}, [x16((1, n, c)), x16((1, n, 1))]),
+           Case(f"tanh16_{i}", "TANH", [act("x", (1, n, c), "int16", rand_q(rng, "int16", 5e-5, 5e-4)[0])],
+                [act("y", (1, n, c), "int16", 1 / 32768)], {}, [x16((1, n, c))])]
+    cst = rng.integers(-32768, 32768, (c,)).astype(np.int16)
+    out.append(Case(f"mulb16_{i}", "MUL", [act("a", (1, n, c), "int16", s),
+                                           TensorSpec("b", (c,), "int16", 1e-4, 0, data=cst)],
+                    [act("y", (1, n, c), "int16", s * 2.0)], {}, [x16((1, n, c))]))
+    out.append(Case(f"mulr16_{i}", "MUL", [act("a", (1, n, c), "int16", s), act("b", (1, n, 1), "int16", s2)],
+                    [act("y", (1, n, c), "int16", s * s2 * 30000)], {}, [x16((1, n, c)), x16((1, n, 1))]))
+    shp = np.array([1, n, h, c // h] if c % h == 0 else [1, n, 1, c], np.int32)
+    out.append(Case(f"reshape16_{i}", "RESHAPE", [act("x", (1, n, c), "int16", s),
+                                                  TensorSpec("s", (4,), "int32", data=shp)],
+                    [act("y", tuple(int(v) for v in shp), "int16", s)],
+                    {"new_shape": [int(v) for v in shp]}, [x16((1, n, c))]))
+    cls = rng.integers(-32768, 32768, (1, 1, c)).astype(np.int16)
+    out.append(Case(f"concat16_{i}", "CONCATENATION", [TensorSpec("t", (1, 1, c), "int16", s, 0, data=cls),
+                                                       act("x", (1, n, c), "int16", s)],
+                    [act("y", (1, n + 1, c), "int16", s)], {"axis": 1}, [x16((1, n, c))]))
+    p, cin = int(rng.choice([2, 4])), 3
+    hw = p * int(rng.integers(1, 5))
+    w = rng.integers(-127, 128, (c, p, p, cin)).astype(np.int8)
+    sw = rng.uniform(0.002, 0.02, c)
+    b = rng.integers(-200000, 200000, c).astype(np.int64)
+    out.append(Case(f"patch16_{i}", "CONV_2D",
+                    [act("x", (1, hw, hw, cin), "int16", s),
+                     TensorSpec("w", w.shape, "int8", list(sw), [0] * c, data=w),
+                     TensorSpec("b", (c,), "int64", list(s * sw), [0] * c, data=b)],
+                    [act("y", (1, hw // p, hw // p, c), "int16", s * float(sw.mean()) * 3000)],
+                    {"padding": "VALID", "stride_w": p, "stride_h": p}, [x16((1, hw, hw, cin))]))
+    return out
 
 
 def int8_cases(rng, i):
@@ -122,10 +170,10 @@ def int8_cases(rng, i):
     out.append(Case(f"transpose_{i}", "TRANSPOSE", [act("x", (1, n, h, 8), "int8", s, z),
                                                     TensorSpec("p", (4,), "int32", data=perm)],
                     [act("y", (1, h, n, 8), "int8", s, z)], {}, [rand_x(rng, (1, n, h, 8), "int8")]))
-    shp = np.array([1, n, h, c // h if c % h == 0 else c], np.int32)
+    shp = np.array([1, n, h, c // h] if c % h == 0 else [1, n, 1, c], np.int32)
     out.append(Case(f"reshape_{i}", "RESHAPE", [act("x", (1, n, c), "int8", s, z),
                                                 TensorSpec("s", (4,), "int32", data=shp)],
-                    [act("y", tuple(int(v) for v in shp) if c % h == 0 else (1, n, 1, c), "int8", s, z)],
+                    [act("y", tuple(int(v) for v in shp), "int8", s, z)],
                     {"new_shape": [int(v) for v in shp]}, [rand_x(rng, (1, n, c), "int8")]))
     cls = rng.integers(-128, 128, (1, 1, c)).astype(np.int8)
     out.append(Case(f"concat_{i}", "CONCATENATION", [TensorSpec("t", (1, 1, c), "int8", s, z, data=cls),
@@ -151,7 +199,7 @@ def all_cases(seed: int, dtype: str):
     if dtype == "int8":
         cs += [rsqrt(rng, seed), gelu(rng, seed, False), gelu(rng, seed, True)] + int8_cases(rng, seed)
     else:
-        cs += [transpose16(rng, seed)] + (int16_unary(rng, seed) if seed % 8 == 0 else [])
+        cs += [transpose16(rng, seed), *int16_cases(rng, seed)] + (int16_unary(rng, seed) if seed % 8 == 0 else [])
     return cs
 
 

@@ -28,6 +28,11 @@ def cval(v, ctype: str) -> str:
         if math.isnan(f) or math.isinf(f):
             raise ValueError("non-finite constant")
         return f"{f.hex()}f"
+    if ctype == "double":
+        f = float(v)
+        if math.isnan(f) or math.isinf(f):
+            raise ValueError("non-finite constant")
+        return f.hex()
     if ctype == "int32_t" and v == -(1 << 31):
         return "INT32_MIN"
     if ctype == "int64_t":

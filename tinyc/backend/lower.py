@@ -14,8 +14,8 @@ from tinyc.ir import Graph
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
 
-CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
-          "int64": "int64_t", "float32": "float"}
+CTYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "uint16": "uint16_t", "int32": "int32_t",
+          "int64": "int64_t", "float32": "float", "float64": "double"}
 
 
 @dataclass
@@ -108,23 +108,30 @@ def build_program(g: Graph, calls: list[Call], offsets: dict[str, int], arena_by
             refs[name] = Ref("extern", ctype, symbol=sym, shape=t.shape)
         elif name in offsets:
             refs[name] = Ref("arena", ctype, offset=offsets[name], shape=t.shape)
+    shared: dict = {}  # (ctype, bytes) -> symbol: equal kernel tables (softmax16, sigmoid16...) stored once
     for k, call in enumerate(calls):
         call.params.setdefault("index", k)
         for key, arr in sorted(call.arrays.items()):
-            arr = np.asarray(arr)
-            sym = f"{model}_n{k}_{key}"
-            consts.append(ConstArray(sym, CTYPES[str(arr.dtype)], _values(arr), comment=_comment(call.node)))
-            call.params[f"{key}_sym"] = sym
+            call.params[f"{key}_sym"] = _table(consts, shared, np.asarray(arr), f"{model}_n{k}_{key}", call.node)
         if call.scratch:
             call.params["scratch_offset"] = offsets[f"{call.node}.scratch"]
         if "subcalls" in call.params:
-            _attach_subcalls(call, k, model, offsets, refs, consts)
+            _attach_subcalls(call, k, model, offsets, refs, consts, shared)
     ports_in = [_port(g, n, refs) for n in g.inputs]
     ports_out = [_port(g, n, refs) for n in g.outputs]
     return Program(model, calls, refs, consts, ports_in, ports_out, arena_bytes, plan)
 
 
-def _attach_subcalls(call: Call, k: int, model: str, offsets, refs: dict, consts: list) -> None:
+def _table(consts: list, shared: dict, arr: np.ndarray, sym: str, node: str) -> str:
+    """The symbol of a call's constant array: a new one, or an equal array's already emitted."""
+    key = (CTYPES[str(arr.dtype)], arr.tobytes())
+    if key not in shared:
+        consts.append(ConstArray(sym, key[0], _values(arr), comment=_comment(node)))
+        shared[key] = sym
+    return shared[key]
+
+
+def _attach_subcalls(call: Call, k: int, model: str, offsets, refs: dict, consts: list, shared: dict) -> None:
     """Storage for a token stage's kernels: its constants, and its tile tensors as arena
     offsets that move with the tile index `t` (boundary rows) or sit in its scratch."""
     for i, t in enumerate(call.params["stage_consts"]):
@@ -150,10 +157,7 @@ def _attach_subcalls(call: Call, k: int, model: str, offsets, refs: dict, consts
         if sc.scratch:
             sc.params["scratch_offset"] = call.params["scratch_offset"] + sc.params["stage_scratch"]
         for key, arr in sorted(sc.arrays.items()):
-            arr = np.asarray(arr)
-            sym = f"{model}_n{k}_{j}_{key}"
-            consts.append(ConstArray(sym, CTYPES[str(arr.dtype)], _values(arr), comment=_comment(sc.node)))
-            sc.params[f"{key}_sym"] = sym
+            sc.params[f"{key}_sym"] = _table(consts, shared, np.asarray(arr), f"{model}_n{k}_{j}_{key}", sc.node)
 
 
 def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:
@@ -163,6 +167,8 @@ def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:
 
 def _values(a: np.ndarray) -> list:
     a = np.asarray(a).reshape(-1)
+    if a.dtype == np.float64:
+        return [float(v) for v in a]
     if a.dtype.kind == "f":
         return [float(np.float32(v)) for v in a]
     return [int(v) for v in a]

@@ -19,11 +19,9 @@ tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
 tc_load_window_f32_s8 read the caller's buffer in its own layout and dtype in
 place of tc_copy_window. The plan is made on the graph after the interface,
 whose input (the stage input) never exists in full.
-With QuantMCU entries (--precision mixed, tinyc.quantmcu.lower), tc_quantmcu_bp_s8 runs after every
-stage node writing a feature map: run-time VDPC (a sticky per-patch outlier flag) and,
-for normal patches, the map's b-bit codes stored as bit planes in place; the
-node reading such a map then runs tc_convolve_bp_s8 on the codes (no unpack),
-and the int8 kernel when the patch was an outlier (tinyc/quantmcu).
+With QuantMCU hooks (--precision mixed, tinyc.quantmcu.lower.QuantMCULowering: its schedule,
+node entries and finish), maps stored below 8 bits live in packed buffers read by bit-plane
+kernels, and an outlier patch is re-run in int8 as sub-patches (tinyc/quantmcu/lower.py).
 """
 from __future__ import annotations
 
@@ -88,7 +86,8 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     """The plan's calls and checked memory plan (model input outside the arena); plan.split
     indexes g's nodes. extra(graph, stage, per-patch graphs) -> {stage node index:
     f(node entry, node arrays) -> (more template keys, more arrays)}
-    adds a post-node step to the loop (QuantMCU: tinyc.quantmcu.lower.stage_entries)."""
+    adds a post-node step to the loop; with methods schedule / no_scratch / finish it also
+    reshapes the planned steps and adds to the call (QuantMCU: tinyc.quantmcu.lower)."""
     k, sub = split_graph(g)
     split = plan.split - k
     if getattr(plan, "stream", False):
@@ -97,11 +96,17 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
         lower_patched_check(sub, split)
     costs = ModelCosts(sub)
     steps, sizes, _, stage, tiles = patch_schedule(costs, split, *plan.grid, copy_input=True)
+    if hasattr(extra, "schedule"):  # QuantMCU: packed map buffers, the outlier re-run's steps
+        steps, sizes = extra.schedule(costs, stage, tiles, steps, sizes)
     steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
     set_scratch(costs.calls[split + 1:], steps)
     offsets = tensor_offsets(bufs, p)
     pgs = [build_patch_graph(stage, pr) for pr in tiles]
+    if hasattr(extra, "finish"):
+        extra.offsets = offsets
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
+    if hasattr(extra, "finish"):
+        extra.finish(call, sub, stage, offsets)
     if k:
         read_through_interface(g, k, call)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
@@ -163,7 +168,8 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
     post = extra(g, stage, pgs) if extra is not None else {}
     active = bool(post)
     for i in range(len(stage.nodes)):
-        entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets)
+        free = hasattr(extra, "no_scratch") and extra.no_scratch(stage, i)
+        entry, node_arrays, m = node_entry(g, stage, i, pgs, offsets, scratch_free=free)
         if i in post:
             keys, more = post[i](entry, node_arrays)
             entry.update(keys)
@@ -197,14 +203,16 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     return calls
 
 
-def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: dict[str, int]):
-    """(template data, constant arrays, MACs over tiles) of stage node i in the patch loop."""
+def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: dict[str, int],
+               scratch_free: bool = False):
+    """(template data, constant arrays, MACs over tiles) of stage node i in the patch loop;
+    scratch_free: the node runs a kernel without arena scratch (QuantMCU's bit-plane readers)."""
     n = stage.nodes[i]
     calls = _lowered(i, pgs)
     kind = calls[0].template[:-3]
     if kind not in KINDS or any(c.template != calls[0].template for c in calls):
         raise TinycError(f"no C patch kernel for this node ({kind})", where(g.source, n.name, n.op))
-    scratch = max(c.scratch for c in calls)  # as the patch plan counted it
+    scratch = 0 if scratch_free else max(c.scratch for c in calls)  # as the patch plan counted it
     ins = [input_ref(g, stage, n, j, pgs, offsets) for j in range(len(n.inputs))]
     tiles = [dict(c.params) for c in calls]
     if kind == "add_s8" and any(r["views"] for r in ins):

@@ -5,7 +5,8 @@ counter (tc_counter_ticks) after every kernel call of invoke and charges the tic
 since the previous mark to the call's slot, so the slots sum exactly to the ticks
 between invoke's first and last mark. Slot 0 is invoke's own work (input / output
 copies); in the patch loop each stage node has one slot summed over all tiles, the
-window / tile copies one more, and a QuantMCU pack after a node one of its own.
+window / tile copies one more, a QuantMCU pack after a node one of its own, and QuantMCU's
+int8 re-run of outlier patches one.
 The contract (docs/profiling.md) is the list `profile_slots` returns and the JSON of
 `read_profile`.
 """
@@ -42,6 +43,9 @@ def assign_profile_slots(g, prog) -> list[dict]:
                 if n.get("qm"):
                     n["prof_qm"] = add(name=f"{n['name']} (QuantMCU pack)", op="quantmcu", kind="quantmcu",
                                        macs=0, tiles=tiles)
+            if P.get("qm_sub"):
+                P["qm_sub"]["prof"] = add(name="QuantMCU outlier patches re-run in int8 (sub-patches)", op="quantmcu",
+                                          kind="quantmcu", macs=0, tiles=P["qm_sub"]["ntiles"])
         else:
             node = ops.get(c.node)
             macs = op_module(node.op).macs(node, g) if node is not None else None

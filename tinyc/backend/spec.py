@@ -37,7 +37,7 @@ def spec_key(kind: str, p: dict, scratch: int) -> dict | None:
                     pt=p["pad_top"], pl=p["pad_left"], tmp=int(bool(scratch)))
     if kind == "fully_connected_s8":
         return dict(batches=p["batches"], in_ch=p["in_ch"], out_ch=p["out_ch"],
-                    sr=int("rq_c_sym" in p and p["in_ch"] % 4 == 0))
+                    sr=int("rq_c_sym" in p and p["in_ch"] % 4 == 0), away=int("rq_nb_sym" in p))
     return None
 
 

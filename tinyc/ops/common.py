@@ -41,11 +41,15 @@ def output_of(node: Node, g: Graph, i: int = 0) -> Tensor:
     return g.tensors[node.outputs[i]]
 
 
+def channel_scales(x: Tensor, w: Tensor, y: Tensor, channels: int) -> np.ndarray:
+    """Per-channel s_x * s_w[c] / s_y, computed as TFLite does (float64 of float32 scales)."""
+    s_w = np.broadcast_to(w.q.scale.astype(np.float64).reshape(-1), (channels,))
+    return np.float64(x.q.s()) * s_w / np.float64(y.q.s())
+
+
 def channel_multipliers(x: Tensor, w: Tensor, y: Tensor, channels: int):
     """Per-channel (M0, shift) for s_x * s_w[c] / s_y, computed as TFLite does (float64 of float32 scales)."""
-    s_w = np.broadcast_to(w.q.scale.astype(np.float64).reshape(-1), (channels,))
-    real = np.float64(x.q.s()) * s_w / np.float64(y.q.s())
-    return quantize_multipliers(real)
+    return quantize_multipliers(channel_scales(x, w, y, channels))
 
 
 def weighted_quant(node: Node, g: Graph, channels: int):

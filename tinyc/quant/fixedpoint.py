@@ -91,6 +91,19 @@ def mbqm(x, m0, shift) -> np.ndarray:
     return (x * np.asarray(m0, dtype=np.int64) + (np.int64(1) << (total - 1))) >> total
 
 
+def mbqm_away(x, m0, shift) -> np.ndarray:
+    """mbqm with halves rounded away from zero: (x * M0 + 2^(T-1) - [x * M0 < 0]) >> T, T = 31 - shift.
+
+    LiteRT 2.x's reference FULLY_CONNECTED computes round(double(acc) * scale) (C round: halves away
+    from zero); with M0 * 2^-T equal to that scale (any scale of at most 31 significant bits, e.g.
+    powers of two) this is the same integer, exact ties included, where mbqm rounds -2.5 to -2.
+    """
+    x = np.asarray(x, dtype=np.int64)
+    total = 31 - np.asarray(shift, dtype=np.int64)
+    p = x * np.asarray(m0, dtype=np.int64)
+    return (p + (np.int64(1) << (total - 1)) - (p < 0)) >> total
+
+
 def mbqm_double(x, m0, shift) -> np.ndarray:
     """MultiplyByQuantizedMultiplier(int32 x, M0, shift), TFLite double rounding.
 
@@ -105,8 +118,9 @@ def mbqm_double(x, m0, shift) -> np.ndarray:
 
 
 def requantize_s8(acc, m0, shift, out_zp: int, act_min: int = -128, act_max: int = 127) -> np.ndarray:
-    """acc (int32) -> int8: scale, add the output zero point, clamp to [act_min, act_max]."""
-    y = mbqm(acc, m0, shift) + out_zp
+    """acc (int32) -> int8 as LiteRT's FULLY_CONNECTED: scale with single rounding, halves away from
+    zero (mbqm_away), add the output zero point, clamp to [act_min, act_max]."""
+    y = mbqm_away(acc, m0, shift) + out_zp
     return np.clip(y, act_min, act_max).astype(np.int8)
 
 

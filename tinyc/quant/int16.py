@@ -6,9 +6,11 @@ FullyConnected for int16) accumulate in int64 and apply the int64 overload of
 MultiplyByQuantizedMultiplier: the multiplier is first reduced to 16 bits,
 M0r = (M0 + 2^15) >> 16 (0x7FFF when M0 >= 0x7FFF0000), then
 (acc * M0r + 2^(14 - shift)) >> (15 - shift), one rounding: that is what
-LiteRT's CONV_2D and DEPTHWISE_CONV_2D do. Its FULLY_CONNECTED keeps the full
-32-bit multiplier with single rounding (fixedpoint.mbqm on the int64 sum), as
-for int8. tests/mixed/test_litert_16x8.py pins both against LiteRT BUILTIN_REF.
+LiteRT's CONV_2D and DEPTHWISE_CONV_2D do. Its reference FULLY_CONNECTED (ai-edge-litert 2.x)
+requantizes in double instead: round(double(acc) * (double(s_x) * double(s_w[c]) / double(s_y))),
+halves away from zero (requantize_fc_s16; a 32-bit multiplier with single rounding differs by one
+at ties and in about 1 of 10^5 outputs of the 16x8 ViT). tests/mixed/test_litert_16x8.py,
+tests/vit/test_vit_ops.py and tests/ops/test_fc16.py pin them against LiteRT BUILTIN_REF.
 
 int4 weights: int8 tensors holding values in [-7, 7] (symmetric, like int8's
 [-127, 127]; TFLite's int4 allows -8), node attr weight_bits=4. The C kernels
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.quant.fixedpoint import activation_range, mbqm
+from tinyc.quant.fixedpoint import activation_range
 
 S16_MIN, S16_MAX = -32768, 32767
 
@@ -37,14 +39,21 @@ def mbqm_int64(acc, m0, shift) -> np.ndarray:
     return (acc * reduced_multiplier(m0) + (np.int64(1) << (total - 1))) >> total
 
 
-def requantize_s16(acc, m0, shift, act_min: int = S16_MIN, act_max: int = S16_MAX,
-                   full_multiplier: bool = False) -> np.ndarray:
-    """int64 accumulators -> int16 (output zero point 0), clamped to the activation range.
+def requantize_fc_s16(acc, scale, act_min: int = S16_MIN, act_max: int = S16_MAX) -> np.ndarray:
+    """int64 accumulators -> int16 as LiteRT's reference FULLY_CONNECTED does for 16x8:
+    round(double(acc) * scale[c]) (IEEE double product, halves away from zero), clamped to the
+    activation range (tinyc saturates where the C++ cast to int32 would be undefined)."""
+    v = np.asarray(acc, dtype=np.int64).astype(np.float64) * np.asarray(scale, dtype=np.float64)
+    a = np.abs(v)
+    t = np.floor(a)
+    t = t + (a - t >= 0.5)  # a - t is exact
+    return np.clip(np.where(v < 0, -t, t), act_min, act_max).astype(np.int16)
 
-    full_multiplier: fully connected's rounding (32-bit M0, single rounding) instead of conv's.
-    """
-    y = mbqm(acc, m0, shift) if full_multiplier else mbqm_int64(acc, m0, shift)
-    return np.clip(y, act_min, act_max).astype(np.int16)
+
+def requantize_s16(acc, m0, shift, act_min: int = S16_MIN, act_max: int = S16_MAX) -> np.ndarray:
+    """int64 accumulators -> int16 (output zero point 0) with the reduced multiplier (conv,
+    depthwise, transpose conv), clamped to the activation range."""
+    return np.clip(mbqm_int64(acc, m0, shift), act_min, act_max).astype(np.int16)
 
 
 def act_range_s16(node, y) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import math
 from typing import Callable
 
@@ -48,6 +49,11 @@ def logistic_f32(v: np.float32) -> np.float32:
 def float_lut_s8(s_in: float, zp_in: int, s_out: float, zp_out: int,
                  transform: Callable[[np.float32], np.float32]) -> np.ndarray:
     """LiteRT's LUTPopulate<int8>: int8[256] with table[q + 128] = quantize(transform(dequantize(q)))."""
+    return _float_lut_s8(float(s_in), int(zp_in), float(s_out), int(zp_out), transform).copy()
+
+
+@functools.lru_cache(maxsize=256)  # the numpy reference asks for the same table once per sample
+def _float_lut_s8(s_in: float, zp_in: int, s_out: float, zp_out: int, transform) -> np.ndarray:
     inv = f32(f32(1.0) / f32(s_out))
     out = np.empty(256, dtype=np.int8)
     for i, q in enumerate(Q8):

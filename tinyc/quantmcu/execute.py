@@ -8,7 +8,8 @@ the rest layer by layer with tinyc.ref.run_int. With plan None (or all bits
 8) it is int8 patch-based execution, bit for bit.
 
 BitOPs of a node on a patch = its MACs x 8 (weight bits) x the bits its
-activation input was stored at on that patch (8 for an outlier patch).
+activation input was stored at on that patch; an outlier patch adds its int8
+BitOPs to those spent before the check that caught it.
 """
 from __future__ import annotations
 
@@ -117,13 +118,15 @@ class PatchedModel:
 
     def run_patch(self, p: int, x_full: np.ndarray, plan: Plan | None, observe=None):
         """(tile of the split tensor, BitOPs, outlier?) of patch p; observe(p, map, y) sees every
-        feature map as computed (before any sub-8-bit store)."""
+        feature map as computed (before any sub-8-bit store). A patch on which a map stored below
+        8 bits exceeds its threshold is an outlier: its whole tile is recomputed in int8 (the C
+        re-runs it as int8 sub-patches: tinyc/quantmcu/lower.py), after the BitOPs spent so far."""
         pg = self.patches[p]
         g = pg.graph
         r = pg.regions.regions[pg.input]
         env = {pg.input: x_full[:, r.y0:r.y1, r.x0:r.x1, :]}
         stored: dict[str, int] = {}
-        outlier, bitops = False, 0
+        bitops = 0
         for i, n in enumerate(g.nodes):
             for x in n.inputs:
                 if x in pg.crops:
@@ -144,14 +147,15 @@ class PatchedModel:
             y = env[m.name]
             if observe is not None:
                 observe(p, m, y)
-            if plan is None:
+            b = 8 if plan is None else plan.bits_of(m.name)
+            if b >= 8:
                 continue
-            outlier = outlier or is_outlier(y, m.zp, plan.thresholds[m.name])
-            b = 8 if outlier else plan.bits_of(m.name)
-            if b < 8:
-                env[m.name] = store_load(y, make_grid(b, m.zp, plan.thresholds[m.name], m.nonneg))
+            if is_outlier(y, m.zp, plan.thresholds[m.name]):
+                tile, b8, _ = self.run_patch(p, x_full, None)
+                return tile, bitops + b8, True
+            env[m.name] = store_load(y, make_grid(b, m.zp, plan.thresholds[m.name], m.nonneg))
             stored[m.name] = b
-        return env[pg.output], bitops, outlier
+        return env[pg.output], bitops, False
 
     def run(self, x: np.ndarray, plan: Plan | None = None, observe=None):
         """(model outputs, stats) for one sample x of the model input; stats has the stage's

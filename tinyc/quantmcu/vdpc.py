@@ -3,14 +3,15 @@
 Offline, each feature map F gets a threshold T_F on max |q - zp| over a patch:
 the PERCENTILE-th percentile of that peak over all calibration patches
 (int8 patch-based execution of the calibration images), rounded up. At run
-time a patch is an outlier from the first map whose peak exceeds its
-threshold on: that map and every later map of the patch stay 8-bit.
+time a patch is an outlier when a map stored below 8 bits has a peak above its
+threshold: the whole patch then runs in int8 (maps kept at 8 bits are not checked).
 """
 from __future__ import annotations
 
 import numpy as np
 
 PERCENTILE = 90.0
+PERCENTILES = (90.0, 99.0, 100.0)  # the thresholds the VDQS search may choose among, per map (vdqs.search)
 
 
 def peak(y: np.ndarray, zp: int) -> int:
@@ -29,6 +30,7 @@ def thresholds(peaks: np.ndarray, percentile: float = PERCENTILE) -> np.ndarray:
     return np.maximum(np.ceil(np.percentile(p, percentile, axis=0)), 1).astype(np.int64)
 
 
-def outlier_from(peaks: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """bool [..., maps]: the patch is 8-bit on this map (it, or an earlier map, is over threshold)."""
-    return np.logical_or.accumulate(peaks > t, axis=-1)
+def outlier_patches(peaks: np.ndarray, t: np.ndarray, bits) -> np.ndarray:
+    """bool [...]: the patch is an outlier (some map below 8 bits is over its threshold); peaks [..., maps]."""
+    low = np.asarray(bits) < 8
+    return ((peaks > t) & low).any(axis=-1)

@@ -7,11 +7,17 @@ arithmetic on those numbers:
 
 - entropy H_F(b): Shannon entropy (bits) of map F's b-bit codes over the
   non-outlier calibration patches (histogram mapped through F's grid);
-- BitOPs(bits): the mean stage BitOPs per sample, outlier patches at 8 bits;
-- `search`: from all maps at 8 bits, repeatedly lower the map whose next
-  step down (8 -> 6 -> 4 -> 2) scores best,
-      score = saved_BitOPs / int8_stage_BitOPs - LAMBDA * (H_F(b) - H_F(b')) / H_F(8),
-  while the best score is positive. Each accepted step lowers BitOPs.
+- BitOPs(bits): the mean stage BitOPs per sample, outlier patches at 8 bits
+  (reported beside the measured figures, not used to choose);
+- cost(bits): the mean stage instructions per sample the C will spend,
+  from the kernels' measured per-MAC cost at each input width
+  (INSTR_PER_MAC), the pack per stored value (PACK_PER_VALUE), and outlier
+  patches (a map below 8 bits over its threshold) re-run in int8 as
+  sub-patches (RERUN x their int8 cost);
+- `search`: from all maps at 8 bits, repeatedly apply the move (one map to
+  any lower candidate width) that scores best,
+      score = saved_cost / int8_stage_cost - LAMBDA * (H_F(b) - H_F(b')) / H_F(8),
+  while the best score is positive. Each accepted move lowers the cost.
 """
 from __future__ import annotations
 
@@ -21,9 +27,17 @@ import numpy as np
 
 from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
 from tinyc.quantmcu.pack import BITS, grid_step, make_grid
-from tinyc.quantmcu.vdpc import PERCENTILE, outlier_from, peak, thresholds
+from tinyc.quantmcu.vdpc import PERCENTILE, PERCENTILES, outlier_patches, peak, thresholds
 
-LAMBDA = 0.3  # see tinyc/quantmcu/__init__.py for why
+LAMBDA = 0.25  # see tinyc/quantmcu/__init__.py for why
+
+# Instructions per MAC of the kernel reading a map stored at b bits, measured in QEMU (mps2-an386, DSP
+# build, docs/quantmcu.md "Cost"): the int8 conv (tc_convolve_s8 pair kernel / its specialised form),
+# tc_convolve_bp_s8 at 4 bits (two planes per accumulator) and at 2 bits (one pass).
+INSTR_PER_MAC = {8: 2.34, 4: 1.87, 2: 0.95}
+PACK_PER_VALUE = 7.3  # tc_quantmcu_bp_s8 (peak check + bit-plane store) per stored value, measured (digits)
+MU = 1.0  # weight of the planned work bytes saved, relative to int8's (only when the search is given memory)
+RERUN = 1.5  # an outlier patch re-run as int8 sub-patches, over its int8 cost (the sub-patches' halos)
 
 
 @dataclass
@@ -36,6 +50,11 @@ class Calibration:
     consumer_macs: np.ndarray  # [P, M]
     fixed_bitops: int  # per sample
     int8_bitops: int  # per sample, the whole stage at 8 bits
+    patch_macs: np.ndarray | None = None  # [P] every stage node's MACs on each patch (None: consumer MACs only)
+    map_values: np.ndarray | None = None  # [P, M] values of each map on each patch (None: no pack cost)
+
+    def macs_of_patches(self) -> np.ndarray:
+        return self.consumer_macs.sum(axis=1) if self.patch_macs is None else self.patch_macs
 
 
 def calibrate(pm: PatchedModel, samples) -> Calibration:
@@ -49,7 +68,10 @@ def calibrate(pm: PatchedModel, samples) -> Calibration:
             peaks[s, pi, idx[fm.name]] = peak(y, fm.zp)
             hists[s, pi, idx[fm.name]] = np.bincount(y.reshape(-1).astype(np.int64) + 128, minlength=256)
         pm.run(x, None, observe)
-    return Calibration(pm.maps, peaks, hists, pm.consumer_macs(), pm.fixed_bitops(), pm.int8_stage_bitops())
+    values = np.array([[int(np.prod(pg.graph.tensors[fm.name].shape)) for fm in pm.maps] for pg in pm.patches],
+                      dtype=np.int64).reshape(p, m)
+    return Calibration(pm.maps, peaks, hists, pm.consumer_macs(), pm.fixed_bitops(), pm.int8_stage_bitops(),
+                       np.array([sum(row) for row in pm.macs], dtype=np.int64), values)
 
 
 def entropy(hist: np.ndarray) -> float:
@@ -63,7 +85,7 @@ def entropy(hist: np.ndarray) -> float:
 
 def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
     """H of map j's codes at `bits` over its non-outlier calibration patches."""
-    keep = ~outlier_from(cal.peaks, t)[..., j]
+    keep = cal.peaks[..., j] <= t[j]
     hist = cal.hists[..., j, :][keep].sum(axis=0)
     if bits >= 8:
         return entropy(hist)
@@ -74,58 +96,98 @@ def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
 
 def stage_bitops(cal: Calibration, t: np.ndarray, bits: list[int]) -> float:
     """Mean stage BitOPs per calibration sample with these per-map bits."""
-    flag = outlier_from(cal.peaks, t)  # [N, P, M]
+    flag = outlier_patches(cal.peaks, t, bits)[..., None]  # [N, P, 1]
     b = np.where(flag, 8, np.asarray(bits)[None, None, :])
     return cal.fixed_bitops + float((b * cal.consumer_macs[None]).sum(axis=(1, 2)).mean()) * W_BITS
 
 
-def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS):
-    """(bits per map, trace): greedy VDQS; trace lists (map, bits, BitOPs, score) of each accepted step."""
+def stage_cost(cal: Calibration, t: np.ndarray, bits: list[int]) -> float:
+    """Modelled stage instructions per calibration sample with these per-map bits (see the module docstring)."""
+    c8 = INSTR_PER_MAC[8]
+    pmacs = cal.macs_of_patches().astype(np.float64)  # [P]
+    per_bit = np.array([INSTR_PER_MAC[b] for b in bits])  # [M]
+    low = np.asarray(bits) < 8
+    normal = (pmacs - cal.consumer_macs.sum(axis=1)) * c8 + (cal.consumer_macs * per_bit[None]).sum(axis=1)
+    if cal.map_values is not None:
+        normal = normal + (cal.map_values * low[None]).sum(axis=1) * PACK_PER_VALUE
+    out = outlier_patches(cal.peaks, t, bits)  # [N, P]
+    cost = np.where(out, pmacs[None] * c8 * RERUN, normal[None])
+    return float(cost.sum(axis=1).mean())
+
+
+def search(cal: Calibration, t: np.ndarray, lam: float = LAMBDA, candidates=BITS, options=None, memory=None):
+    """(bits per map, trace): greedy VDQS on the measured-cost model; trace lists (map, bits, cost, score)
+    of each accepted move: one map to a lower candidate width and, when `options` (alternative
+    threshold vectors [M], e.g. other percentiles) is given, to one of them as its threshold; t
+    (int64 [M]) is then updated in place to the chosen thresholds. memory(bits) -> planned work bytes
+    adds MU * saved_work / int8_work to the score (the plan chooser's packed-buffer planning)."""
     bits = [8] * len(cal.maps)
+    tvals = [np.asarray(t)] + [np.asarray(o) for o in (options or [])]
     h8 = [map_entropy(cal, t, j, 8) for j in range(len(cal.maps))]
-    allowed = [[c for c in candidates if c == 8 or (m.codes and grid_step(c, m.zp, int(t[j])) >= 1)]
-               for j, m in enumerate(cal.maps)]
-    cost = stage_bitops(cal, t, bits)
+
+    def allowed(j: int, tj: int):
+        m = cal.maps[j]
+        return [c for c in candidates if c < 8 and m.codes and c in INSTR_PER_MAC and grid_step(c, m.zp, tj) >= 1]
+    int8 = stage_cost(cal, t, bits)
+    cost = int8
+    mem8 = memory(tuple(bits)) if memory is not None else 1
+    mem = mem8
     trace = []
     while True:
         best = None
         for j, b in enumerate(bits):
-            lower = [c for c in allowed[j] if c < b]
-            if not lower:
-                continue
-            nb = max(lower)
-            trial = bits[:j] + [nb] + bits[j + 1:]
-            new_cost = stage_bitops(cal, t, trial)
-            lost = (map_entropy(cal, t, j, b) - map_entropy(cal, t, j, nb)) / h8[j] if h8[j] > 0 else 0.0
-            score = (cost - new_cost) / cal.int8_bitops - lam * lost
-            if new_cost < cost and (best is None or score > best[0]):
-                best = (score, j, nb, new_cost)
+            here = map_entropy(cal, t, j, b)
+            for tj in sorted({int(v[j]) for v in tvals}):
+                tt = t.copy()
+                tt[j] = tj
+                for nb in (c for c in allowed(j, tj) if c < b):
+                    trial = bits[:j] + [nb] + bits[j + 1:]
+                    new_cost = stage_cost(cal, tt, trial)
+                    new_mem = memory(tuple(trial)) if memory is not None else mem
+                    lost = (here - map_entropy(cal, tt, j, nb)) / h8[j] if h8[j] > 0 else 0.0
+                    score = (cost - new_cost) / int8 + MU * (mem - new_mem) / mem8 - lam * lost
+                    if (new_cost < cost or new_mem < mem) and (best is None or score > best[0]):
+                        best = (score, j, nb, tj, new_cost, new_mem)
         if best is None or best[0] <= 0:
             return bits, trace
-        score, j, nb, cost = best
+        score, j, nb, tj, cost, mem = best
         bits[j] = nb
+        t[j] = tj
         trace.append((cal.maps[j].name, nb, cost, score))
 
 
-def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: float = LAMBDA):
-    """(Plan, Calibration, trace): VDPC thresholds + VDQS bits calibrated on samples."""
+def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: float = LAMBDA, memory=None):
+    """(Plan, Calibration, trace): VDPC thresholds + VDQS bits calibrated on samples; each map's
+    threshold is its calibration peaks' `percentile`-th percentile or, if the search prefers, one of
+    PERCENTILES."""
     cal = calibrate(pm, samples)
     t = thresholds(cal.peaks, percentile)
-    bits, trace = search(cal, t, lam)
+    options = [thresholds(cal.peaks, p) for p in PERCENTILES if p != percentile]
+    if memory is None:
+        bits, trace = search(cal, t, lam, options=options)
+    else:
+        names = [m.name for m in pm.maps]
+        bits, trace = search(cal, t, lam, options=options, memory=lambda b: memory(dict(zip(names, b))))
     names = [m.name for m in pm.maps]
     return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits))), cal, trace
 
 
-def quantmcu_plan(g, split: int, grid: tuple[int, int], samples) -> dict:
+def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None) -> dict:
     """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input):
     {'plan': Plan, 'report': what report.json states (thresholds, bits per map, patch-stage BitOPs)}."""
     pm = PatchedModel(g, split, *grid)
     if not pm.maps:  # a one-node stage: nothing to store below 8 bits
         plan, mean, trace = Plan({}, {}), float(pm.int8_stage_bitops()), []
+        cost = {}
     else:
-        plan, cal, trace = build_plan(pm, list(samples), PERCENTILE, LAMBDA)  # read at call time
+        plan, cal, trace = build_plan(pm, list(samples), PERCENTILE, LAMBDA, memory)  # read at call time
         t = np.array([plan.thresholds[m.name] for m in pm.maps], dtype=np.int64)
-        mean = stage_bitops(cal, t, [plan.bits_of(m.name) for m in pm.maps])
+        bits = [plan.bits_of(m.name) for m in pm.maps]
+        mean = stage_bitops(cal, t, bits)
+        out = outlier_patches(cal.peaks, t, bits)
+        cost = dict(stage_instructions_modelled_int8=stage_cost(cal, t, [8] * len(bits)),
+                    stage_instructions_modelled=stage_cost(cal, t, bits),
+                    outlier_patch_share_calibration=float(out.mean()))
     rep = dict(
         percentile=PERCENTILE, lam=LAMBDA, calibration_samples=len(samples),
         maps=[dict(name=m.name, threshold=plan.thresholds[m.name], bits=plan.bits_of(m.name), nonneg=m.nonneg)
@@ -133,5 +195,6 @@ def quantmcu_plan(g, split: int, grid: tuple[int, int], samples) -> dict:
         thresholds=dict(plan.thresholds), bits=dict(plan.bits),
         stage_bitops_int8=int(pm.int8_stage_bitops()), stage_bitops_calibration_mean=float(mean),
         stage_bitops_ratio=float(pm.int8_stage_bitops() / mean) if mean else 1.0,
-        search_steps=[dict(map=m, bits=int(b), stage_bitops=float(c), score=float(s)) for m, b, c, s in trace])
+        search_steps=[dict(map=m, bits=int(b), stage_instructions_modelled=float(c), score=float(s))
+                      for m, b, c, s in trace], **cost)
     return dict(plan=plan, report=rep)

@@ -15,46 +15,60 @@
         a3 += (uint32_t)(e)[3] << (sh);          \
     } while (0)
 
+/* The taps of one output pixel inside the input: a rectangle ny x nx of taps (padding is code 0 and
+ * adds nothing), its first tap's plane bytes at `in` and table index `tap0`; no per-tap list. */
+typedef struct {
+    const uint8_t *in; /* plane bytes of the rectangle's first tap */
+    int32_t tap0;      /* its index ky * KW + kx */
+    int32_t ny, nx;    /* taps down and across */
+    int32_t kw;        /* KW: table index step per tap row */
+    int32_t step_y;    /* bytes between tap rows */
+    int32_t step_x;    /* bytes between taps of a row */
+} bp_taps;
+
 /*
  * Planes j0 .. j0 + chunk - 1 of one output pixel through group table gt: acc[s] = sum over the
  * valid taps, their cb bytes and the chunk's planes of row(tap, byte, plane byte value)[s] << (j - j0).
  * Rows are four adjacent words, so each (tap, byte, plane) costs one address and four load-adds.
  * One byte per plane per pixel (C = 8) and chunks of one or two planes have their own loops.
  */
-static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, const uint8_t *const *ptr,
-                                                             const uint8_t *tap, int32_t ntaps, int32_t cb,
+static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, const bp_taps *tp, int32_t cb,
                                                              int32_t j0, int32_t chunk, int32_t acc[4])
 {
     uint32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    const uint32_t *g = (const uint32_t *)gt;
-    if (cb == 1 && chunk == 2) {
-        for (int32_t t = 0; t < ntaps; t++) {
-            const uint8_t *p = ptr[t] + j0;
-            const uint32_t *base = g + tap[t] * cb * 1024;
-            TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
-            TC_BP_ADD4(base + 4 * (uint32_t)p[1], 1);
-        }
-    } else if (cb == 1 && chunk == 1) {
-        for (int32_t t = 0; t < ntaps; t++) {
-            TC_BP_ADD4(g + tap[t] * 1024 + 4 * (uint32_t)ptr[t][j0], 0);
-        }
-    } else if (chunk == 2) {
-        for (int32_t t = 0; t < ntaps; t++) {
-            const uint8_t *p = ptr[t] + j0 * cb;
-            const uint32_t *base = g + tap[t] * cb * 1024;
-            for (int32_t k = 0; k < cb; k++, base += 1024) {
-                TC_BP_ADD4(base + 4 * (uint32_t)p[k], 0);
-                TC_BP_ADD4(base + 4 * (uint32_t)p[cb + k], 1);
+    const uint32_t *g = (const uint32_t *)gt + tp->tap0 * cb * 1024;
+    const uint8_t *row = tp->in;
+    const int32_t row_words = tp->kw * cb * 1024, tap_words = cb * 1024;
+    for (int32_t y = 0; y < tp->ny; y++, row += tp->step_y, g += row_words) {
+        const uint8_t *px = row;
+        const uint32_t *base = g;
+        if (cb == 1 && chunk == 2) {
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += tap_words) {
+                TC_BP_ADD4(base + 4 * (uint32_t)px[j0], 0);
+                TC_BP_ADD4(base + 4 * (uint32_t)px[j0 + 1], 1);
             }
-        }
-    } else {
-        for (int32_t j = 0; j < chunk; j++) {
-            for (int32_t t = 0; t < ntaps; t++) {
-                const uint8_t *p = ptr[t] + (j0 + j) * cb;
-                const uint32_t *base = g + tap[t] * cb * 1024;
+        } else if (cb == 1 && chunk == 1) {
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += tap_words) {
+                TC_BP_ADD4(base + 4 * (uint32_t)px[j0], 0);
+            }
+        } else if (chunk == 2) {
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x) {
+                const uint8_t *p = px + j0 * cb;
                 for (int32_t k = 0; k < cb; k++, base += 1024) {
-                    TC_BP_ADD4(base + 4 * (uint32_t)p[k], j);
+                    TC_BP_ADD4(base + 4 * (uint32_t)p[k], 0);
+                    TC_BP_ADD4(base + 4 * (uint32_t)p[cb + k], 1);
                 }
+            }
+        } else {
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x) {
+                for (int32_t j = 0; j < chunk; j++) {
+                    const uint8_t *p = px + (j0 + j) * cb;
+                    const uint32_t *e = base;
+                    for (int32_t k = 0; k < cb; k++, e += 1024) {
+                        TC_BP_ADD4(e + 4 * (uint32_t)p[k], j);
+                    }
+                }
+                base += tap_words;
             }
         }
     }
@@ -79,22 +93,35 @@ static inline __attribute__((always_inline)) int8_t rq_apply(const int32_t *c, i
 #define TC_BP_HI(v, lo) ((int32_t)((uint32_t)(v) - (uint32_t)(lo)) >> 16)
 
 /* Sums of eight output channels (group table gt) of one output pixel, all planes. */
-static void __attribute__((noinline)) group_sums(const int32_t *gt, const uint8_t *const *ptr, const uint8_t *tap,
-                                                 int32_t ntaps, int32_t cb, int32_t bits, int32_t chunk,
-                                                 int32_t sum[8])
+static void __attribute__((noinline)) group_sums(const int32_t *gt, const bp_taps *tp, int32_t cb, int32_t bits,
+                                                 int32_t chunk, int32_t sum[8])
 {
     for (int32_t r = 0; r < 8; r++) {
         sum[r] = 0;
     }
     for (int32_t j0 = 0; j0 < bits; j0 += chunk) {
         int32_t acc[4];
-        chunk_sums(gt, ptr, tap, ntaps, cb, j0, bits - j0 < chunk ? bits - j0 : chunk, acc);
+        chunk_sums(gt, tp, cb, j0, bits - j0 < chunk ? bits - j0 : chunk, acc);
         for (int32_t r = 0; r < 4; r++) {
             const int32_t lo = TC_BP_LO(acc[r]);
             sum[2 * r] += (int32_t)((uint32_t)lo << j0);
             sum[2 * r + 1] += (int32_t)((uint32_t)TC_BP_HI(acc[r], lo) << j0);
         }
     }
+}
+
+/* First valid tap and tap count along one axis: i0 + k * d in [0, size) for k in [0, n). */
+static inline void tap_range(int32_t i0, int32_t n, int32_t d, int32_t size, int32_t *k0, int32_t *cnt)
+{
+    int32_t lo = 0, hi = n;
+    while (lo < n && i0 + lo * d < 0) {
+        lo++;
+    }
+    while (hi > lo && i0 + (hi - 1) * d >= size) {
+        hi--;
+    }
+    *k0 = lo;
+    *cnt = hi - lo;
 }
 
 tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_quant *quant,
@@ -109,13 +136,9 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
         filter_dims->h * filter_dims->w > TC_BP_MAX_TAPS || output_dims->c != filter_dims->n) {
         return TC_ERR_ARG;
     }
-    const uint8_t *ptr[TC_BP_MAX_TAPS];
-    uint8_t tap[TC_BP_MAX_TAPS]; /* each listed tap's index ky * KW + kx */
     const int32_t c_out = output_dims->c;
     const int32_t pix_bytes = bits * cb;
     const int32_t act_min = params->activation.min, act_max = params->activation.max;
-    const int32_t last_y = (filter_dims->h - 1) * params->dilation.h;
-    const int32_t last_x = (filter_dims->w - 1) * params->dilation.w;
     const int32_t step_y = params->dilation.h * input_dims->w * pix_bytes, step_x = params->dilation.w * pix_bytes;
     int8_t *out = output;
     for (int32_t b = 0; b < output_dims->n; b++) {
@@ -124,33 +147,18 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
             const int32_t iy0 = oy * params->stride.h - params->padding.h;
             for (int32_t ox = 0; ox < output_dims->w; ox++) {
                 const int32_t ix0 = ox * params->stride.w - params->padding.w;
-                /* The taps inside the input (padding is code 0: it adds nothing) and their table rows. */
-                int32_t ntaps = 0;
-                if (iy0 >= 0 && iy0 + last_y < input_dims->h && ix0 >= 0 && ix0 + last_x < input_dims->w) {
-                    const uint8_t *row = in_b + (iy0 * input_dims->w + ix0) * pix_bytes;
-                    for (int32_t ky = 0; ky < filter_dims->h; ky++, row += step_y) {
-                        const uint8_t *px = row;
-                        for (int32_t kx = 0; kx < filter_dims->w; kx++, px += step_x, ntaps++) {
-                            ptr[ntaps] = px;
-                            tap[ntaps] = (uint8_t)ntaps;
-                        }
-                    }
-                } else {
-                    for (int32_t ky = 0; ky < filter_dims->h; ky++) {
-                        const int32_t iy = iy0 + ky * params->dilation.h;
-                        if (iy < 0 || iy >= input_dims->h) {
-                            continue;
-                        }
-                        for (int32_t kx = 0; kx < filter_dims->w; kx++) {
-                            const int32_t ix = ix0 + kx * params->dilation.w;
-                            if (ix < 0 || ix >= input_dims->w) {
-                                continue;
-                            }
-                            ptr[ntaps] = in_b + (iy * input_dims->w + ix) * pix_bytes;
-                            tap[ntaps++] = (uint8_t)(ky * filter_dims->w + kx);
-                        }
-                    }
-                }
+                /* The taps inside the input (padding is code 0: it adds nothing): a rectangle. */
+                bp_taps tp;
+                int32_t ky0, kx0;
+                tap_range(iy0, filter_dims->h, params->dilation.h, input_dims->h, &ky0, &tp.ny);
+                tap_range(ix0, filter_dims->w, params->dilation.w, input_dims->w, &kx0, &tp.nx);
+                tp.tap0 = ky0 * filter_dims->w + kx0;
+                tp.kw = filter_dims->w;
+                tp.step_y = step_y;
+                tp.step_x = step_x;
+                tp.in = tp.ny > 0 && tp.nx > 0 ? in_b + ((iy0 + ky0 * params->dilation.h) * input_dims->w + ix0 +
+                                                         kx0 * params->dilation.w) * pix_bytes
+                                               : in_b;
                 const int32_t *gt = table;
                 for (int32_t oc0 = 0; oc0 < c_out; oc0 += 8, gt += kb * 1024) {
                     const int32_t m = c_out - oc0 < 8 ? c_out - oc0 : 8;
@@ -158,7 +166,7 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                         /* the common case in one pass: both planes in one accumulator, lanes straight
                          * to the requantization */
                         int32_t acc[4];
-                        chunk_sums(gt, ptr, tap, ntaps, cb, 0, 2, acc);
+                        chunk_sums(gt, &tp, cb, 0, 2, acc);
                         const int32_t *c = rq + 4 * oc0;
                         int8_t *o = out + oc0;
                         for (int32_t r = 0; r < 4; r++, c += 8, o += 2) {
@@ -169,7 +177,7 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                         continue;
                     }
                     int32_t sum[8];
-                    group_sums(gt, ptr, tap, ntaps, cb, bits, chunk, sum);
+                    group_sums(gt, &tp, cb, bits, chunk, sum);
                     if (rq != NULL) {
                         for (int32_t r = 0; r < m; r++) {
                             out[oc0 + r] = rq_apply(rq + 4 * (oc0 + r), step * sum[r], act_min, act_max);

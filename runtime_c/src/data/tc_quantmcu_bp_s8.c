@@ -76,17 +76,16 @@ static int32_t peak_s8(const int8_t *buf, int32_t n, int32_t zp)
     return hi - zp > zp - lo ? hi - zp : zp - lo;
 }
 
-tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pixels, int32_t channels,
-                            int32_t *outlier, int32_t *packed)
+tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, const int8_t *src, uint8_t *dst, int32_t pixels,
+                            int32_t channels, int32_t *outlier)
 {
     const int32_t bits = map->bits;
-    *packed = 0;
     if (pixels < 0 || channels < 1 || bits < 1 || bits > 8 ||
         (bits < 8 && (map->planes == NULL || bits > 4 || channels % 8 != 0 || channels > TC_BP_MAX_C))) {
         return TC_ERR_ARG;
     }
-    const int32_t peak = bits < 8 ? peak_nonneg_s8(buf, pixels * channels, map->zp)
-                                  : peak_s8(buf, pixels * channels, map->zp);
+    const int32_t peak = bits < 8 ? peak_nonneg_s8(src, pixels * channels, map->zp)
+                                  : peak_s8(src, pixels * channels, map->zp);
     if (peak > map->threshold) {
         *outlier = 1;
     }
@@ -95,12 +94,10 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
     }
     const int32_t cb = channels >> 3;
     uint32_t words[TC_BP_MAX_C / 8];
-    const int8_t *src = buf;
-    uint8_t *dst = (uint8_t *)buf;
     /* planes[q + 128] has bit j of q's code at bit 8 j: eight lookups shifted by the channel's
      * position give the pixel's plane bytes for eight channels. Pixel p's planes land in bytes
      * [p * bits * cb, (p + 1) * bits * cb), never past its own values: reading the whole pixel
-     * first makes the in-place store safe. */
+     * first makes an in-place store (dst == src) safe too. */
     const uint32_t *lut = map->planes + 128; /* indexed by the signed value */
     for (int32_t p = 0; p < pixels; p++, src += channels, dst += bits * cb) {
         for (int32_t k = 0; k < cb; k++) {
@@ -120,6 +117,5 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, int8_t *buf, int32_t pix
             }
         }
     }
-    *packed = 1;
     return TC_OK;
 }

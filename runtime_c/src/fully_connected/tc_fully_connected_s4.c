@@ -14,7 +14,7 @@ tc_status tc_fully_connected_s4(const tc_fc_params *params, const tc_per_channel
             for (int32_t k = 0; k < in_ch; k++) {
                 acc += ((int32_t)in_row[k] + params->input_offset) * tc_s4_at(filter, o * in_ch + k);
             }
-            acc = tc_requantize(acc, quant->multiplier[o], quant->shift[o]) + params->output_offset;
+            acc = tc_requantize_away(acc, quant->multiplier[o], quant->shift[o]) + params->output_offset;
             output[b * out_ch + o] = (int8_t)tc_clamp_i32(acc, params->activation.min, params->activation.max);
         }
     }

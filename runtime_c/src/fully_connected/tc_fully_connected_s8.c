@@ -8,7 +8,7 @@
 /* Output o of one row from its accumulator (bias and all products included). */
 static int8_t fc_output(const tc_fc_params *params, const tc_per_channel_quant *quant, int32_t o, int32_t acc)
 {
-    acc = tc_requantize(acc, quant->multiplier[o], quant->shift[o]);
+    acc = tc_requantize_away(acc, quant->multiplier[o], quant->shift[o]);
     acc += params->output_offset;
     acc = tc_clamp_i32(acc, params->activation.min, params->activation.max);
     return (int8_t)acc;
