@@ -174,6 +174,10 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
             keys, more = post[i](entry, node_arrays)
             entry.update(keys)
             node_arrays = dict(node_arrays, **more)
+            if entry.get("bp") and any(r.get("crop_copy") for r in entry["ins"]):
+                n = stage.nodes[i]
+                raise TinycError("QuantMCU bit-plane codes read through a crop copy are not supported: use "
+                                 "--precision int8 or another split", where(g.source, n.name, n.op))
         entry["macs"] = int(m)
         nodes.append(entry)
         tile_macs.append(m)
