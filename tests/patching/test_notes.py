@@ -20,3 +20,15 @@ def test_note_names_the_peak_and_the_numbers():
     assert f"layer by layer's {base.work_bytes} B, short of 2x" in note and f"{live} B live" in note
     assert f"'{step}'" in note or "inside the patch stage" in note
     assert short_of_half(g, p, replace(base, work_bytes=2 * p.work_bytes)) is None  # 2x: no note
+
+
+def test_cli_accepts_the_streamed_form():
+    """`--patch S:Ns` (what `tinyc compile --help` lists) passes the CLI's up-front check; a malformed
+    value still fails it with the one-line TinycError. Oracle: the documented --patch forms."""
+    import pytest
+
+    from tinyc.cli import make_options
+    from tinyc.errors import TinycError
+    assert make_options("host", None, None, "10:48s", None, "int8").patch == "10:48s"
+    with pytest.raises(TinycError, match="--patch must be"):
+        make_options("host", None, None, "10:48q", None, "int8")
