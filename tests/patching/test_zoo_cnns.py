@@ -83,7 +83,8 @@ def test_zoo_has_ten_cnns():
     assert len(ZOO) >= 10
 
 
-@pytest.mark.parametrize("name", ["vgg.onnx", "squeezenet.onnx", pytest.param("mobilenet_v2.onnx", marks=pytest.mark.slow),
+@pytest.mark.parametrize("name", ["vgg.onnx", "squeezenet.onnx",
+                                  pytest.param("mobilenet_v2.onnx", marks=pytest.mark.slow),
                                   pytest.param("mobilenet_v3_small.onnx", marks=pytest.mark.slow)] +
                          [pytest.param(f"{m}.onnx", marks=pytest.mark.slow) for m in
                           ("ghostnet", "densenet", "shufflenet_v2", "xception", "resnet50", "inception")])

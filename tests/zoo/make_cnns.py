@@ -347,7 +347,8 @@ class InceptionBlock(nn.Module):
         super().__init__()
         self.a = cbr(cin, a, 1, act=nn.ReLU)
         self.b = nn.Sequential(cbr(cin, b // 2, 1, act=nn.ReLU), cbr(b // 2, b, 3, act=nn.ReLU))
-        self.c = nn.Sequential(cbr(cin, c // 2, 1, act=nn.ReLU), cbr(c // 2, c, 3, act=nn.ReLU), cbr(c, c, 3, act=nn.ReLU))
+        self.c = nn.Sequential(cbr(cin, c // 2, 1, act=nn.ReLU), cbr(c // 2, c, 3, act=nn.ReLU),
+                               cbr(c, c, 3, act=nn.ReLU))
         self.d = nn.Sequential(nn.MaxPool2d(3, 1, 1), cbr(cin, d, 1, act=nn.ReLU))
 
     def forward(self, x):
@@ -369,7 +370,8 @@ class Bottleneck(nn.Module):
     def __init__(self, cin, mid, s):
         super().__init__()
         cout = 4 * mid
-        self.f = nn.Sequential(cbr(cin, mid, 1, act=nn.ReLU), cbr(mid, mid, 3, s, act=nn.ReLU), cbr(mid, cout, 1, act=None))
+        self.f = nn.Sequential(cbr(cin, mid, 1, act=nn.ReLU), cbr(mid, mid, 3, s, act=nn.ReLU),
+                               cbr(mid, cout, 1, act=None))
         self.down = None if s == 1 and cin == cout else cbr(cin, cout, 1, s, act=None)
         self.relu = nn.ReLU()
 

@@ -25,5 +25,6 @@ def crop_copy_ref(g, stage, n, j: int, pgs, offsets: dict[str, int]) -> dict:
         dims.append(list(src))
         wins.append([dy, dx, h, w])
     src_off = offsets[f"patch:{x}"]
+    elem = int(np.dtype(g.tensors[x].dtype).itemsize)
     return dict(kind="arena", offset=offsets[crop_buffer(x, n.name)], views=None,
-                crop_copy=dict(src=src_off, dims=dims, wins=wins, elem_bytes=int(np.dtype(g.tensors[x].dtype).itemsize)))
+                crop_copy=dict(src=src_off, dims=dims, wins=wins, elem_bytes=elem))
