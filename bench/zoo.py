@@ -7,7 +7,7 @@ output; SQNR is over every float output of the model together. tinyc's figure
 is from the numpy integer reference (tinyc.ref.run_int), which the generated C
 equals bit for bit (tests/zoo/test_zoo.py checks that on a subset).
 
-    python bench/zoo.py [--models NAME ...] [--c]
+    python bench/zoo.py [--zoo 1|2] [--models NAME ...]
 """
 from __future__ import annotations
 
@@ -29,11 +29,12 @@ from tinyc.pipeline import Options, load_model, quantize  # noqa: E402
 from tinyc.ref import run_int  # noqa: E402
 
 ZOO = ROOT / "tests" / "zoo" / "onnx"
+ZOO2 = ROOT / "tests" / "zoo" / "onnx2"  # tests/zoo/make_zoo2.py: architectures the first zoo lacks
 N_CALIB = N_TEST = 32
 
 
-def models() -> list[str]:
-    return sorted(p.stem for p in ZOO.glob("*.onnx"))
+def models(zoo: Path = ZOO) -> list[str]:
+    return sorted(p.stem for p in zoo.glob("*.onnx"))
 
 
 def sqnr_db(ref: np.ndarray, got: np.ndarray) -> float:
@@ -83,7 +84,8 @@ def tinyc_graph(path: Path, calib, tmp: Path):
     """The quantized tinyc graph, calibrated on `calib` (written as an .npz, as --calib takes it)."""
     g = load_model(path)
     cal = tmp / f"{path.stem}_calib.npz"
-    np.savez(cal, **{k: np.stack([s[k][0] for s in calib]) for k in calib[0]})
+    # a leading dim of 1 is the batch (dropped); other inputs (a sequence-first [T, 1, C]) are stacked whole
+    np.savez(cal, **{k: np.stack([s[k][0] if s[k].shape[0] == 1 else s[k] for s in calib]) for k in calib[0]})
     return quantize(g, Options(calib=str(cal)))
 
 
@@ -95,8 +97,8 @@ def tinyc_outputs(q, test) -> list[list[np.ndarray]]:
     return outs
 
 
-def measure(name: str, tmp: Path) -> dict:
-    path = ZOO / f"{name}.onnx"
+def measure(name: str, tmp: Path, zoo: Path = ZOO) -> dict:
+    path = zoo / f"{name}.onnx"
     calib, test = data(path, 0, N_CALIB), data(path, 1, N_TEST)
     ref = ort_run(path, test)
     idx = float_outputs(path)
@@ -129,12 +131,14 @@ def ops_of(path: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", nargs="*", default=None)
+    ap.add_argument("--zoo", choices=["1", "2"], default="1", help="1: tests/zoo/onnx, 2: tests/zoo/onnx2")
     args = ap.parse_args()
-    names = args.models or models()
+    zoo = ZOO if args.zoo == "1" else ZOO2
+    names = args.models or models(zoo)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            rows.append(measure(name, Path(tmp)))
+            rows.append(measure(name, Path(tmp), zoo))
             r = rows[-1]
             print(f"{name}: {r.get('tinyc', r.get('error'))} / {r.get('ort', r.get('ort_error'))}", file=sys.stderr)
     print("| model | ONNX ops (besides Conv/Gemm/Relu/Add/Mul/Concat/shape ops) | compiles | tinyc SQNR dB | "

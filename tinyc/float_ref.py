@@ -32,7 +32,7 @@ def run_float(g: ir.Graph, inputs: dict[str, np.ndarray], return_all: bool = Fal
         t = g.t(name)
         env[name] = np.asarray(inputs[name]).astype(t.dtype).reshape(t.shape)
     for n in g.nodes:
-        fn = OPS.get(n.op)
+        fn = OPS.get(n.op) or _module_float_ref(n.op)
         if fn is None:
             raise ir.IRError(f"float_ref: no implementation for op '{n.op}' ({n.name})")
         raw = n.op in RAW_OPS
@@ -49,6 +49,13 @@ def run_float(g: ir.Graph, inputs: dict[str, np.ndarray], return_all: bool = Fal
                 env.setdefault(name, _value(g, env, name, False))
         return env
     return {name: env[name] for name in g.outputs}
+
+
+def _module_float_ref(op: str):
+    """The `float_ref(node, x)` of an op module that defines one (tinyc.ops.float_lut ops)."""
+    from tinyc.ops import OPS as INT_OPS
+    f = getattr(INT_OPS.get(op), "float_ref", None)
+    return None if f is None else (lambda g, node, *xs: f(node, *xs))
 
 
 def _value(g, env, name, raw: bool) -> np.ndarray:
@@ -279,6 +286,8 @@ def hard_swish(g, node, x):
 
 def gelu(g, node, x):
     x = x.astype(np.float64)
+    if node.attrs.get("approximate", False):
+        return (0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))).astype(np.float32)
     return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
 
 

@@ -198,6 +198,9 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
                                                    base_mem), base_mem, board.name,
                                work_plan(base, base_calls))
     qm = None
+    if opts.precision == "mixed":
+        from tinyc.backend.patch_prepass import refuse_mixed
+        refuse_mixed(q, plan)
     if opts.precision == "mixed":  # QuantMCU: VDPC thresholds + VDQS bits of the patch stage's maps
         from tinyc.quantmcu.vdqs import quantmcu_plan
         samples = [s[q.inputs[0]] for s in calibration_samples(q, opts.calib)]

@@ -98,11 +98,15 @@ def build_patch_report(g: Graph, prog: Program, pl, board: str, base: dict) -> d
     mem, stage, pre = pl.memory, pl.stage, pl.prefix
     step = {st.name: i for i, st in enumerate(pl.steps)}
     layers = []
+    call_of = {c.node: c for c in prog.calls}
     for i, n in enumerate(g.nodes):
         staged = pre <= i <= stage.split + pre
-        k = 0 if i < pre else step[f"patch.{n.name}" if staged else n.name]  # interface: in the window loader
-        pair = None if i < pre else (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if staged else \
-            prog.calls[i - pre - stage.split].inplace
+        looped = f"patch.{n.name}" in step  # a staged squeeze-excite branch node runs once, by name
+        k = 0 if i < pre else step[f"patch.{n.name}"] if looped else step[n.name] if n.name in step else \
+            min(j for name, j in step.items() if name.startswith("pre") and name.endswith(f".{n.name}"))
+        # (interface nodes run in the window loader; a node only a squeeze-excite pre-pass runs: its step there)
+        pair = None if i < pre else (f"patch:{n.inputs[0]}", f"patch:{n.outputs[0]}") if looped else \
+            (call_of[n.name].inplace if n.name in call_of else None)
         layers.append({
             "name": n.name, "op": n.op,
             "macs": int(pl.tile_macs[i - pre] if staged else op_module(n.op).macs(n, g)),

@@ -32,6 +32,12 @@ typedef struct {
     int32_t perm[4];    /**< a permutation of 0..3 */
 } tc_transpose_params;
 
+/** Transpose of rank 5 or 6 (what stays after merging adjacent axes): output dim i is input dim perm[i]. */
+typedef struct {
+    int32_t in_dims[6]; /**< input shape, outermost first (pad with leading 1s) */
+    int32_t perm[6];    /**< a permutation of 0..5 */
+} tc_transpose6_params;
+
 /** Dims of a strided slice (tensors of lower rank are padded at the front with unit dims). */
 #define TC_SLICE_DIMS 6
 
@@ -69,6 +75,27 @@ tc_status tc_strided_slice(const tc_strided_slice_params *params, int32_t elem_b
  */
 tc_status tc_pad(const tc_pad_params *params, int32_t elem_bytes, const void *input, void *output);
 
+/** Reflect / edge padding (ONNX Pad modes 'reflect', 'edge'). Amounts per dim, outermost first. */
+typedef struct {
+    int32_t in_dims[4]; /**< input shape (lower ranks padded with leading 1s) */
+    int32_t before[4];  /**< elements added before, per dim */
+    int32_t after[4];   /**< elements added after, per dim */
+    int32_t mode;       /**< 0: reflect (mirror without repeating the edge), 1: edge (replicate) */
+} tc_pad_edge_params;
+
+/**
+ * @brief Reflect or edge padding, int8 or int16 elements: output index o of a dim reads input index
+ *        i = o - before, mirrored (reflect: i < 0 -> -i, i >= n -> 2(n-1) - i) or clamped (edge).
+ *
+ * @param[in]  params      shape, pad amounts and mode
+ * @param[in]  elem_bytes  1 (int8) or 2 (int16)
+ * @param[in]  input       Format: in_dims
+ * @param[out] output      Format: in_dims + before + after; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG for a non-positive dim, a negative pad, a reflect pad >= its dim or another
+ *         element size
+ */
+tc_status tc_pad_edge(const tc_pad_edge_params *params, int32_t elem_bytes, const void *input, void *output);
+
 /**
  * @brief Write one int8 input of a concatenation into its slot of the output.
  *
@@ -97,6 +124,16 @@ tc_status tc_concat_s16(const tc_concat_params *params, const int16_t *input, in
  * @return TC_OK, or TC_ERR_ARG if perm is not a permutation
  */
 tc_status tc_transpose_s8(const tc_transpose_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * @brief int8 transpose of a tensor of rank 5 or 6 (pixel shuffle, MobileViT unfolding, attention heads).
+ *
+ * @param[in]  params  input shape and permutation
+ * @param[in]  input   int8, Format: [d0, d1, d2, d3, d4, d5]
+ * @param[out] output  int8, Format: [d[perm[0]], ..., d[perm[5]]]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if perm is not a permutation or a dim is negative
+ */
+tc_status tc_transpose6_s8(const tc_transpose6_params *params, const int8_t *input, int8_t *output);
 
 /**
  * @brief int8 nearest-neighbour resize (TFLite RESIZE_NEAREST_NEIGHBOR), with precomputed source indices.

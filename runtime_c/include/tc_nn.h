@@ -19,5 +19,6 @@
 #include "tc_reduce.h"
 #include "tc_recurrent.h"
 #include "tc_rnn_f32.h"
+#include "tc_norm.h"
 
 #endif /* TC_NN_H */

@@ -82,6 +82,55 @@ tc_status tc_mean_s8(const tc_mean_params *params,
                      int8_t *output);
 
 /**
+ * @brief Add every pixel of an int8 tile into per-channel int32 sums (a global mean computed patch
+ *        by patch: the pre-pass of a patch stage with squeeze-excite blocks).
+ *
+ * sums[c] += sum_p input[p][c]. Integer sums do not depend on the order of addition, so the
+ * sums over non-overlapping tiles equal tc_mean_s8's over the whole tensor.
+ *
+ * @param[in]     pixels    pixels of the tile (h * w, >= 0)
+ * @param[in]     channels  channels (>= 1)
+ * @param[in]     input     int8, Format: [pixels, channels]
+ * @param[in,out] sums      int32, Format: [channels]; |sum| must stay below 2^31 (128 * pixels in all)
+ * @return TC_OK, or TC_ERR_ARG when a size is out of range
+ */
+tc_status tc_sum_channels_s8(int32_t pixels, int32_t channels, const int8_t *input, int32_t *sums);
+
+/**
+ * @brief int8 global mean from per-channel sums (tc_sum_channels_s8): tc_mean_s8's arithmetic.
+ *
+ * out[c] = clamp(requant(sums[c] + input_offset * reduce) + output_offset), with the same
+ * double-rounding requantization as tc_mean_s8, so the bytes equal tc_mean_s8 on the whole tensor.
+ *
+ * @param[in]  params    offsets, count-adjusted multiplier/shift, activation range (as tc_mean_s8)
+ * @param[in]  reduce    number of summed elements per channel (H * W, >= 1)
+ * @param[in]  channels  channels (>= 1)
+ * @param[in]  sums      int32, Format: [channels]
+ * @param[out] output    int8, Format: [channels]
+ * @return TC_OK, or TC_ERR_ARG when a size is not positive
+ */
+tc_status tc_mean_finish_s8(const tc_mean_params *params, int32_t reduce, int32_t channels, const int32_t *sums,
+                            int8_t *output);
+
+/**
+ * @brief int8 global average pool (one unpadded window over the whole map) from per-channel sums
+ *        (tc_sum_channels_s8): tc_avg_pool_s8's arithmetic.
+ *
+ * out[c] = clamp(sums[c] / reduce rounded half away from zero, act_min, act_max), C division, as
+ * tc_avg_pool_s8 computes each window (input and output share their quantization).
+ *
+ * @param[in]  reduce    number of summed elements per channel (H * W, >= 1)
+ * @param[in]  channels  channels (>= 1)
+ * @param[in]  act_min   activation minimum
+ * @param[in]  act_max   activation maximum
+ * @param[in]  sums      int32, Format: [channels]
+ * @param[out] output    int8, Format: [channels]
+ * @return TC_OK, or TC_ERR_ARG when a size is not positive
+ */
+tc_status tc_avg_pool_finish_s8(int32_t reduce, int32_t channels, int32_t act_min, int32_t act_max,
+                                const int32_t *sums, int8_t *output);
+
+/**
  * @brief int16 max pooling (TFLite 16x8 MAX_POOL_2D): tc_max_pool_s8 with int16 elements; the max
  *        starts at -32768. Files: tc_pool_s16.c holds the three int16 pooling kernels.
  * @param[in]  input   int16, Format: [N, H, W, C]

@@ -56,13 +56,11 @@ def auto_engages(path: Path):
     return g, p, base
 
 
-NO_STAGE = {"efficientnet_b0.onnx": "squeeze-excite (a global pool) inside the first residual block at 64x64: "
-                                   "the stage ends at the stem, before the 64x64x48 peak (measured 1.02x; tinyc "
-                                   "says so on stderr)",
-            "inception.onnx": "the peak after the stage is inception 3b's concat at 16x16 (61,440 B live: four "
-                              "branch outputs + the concat output), so the best plan (6:8s, 63,488 B) saves "
-                              "1.82x; a stage through the inception blocks costs +109% MACs and more bytes "
-                              "(tinyc says so on stderr)"}
+NO_STAGE = {  # model -> why auto cannot reach 2x (a strict xfail)
+    "inception.onnx": "the peak after the stage is inception 3b's concat at 16x16 (61,440 B live: four "
+                      "branch outputs + the concat output), so the best plan (6:8s, 63,488 B) saves "
+                      "1.82x; a stage through the inception blocks costs +109% MACs and more bytes "
+                      "(tinyc says so on stderr)"}
 
 
 def _param(p: Path):
@@ -85,7 +83,10 @@ def test_zoo_has_ten_cnns():
 
 @pytest.mark.parametrize("name", ["vgg.onnx", "squeezenet.onnx",
                                   pytest.param("mobilenet_v2.onnx", marks=pytest.mark.slow),
-                                  pytest.param("mobilenet_v3_small.onnx", marks=pytest.mark.slow)] +
+                                  pytest.param("mobilenet_v3_small.onnx", marks=pytest.mark.slow),
+                                  pytest.param("efficientnet_b0.onnx", marks=pytest.mark.slow),
+                                  pytest.param("tinynet_e.onnx", marks=pytest.mark.slow),
+                                  pytest.param("regnety.onnx", marks=pytest.mark.slow)] +
                          [pytest.param(f"{m}.onnx", marks=pytest.mark.slow) for m in
                           ("ghostnet", "densenet", "shufflenet_v2", "xception", "resnet50", "inception")])
 def test_zoo_patched_c_host(name):
@@ -149,3 +150,38 @@ def test_pytorch_chain_streams_through_the_interface():
     g, p, base = auto_engages(ROOT / "tests" / "zoo" / "cnn" / "vgg.onnx")
     assert p.stream and p.macs == base.macs, p.label
     assert 4 * p.work_bytes <= base.work_bytes
+
+
+def test_efficientnet_squeeze_excite_stage():
+    """EfficientNet-B0's first two blocks hold squeeze-excite: auto's plan (15:4x8, forced here to skip the
+    ~25 s search) runs the stage in two passes (tinyc.patching.prepass) past the 64x64x48 peak: work_bytes
+    at most half of layer by layer's (measured 57,440 vs 200,704 B, +19.5% MACs), numpy patched output
+    identical to tinyc.ref.run_int. Planning and numpy only, ~5 s."""
+    g = quantize(load_model(ROOT / "tests" / "zoo" / "cnn" / "efficientnet_b0.onnx"), Options())
+    p = choose_plan(g, "15:4x8", None, 0.30)
+    base = layer_by_layer(ModelCosts(g))
+    assert 2 * p.work_bytes <= base.work_bytes and p.mac_overhead <= 0.30, (p.work_bytes, base.work_bytes)
+    for seed in (0, 1):
+        x = _sample(g, seed)
+        want = run_int(g, {g.inputs[0]: x})[g.outputs[0]]
+        got = run_patched(g, {g.inputs[0]: x}, p.split, *p.grid)[g.outputs[0]]
+        assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+def test_efficientnet_patched_on_mps2_an386(tmp_path):
+    """EfficientNet-B0 (zoo), patched with squeeze-excite inside the stage (auto's 15:4x8, forced) and
+    layer by layer, on mps2-an386 in QEMU: identical outputs; patched instructions at most 1.2x layer
+    by layer's (measured 89,673,040 vs 79,082,160, 1.13x; work_bytes 57,440 vs 196,656 B)."""
+    from tinyc.runner import run_model
+    path = ROOT / "tests" / "zoo" / "cnn" / "efficientnet_b0.onnx"
+    np.save(tmp_path / "x.npy", np.random.default_rng(0).standard_normal((1, 3, 128, 128)).astype(np.float32))
+    stats, outs = {}, {}
+    for tag, patch in (("lbl", "off"), ("patch", "15:4x8")):
+        stats[tag] = run_model(path, tmp_path / "x.npy", tmp_path / f"{tag}.npy", tmp_path / f"{tag}.json",
+                               tmp_path / tag, Options(board="mps2-an386", patch=patch))
+        outs[tag] = np.load(tmp_path / f"{tag}.npy")
+    assert outs["patch"].tobytes() == outs["lbl"].tobytes()
+    assert stats["patch"]["work_bytes"] * 2 <= stats["lbl"]["work_bytes"], (stats["patch"], stats["lbl"])
+    assert stats["patch"]["instructions"] <= 1.2 * stats["lbl"]["instructions"], stats

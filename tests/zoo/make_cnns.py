@@ -1,4 +1,4 @@
-"""Generate the image-CNN zoo of tests/zoo/cnn/: 18 architectures written by hand in torch, seeded
+"""Generate the image-CNN zoo of tests/zoo/cnn/: 20 architectures written by hand in torch, seeded
 weights, exported as NCHW float ONNX (opset 17, dynamo=False).
 
     python tests/zoo/make_cnns.py            # (re)writes tests/zoo/cnn/<arch>.onnx
@@ -229,6 +229,76 @@ def mobilenet_v1():
     return Net(cbr(3, 8, 3, 2, act=nn.ReLU), nn.Sequential(*blocks), cin), 144
 
 
+class SqueezeExcite(nn.Module):
+    """timm-style SE: squeeze to a given width (a fraction of the block's input channels)."""
+
+    def __init__(self, c, squeeze, act=nn.ReLU):
+        super().__init__()
+        self.f = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(c, squeeze, 1), act(), nn.Conv2d(squeeze, c, 1),
+                               nn.Sigmoid())
+
+    def forward(self, x):
+        return x * self.f(x)
+
+
+class MBConv(nn.Module):
+    """EfficientNet / TinyNet block: expand 1x1, depthwise kxk, SE (squeeze cin / 4, SiLU), project, residual."""
+
+    def __init__(self, cin, cout, k, s, t):
+        super().__init__()
+        mid = cin * t
+        layers = [cbr(cin, mid, 1, act=nn.SiLU)] if t != 1 else []
+        layers += [cbr(mid, mid, k, s, groups=mid, act=nn.SiLU), SqueezeExcite(mid, max(4, cin // 4), nn.SiLU),
+                   cbr(mid, cout, 1, act=None)]
+        self.f = nn.Sequential(*layers)
+        self.res = s == 1 and cin == cout
+
+    def forward(self, x):
+        return x + self.f(x) if self.res else self.f(x)
+
+
+def tinynet_e():
+    """TinyNet-E-like (EfficientNet-B0 rescaled): depth 0.6 (the last two stages cut to one block), SE in
+    every block (the first included), 106 px input (odd sizes: 53, 27, 14, 7, 4)."""
+    cfg = [(1, 16, 1, 1, 3), (6, 24, 2, 2, 3), (6, 40, 2, 2, 5), (6, 80, 2, 2, 3), (6, 112, 2, 1, 5),
+           (6, 192, 1, 2, 5)]
+    w = 0.25
+    cin = div8(32 * w)
+    blocks = []
+    for t, c, n, s, k in cfg:
+        for j in range(n):
+            blocks.append(MBConv(cin, div8(c * w), k, s if j == 0 else 1, t))
+            cin = div8(c * w)
+    blocks.append(cbr(cin, 128, 1, act=nn.SiLU))
+    return Net(cbr(3, div8(32 * w), 3, 2, act=nn.SiLU), nn.Sequential(*blocks), 128), 106
+
+
+class YBlock(nn.Module):
+    """RegNetY block: 1x1, grouped 3x3 (group width g, stride s), SE (squeeze cin / 4), 1x1, residual."""
+
+    def __init__(self, cin, cout, s, g=8):
+        super().__init__()
+        self.f = nn.Sequential(cbr(cin, cout, 1, act=nn.ReLU), cbr(cout, cout, 3, s, groups=cout // g, act=nn.ReLU),
+                               SqueezeExcite(cout, max(4, cin // 4)), cbr(cout, cout, 1, act=None))
+        self.down = None if s == 1 and cin == cout else cbr(cin, cout, 1, s, act=None)
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(self.f(x) + (x if self.down is None else self.down(x)))
+
+
+def regnety():
+    """RegNetY-200MF-like (stem 32, widths 24, 56, 152, 368, depths 1, 1, 4, 7), narrowed and shortened:
+    stem 24, widths 16, 32, 64, 128, depths 1, 1, 2, 2, SE in every block."""
+    stem = cbr(3, 24, 3, 2, act=nn.ReLU)
+    blocks, cin = [], 24
+    for c, n in [(16, 1), (32, 1), (64, 2), (128, 2)]:
+        for j in range(n):
+            blocks.append(YBlock(cin, c, 2 if j == 0 else 1))
+            cin = c
+    return Net(stem, nn.Sequential(*blocks), cin), 128
+
+
 def channel_shuffle(x, g=2):
     b, c, h, w = x.shape
     return x.reshape(b, g, c // g, h, w).transpose(1, 2).reshape(b, c, h, w)
@@ -428,6 +498,7 @@ ARCHS = {
     "mobilenet_v2": mobilenet_v2, "mobilenet_v3_small": mobilenet_v3_small, "mobilenet_v3_large": mobilenet_v3_large,
     "mnasnet": mnasnet, "efficientnet_b0": efficientnet_b0, "proxylessnas": proxylessnas, "squeezenet": squeezenet,
     "resnet18": resnet18, "regnet": regnet, "lcnet": lcnet, "vgg": vgg, "mobilenet_v1": mobilenet_v1,
+    "tinynet_e": tinynet_e, "regnety": regnety,
     "shufflenet_v2": shufflenet_v2, "ghostnet": ghostnet, "densenet": densenet, "inception": inception,
     "resnet50": resnet50, "xception": xception,
 }

@@ -50,7 +50,8 @@ from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
-               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "strided_slice")
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "silu",
+               "strided_slice")
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
          "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice")
 SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
@@ -73,8 +74,15 @@ class PatchLowering:
 
 
 def c_patchable(g: Graph, split: int) -> bool:
-    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors."""
-    for n in g.nodes[:split + 1]:
+    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors (squeeze-excite
+    branches run layer by layer between passes: tinyc.backend.patch_prepass)."""
+    nodes = g.nodes[:split + 1]
+    if any(n.op == "mean" for n in nodes):
+        from tinyc.backend.patch_prepass import spatial_nodes
+        nodes = spatial_nodes(g, nodes)
+        if nodes is None:
+            return False
+    for n in nodes:
         if n.op not in C_STAGE_OPS:
             return False
         if any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)):
@@ -107,12 +115,22 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
     call, tile_macs = stage_call(sub, stage, pgs, offsets, extra)
     if hasattr(extra, "finish"):
         extra.finish(call, sub, stage, offsets)
-    if k:
-        read_through_interface(g, k, call)
+    pre = []
+    if stage.reductions:  # squeeze-excite: pre-passes and branches before the loop
+        from tinyc.backend.patch_prepass import prepass_calls, stage_macs, window_loads
+        if extra is not None:
+            from tinyc.backend.patch_prepass import refuse_mixed
+            refuse_mixed(g, plan)
+        pre, more = prepass_calls(sub, stage, plan.grid, offsets, costs, steps, stage_call)
+        call.params["loads"] = window_loads(sub, stage, pgs, offsets)
+        tile_macs = stage_macs(sub, stage, tile_macs, more)
+    if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
+        for c in [c for c in pre if c.template == "patch_stage.j2"] + [call]:
+            read_through_interface(g, k, c)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
-    return PatchLowering([call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
+    return PatchLowering(pre + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
                          arena_with_input(g, k, costs, stage, steps, sizes))
 
 
@@ -280,6 +298,8 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
     x = n.inputs[j]
     if not x or g.tensors[x].is_const:
         return dict(kind="const", name=x, views=None)
+    if x in stage.globals:  # a squeeze-excite scale: whole, in the arena
+        return dict(kind="arena", offset=offsets[x], views=None)
     views = []
     for pg in pgs:
         pn_in = pg.graph.nodes[stage.nodes.index(n)].inputs[j]

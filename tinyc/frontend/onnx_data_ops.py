@@ -119,8 +119,8 @@ def Concat(ctx, node, *inputs, axis=0):
 
 
 def Pad(ctx, node, X, pads_in=None, value_in=None, axes_in=None, *, mode="constant", pads=None, value=0.0):
-    if mode != "constant":
-        raise ctx.error(node, f"only constant padding is supported, not '{mode}'")
+    if mode not in ("constant", "reflect", "edge"):
+        raise ctx.error(node, f"Pad mode '{mode}' is not supported (constant, reflect, edge)")
     rank = len(ctx.shape(X))
     if pads_in:
         if ctx.const(pads_in) is None:
@@ -138,6 +138,9 @@ def Pad(ctx, node, X, pads_in=None, value_in=None, axes_in=None, *, mode="consta
         full[a] = [int(pads[i]), int(pads[i + len(axes)])]
     if any(b < 0 or e < 0 for b, e in full):
         raise ctx.error(node, "negative pads are not supported")
+    if mode != "constant":  # tinyc.ops.pad_edge
+        ctx.emit(node, "pad_edge", [X], node.output, pads=tuple(tuple(p) for p in full), mode=mode)
+        return
     ctx.emit(node, "pad", [X], node.output, pads=tuple(tuple(p) for p in full), value=float(value))
 
 

@@ -103,8 +103,12 @@ def load_onnx(path) -> ir.Graph:
     model = _read(path)
     opset = _opset(model, path)
     model = _infer(model, path)
-    consts, model = _fold(model, path)
-    model = _infer(model, path)
+    for _ in range(8):  # folding makes shapes static (Expand by a folded Shape), which folds more Shapes
+        n_nodes = len(model.graph.node)
+        consts, model = _fold(model, path)
+        model = _infer(model, path)
+        if len(model.graph.node) == n_nodes:
+            break
     shapes, dtypes = _static_shapes(model, consts, path)
     g = ir.Graph(name=_graph_name(path), source=path)
     ctx = Ctx(g, consts, shapes, dtypes, opset)

@@ -178,9 +178,25 @@ def Erf(ctx, node, X):
 
 
 def Gelu(ctx, node, X, *, approximate="none"):
-    if approximate != "none":
-        raise ctx.error(node, f"only the exact (erf) Gelu is supported, not approximate='{approximate}'")
-    ctx.emit(node, "gelu", [X], node.output)
+    if approximate not in ("none", "tanh"):
+        raise ctx.error(node, f"Gelu approximate='{approximate}' is not supported (none, tanh)")
+    ctx.emit(node, "gelu", [X], node.output, approximate=approximate == "tanh")
+
+
+def Elu(ctx, node, X, *, alpha=1.0):
+    ctx.emit(node, "elu", [X], node.output, alpha=float(alpha))
+
+
+def Selu(ctx, node, X, *, alpha=1.67326319217681884765625, gamma=1.05070102214813232421875):
+    ctx.emit(node, "selu", [X], node.output, alpha=float(alpha), gamma=float(gamma))
+
+
+def Softplus(ctx, node, X):
+    ctx.emit(node, "softplus", [X], node.output)
+
+
+def Mish(ctx, node, X):
+    ctx.emit(node, "mish", [X], node.output)
 
 
 def PRelu(ctx, node, X, slope):
@@ -435,3 +451,12 @@ OPS.update(LSTM=LSTM, GRU=GRU)
 from tinyc.frontend.onnx_transformer import LayerNormalization, matmul  # noqa: E402
 
 OPS.update(LayerNormalization=LayerNormalization, MatMul=matmul(MatMul))
+
+from tinyc.frontend import onnx_norm  # noqa: E402  (normalisation, reductions, Pow/Sqrt/Div, Expand)
+
+OPS.update({name: fn for name, fn in vars(onnx_norm).items()
+            if callable(fn) and getattr(fn, "__module__", "") == onnx_norm.__name__ and name[0].isupper()})
+OPS.update(Div=onnx_norm.div(Div), ConvTranspose=onnx_norm.conv_transpose_1d(ConvTranspose),
+           GlobalAveragePool=onnx_norm._rank3_as_2d(GlobalAveragePool, "GlobalAveragePool"),
+           GlobalMaxPool=onnx_norm._rank3_as_2d(GlobalMaxPool, "GlobalMaxPool"),
+           **{k: getattr(onnx_norm, k) for k in ("Abs", "Exp", "Log", "Neg", "Reciprocal", "Sin", "Cos")})

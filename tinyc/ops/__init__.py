@@ -28,6 +28,9 @@ from tinyc.ops import gru_f32, lstm_f32
 from tinyc.ops import silu
 from tinyc.ops import leaky_relu, strided_slice, sub, transpose_conv
 from tinyc.ops import lstm
+from tinyc.ops import elu, mish, selu, softplus, sqrt
+from tinyc.ops import group_norm, l2_norm, layer_norm, pad_edge
+from tinyc.ops import abs, cos, exp, log, neg, reciprocal, sin  # noqa: A004  (op names)
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -69,6 +72,22 @@ OPS: dict[str, ModuleType] = {
     "strided_slice": strided_slice,
     "transpose_conv": transpose_conv,
     "lstm": lstm,
+    "elu": elu,
+    "selu": selu,
+    "softplus": softplus,
+    "mish": mish,
+    "sqrt": sqrt,
+    "group_norm": group_norm,
+    "l2_norm": l2_norm,
+    "layer_norm": layer_norm,
+    "abs": abs,
+    "exp": exp,
+    "log": log,
+    "neg": neg,
+    "reciprocal": reciprocal,
+    "sin": sin,
+    "cos": cos,
+    "pad_edge": pad_edge,
 }
 
 

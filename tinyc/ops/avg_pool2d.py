@@ -50,6 +50,16 @@ def ref(node, g, x):
     return [np.clip(avg, lo, hi).astype(y.dtype)]
 
 
+def finish(node, g, sums: np.ndarray) -> np.ndarray:
+    """The output of a global pool (one unpadded window over the whole map) from the plain integer sums
+    per channel, added in any order (a patch stage adds them tile by tile, tinyc.patching.prepass)."""
+    geo = checked_geometry(node, g)
+    y = output_of(node, g)
+    lo, hi = act_range_typed(node, y)
+    avg = rounding_div(np.asarray(sums, dtype=np.int64), geo["kh"] * geo["kw"])
+    return np.clip(avg, lo, hi).astype(y.dtype).reshape(y.shape)
+
+
 def lower(node, g) -> Call:
     geo = checked_geometry(node, g)
     check_same_qparams(node, g)

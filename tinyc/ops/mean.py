@@ -56,11 +56,16 @@ def macs(node, g) -> int:
 
 def ref(node, g, x):
     """Sum over axes, subtract zp_in * count, requantize with the count-adjusted multiplier, add zp_out, saturate."""
-    axes = _axes(node, g)
+    return [finish(node, g, x.astype(np.int64).sum(axis=_axes(node, g), keepdims=True))]
+
+
+def finish(node, g, sums: np.ndarray) -> np.ndarray:
+    """The output from the plain integer sums over the reduced axes (any order of summation gives
+    the same sums: a patch stage adds them tile by tile, tinyc.patching.prepass)."""
     x_zp, y_zp, m0, sh, lo, hi = _quant(node, g)
-    acc = x.astype(np.int64).sum(axis=axes, keepdims=True) - x_zp * _count(node, g)
+    acc = np.asarray(sums, dtype=np.int64) - x_zp * _count(node, g)
     y = mbqm_double(acc, m0, sh) + y_zp
-    return [np.clip(y, lo, hi).astype(output_of(node, g).dtype).reshape(shape(node, g)[0])]
+    return np.clip(y, lo, hi).astype(output_of(node, g).dtype).reshape(shape(node, g)[0])
 
 
 def lower(node, g) -> Call:

@@ -5,8 +5,9 @@ int16 moves bytes: tc_transpose_s8 on the tensor viewed with a last axis of 2 by
 y.shape[i] = x.shape[perm[i]]. Before lowering, size-1 axes are dropped and runs
 of input axes that stay adjacent and in order in the output are merged
 (`collapse`): a rank-5 channel shuffle [1, g, C/g, H, W] -> perm (0, 2, 1, 3, 4)
-is a rank-3 transpose [g, C/g, H*W]. Ranks still above 4 are an error; lower
-ranks are padded to 4 at the front for the kernel.
+is a rank-3 transpose [g, C/g, H*W]. Ranks up to 4 run on tc_transpose_s8 (padded to 4
+at the front), ranks 5 and 6 (pixel shuffle with several output channels, MobileViT's
+patch unfolding) on tc_transpose6_s8 (padded to 6); ranks still above 6 are an error.
 """
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ def _perm(node, g) -> tuple[int, ...]:
     if sorted(perm) != list(range(rank)):
         raise TinycError(f"perm {list(perm)} is not a permutation of {rank} axes", loc)
     rank4 = len(_byte_view(x, perm)[1])
-    if rank4 > 4:
+    if rank4 > 6:
         raise TinycError(f"transpose of {x.dtype}{list(x.shape)} by {list(perm)} needs rank {rank4} "
-                         "after merging adjacent axes; the kernel supports 4", loc)
+                         "after merging adjacent axes; the kernels support up to 6", loc)
     return perm
 
 
@@ -75,6 +76,11 @@ def ref(node, g, x):
 def lower(node, g) -> Call:
     x = inputs_of(node, g)[0]
     shape, perm = _byte_view(x, _perm(node, g))
+    if len(perm) > 4:
+        k = 6 - len(perm)
+        return Call(template="transpose6_s8.j2", node=node.name, inputs=list(node.inputs),
+                    outputs=list(node.outputs),
+                    params=dict(in_dims=(1,) * k + tuple(shape), perm=tuple(range(k)) + tuple(q + k for q in perm)))
     k = 4 - len(perm)
     perm4 = tuple(range(k)) + tuple(p + k for p in perm)
     return Call(

@@ -11,6 +11,10 @@ from tinyc.passes.fold_qdq import fold_qdq
 from tinyc.passes.fold_slices import fold_slices
 from tinyc.passes.fuse_activations import fuse_activations
 from tinyc.passes.fuse_gelu import fuse_gelu, fuse_silu
+from tinyc.passes.fuse_lut_chains import fuse_gelu_tanh, fuse_mish
+from tinyc.passes.fold_norm_affine import fold_norm_affine
+from tinyc.passes.fuse_l2_norm import fuse_l2_norm
+from tinyc.passes.fuse_layer_norm import fuse_layer_norm
 from tinyc.passes.to_nhwc import to_nhwc
 
 # Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs.
@@ -21,8 +25,13 @@ FLOAT_PASSES = [
     fold_constants,
     fuse_gelu,
     fuse_silu,
+    fuse_mish,
+    fuse_gelu_tanh,
+    fold_norm_affine,
+    fuse_l2_norm,
     fold_batchnorm,
     to_nhwc,
+    fuse_layer_norm,
     fuse_activations,
     canonicalise,
     fold_slices,

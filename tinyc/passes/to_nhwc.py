@@ -11,13 +11,15 @@ from tinyc.passes._util import (bypass, is_identity_perm, new_node_name, remove_
 
 TO_NHWC = (0, 2, 3, 1)
 TO_NCHW = (0, 3, 1, 2)
-AXIS_TO_NHWC = (0, 3, 1, 2)  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
-SPATIAL = {"conv2d", "transpose_conv", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest",
+AXIS_TO_NHWC = (0, 3, 1, 2)
+FLOAT_LUT_OPS = ("elu", "selu", "softplus", "mish", "sqrt", "rsqrt", "abs", "exp", "log", "neg", "reciprocal", "sin",
+                 "cos")  # tinyc.ops.float_lut  # NCHW axis a is NHWC axis AXIS_TO_NHWC[a]
+SPATIAL = {"conv2d", "transpose_conv", "max_pool2d", "avg_pool2d", "global_avg_pool", "resize_nearest", "group_norm",
            "resize_bilinear"}
 UNARY = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "silu", "leaky_relu", "quantize", "dequantize",
-         "identity", "dropout"}
+         "identity", "dropout", *FLOAT_LUT_OPS}
 ELEMENTWISE = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "silu", "leaky_relu", "add", "mul", "sub", "div",
-               "prelu", "quantize", "dequantize", "identity", "dropout"}
+               "prelu", "quantize", "dequantize", "identity", "dropout", *FLOAT_LUT_OPS}
 
 
 def to_nhwc(g: ir.Graph) -> ir.Graph:
@@ -78,7 +80,7 @@ class _Converter:
             n.inputs = [self.as_nhwc(x) if x in acts else self.const_nhwc(x) for x in n.inputs]
             n.attrs["axis"] = AXIS_TO_NHWC[n.attrs["axis"]]
             self.mark_nhwc(n.outputs[0])
-        elif n.op == "pad" and any_nhwc:
+        elif n.op in ("pad", "pad_edge") and any_nhwc:
             n.attrs["pads"] = tuple(n.attrs["pads"][p] for p in TO_NHWC)
             self.mark_nhwc(n.outputs[0])
         elif n.op == "strided_slice" and any_nhwc and len(g.t(n.outputs[0]).shape) == 4:

@@ -56,7 +56,7 @@ def row_wise(n: Node, g: Graph) -> int | None:
         ok = (not n.attrs.get("adj_x") and not w.is_const and tuple(x.shape[:-2]) == tuple(w.shape[:-2])
               and rows_of(x.shape)[0] == r)
         return r if ok else None
-    if n.op in UNARY or n.op == "softmax" or (n.op == "quantize" and acts and acts[0].dtype != "float32"):
+    if n.op in UNARY or n.op in ("softmax", "layer_norm") or (n.op == "quantize" and acts and acts[0].dtype != "float32"):
         return r if acts and tuple(acts[0].shape) == tuple(y.shape) else None
     if n.op == "reshape":
         return r if acts and rows_of(acts[0].shape) == (r, c) else None

@@ -6,6 +6,8 @@
     plan         a plan's Steps for tinyc.memory, its planned arena and MACs
     search       --patch off | auto | S:N: candidates, budget, Pareto front
     split        the input interface (quantize / NCHW transpose) read per window; sub-graphs
+    reduction    squeeze-excite: global means and their branches inside a stage
+    prepass      the passes a stage with such means runs before its main loop (sum or store)
 
 The C side is tinyc.backend.patch_lower (one looped call over a static table
 of tiles, templates/patch_stage.j2) with the window loaders tc_copy_window /

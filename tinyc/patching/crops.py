@@ -40,7 +40,7 @@ def copied_crops(stage: Stage, tiles: list[PatchRegions], pixel_bytes) -> dict[t
         if n.op in VIEW_OPS:
             continue
         for j, x in enumerate(n.inputs):
-            if not x or g.tensors[x].is_const:
+            if not x or g.tensors[x].is_const or x in stage.globals:  # globals are read whole
                 continue
             if any(pr.reads[(n.name, j)] != pr.regions[x] for pr in tiles):
                 out[(n.name, j)] = max(pr.reads[(n.name, j)].h * pr.reads[(n.name, j)].w for pr in tiles) \

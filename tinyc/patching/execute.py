@@ -18,13 +18,18 @@ from tinyc.patching.split import interface_prefix, load_window, suffix_graph
 from tinyc.ref import run_int
 
 
-def run_patch(pg: PatchGraph, x_full: np.ndarray, load=None) -> np.ndarray:
+def run_patch(pg: PatchGraph, x_full: np.ndarray, load=None, globals_=None) -> np.ndarray:
     """The split-tensor tile of one patch, computed from the full model input x_full; load(x, r)
-    reads the stage input's window r from it (default: a crop of the NHWC stage input)."""
+    reads the stage input's window r from it (default: a crop of the NHWC stage input);
+    globals_: the stage's global tensors (squeeze-excite scales, tinyc.patching.prepass), whole, and
+    its stored tensors, whole (the patch reads its region of them)."""
     g = pg.graph
     r = pg.regions.regions[pg.input]
     win = x_full[:, r.y0:r.y1, r.x0:r.x1, :] if load is None else load(x_full, r)
     env: dict[str, np.ndarray] = {pg.input: win}
+    for name, v in (globals_ or {}).items():
+        q = pg.regions.regions.get(name)
+        env[name] = v if q is None else v[:, q.y0:q.y1, q.x0:q.x1, :]
     for n in g.nodes:
         args = []
         for x in n.inputs:
@@ -46,9 +51,15 @@ def run_stage(stage: Stage, x_full: np.ndarray, nh: int, nw: int, load=None) -> 
     t = g.tensors[stage.output]
     y = np.zeros(t.shape, dtype=t.dtype)
     written = np.zeros(t.shape[1:3], dtype=bool)
+    glob = None
+    if stage.reductions:  # squeeze-excite: the pre-passes first
+        from tinyc.patching.plan import ModelCosts
+        from tinyc.patching.prepass import arrange, run_prepasses
+        stage = arrange(ModelCosts(g), stage, nh, nw)
+        glob = run_prepasses(stage, x_full, nh, nw, load)
     for pr in stage_tiles(stage, nh, nw):
         tile = pr.tile
-        y[:, tile.y0:tile.y1, tile.x0:tile.x1, :] = run_patch(build_patch_graph(stage, pr), x_full, load)
+        y[:, tile.y0:tile.y1, tile.x0:tile.x1, :] = run_patch(build_patch_graph(stage, pr), x_full, load, glob)
         written[tile.y0:tile.y1, tile.x0:tile.x1] = True
     assert written.all(), "the tiles must cover the split tensor"
     return y

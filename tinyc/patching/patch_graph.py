@@ -54,7 +54,7 @@ def build_patch_graph(stage: Stage, pr: PatchRegions, check: bool = True) -> Pat
     for n in stage.nodes:
         inputs = []
         for i, x in enumerate(n.inputs):
-            if not x or g.tensors[x].is_const:
+            if not x or g.tensors[x].is_const or x in stage.globals:  # globals: whole, as constants
                 if x:
                     pg.tensors[x] = g.tensors[x]
                 inputs.append(x)

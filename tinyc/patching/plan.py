@@ -144,12 +144,13 @@ def _stage_steps(costs: ModelCosts, stage: Stage, tiles: list[PatchRegions], cop
         for j, x in enumerate(n.inputs):
             if not x or g.tensors[x].is_const:
                 continue
-            src = x if x == stage.input and not copy_input else _patch_name(x)
-            if (n.name, j) in crops:
+            src = x if (x == stage.input and not copy_input) or x in stage.globals else _patch_name(x)
+            if (n.name, j) in crops and x not in stage.globals:
                 sizes[crop_buffer(x, n.name)] = crops[(n.name, j)]
                 steps.append(Step(crop_step_name(n.name, j), [src], [crop_buffer(x, n.name)]))
                 src = crop_buffer(x, n.name)
             reads.append(src)
+        reads.sort(key=lambda x: x in stage.globals)  # a global (read whole, every patch) is never in place
         y = _patch_name(n.outputs[0])
         inplace = (reads[0], y) if ok and reads else None
         steps.append(Step(f"patch.{n.name}", reads, [y], scratch, inplace))
@@ -260,8 +261,14 @@ def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: 
     """(steps, sizes, MACs, stage, tiles' PatchRegions) of the plan: split after node `split`, nh x nw grid."""
     g = costs.g
     stage = stage_of(g, split)
+    if stage.reductions:  # squeeze-excite: which pre-passes store their source (tinyc.patching.prepass)
+        from tinyc.patching.prepass import arrange
+        stage = arrange(costs, stage, nh, nw)
     tiles = stage_tiles(stage, nh, nw)
     steps, sizes, macs = _stage_steps(costs, stage, tiles, copy_input)
+    if stage.reductions:  # squeeze-excite: the passes before the loop (tinyc.patching.prepass)
+        from tinyc.patching.prepass import prepass_schedule
+        steps, sizes, macs = prepass_schedule(costs, stage, nh, nw, copy_input, steps, sizes, macs)
     rest = steps_of(g, costs.calls[split + 1:], costs.in_arena)
     sizes.update({x: costs.bytes_of(x) for x in costs.in_arena})
     for x in {x for n in stage.nodes for x in n.outputs} - {stage.output}:

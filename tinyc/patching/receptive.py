@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph, Node
+from tinyc.patching.reduction import Reduction, split_global
 
 WINDOW_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
-ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh")
+ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh", "silu")
 PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad", "concat", "strided_slice")
 
 
@@ -59,6 +60,9 @@ class Stage:
     nodes: list[Node]
     input: str
     output: str
+    reductions: tuple[Reduction, ...] = ()  # squeeze-excite means: run first, by tinyc.patching.prepass
+    globals: frozenset = frozenset()  # their branch outputs, read whole (like constants) in every patch
+    stored: frozenset = frozenset()  # tensors a pre-pass stored whole: each patch reads its window of them
 
 
 @dataclass
@@ -112,6 +116,10 @@ def stage_of(g: Graph, split: int) -> Stage:
         raise TinycError(f"split point {split} is outside the graph's nodes 0..{len(g.nodes) - 1}", g.source)
     nodes = g.nodes[:split + 1]
     produced = {y for n in nodes for y in n.outputs}
+    nodes, reductions, glob = split_global(g, nodes)  # squeeze-excite branches leave the loop
+    if not nodes or nodes[-1] is not g.nodes[split]:
+        raise TinycError(f"split point {split} lies inside a squeeze-excite branch: the stage cannot end there",
+                         where(g.source, g.nodes[split].name, g.nodes[split].op))
     outer = []
     for n in nodes:
         _check_node(g, n)
@@ -125,7 +133,7 @@ def stage_of(g: Graph, split: int) -> Stage:
     if leaks:
         raise TinycError(f"tensor '{leaks[0]}' is used after split point {split}: the stage cannot end there",
                          where(g.source, nodes[-1].name, nodes[-1].op))
-    return Stage(g, split, nodes, outer[0], split_t)
+    return Stage(g, split, nodes, outer[0], split_t, reductions, glob)
 
 
 def window(n: Node, g: Graph) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int], tuple[int, int, int, int]]:
@@ -179,7 +187,7 @@ def patch_regions(stage: Stage, tile: Region) -> PatchRegions:
         if need.h < 1 or need.w < 1:
             raise _err(g, n, f"output rows/cols {out} lie wholly in the padding: no patch input to read")
         for i, x in enumerate(n.inputs):
-            if not x or g.tensors[x].is_const:
+            if not x or g.tensors[x].is_const or x in stage.globals:
                 continue
             reads[(n.name, i)] = need
             regions[x] = regions[x].union(need) if x in regions else need

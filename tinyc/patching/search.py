@@ -165,7 +165,7 @@ def _least_work(costs, cands, base: PatchPlan, max_macs: float, copy_input) -> P
             if x.macs > max_macs:
                 continue
             fits = True
-            if x.lb > best.work_bytes:
+            if (x.lb, x.macs) >= (best.work_bytes, best.macs):  # cannot beat best (evaluate keeps x.macs)
                 continue
             p = evaluate(costs, *c, copy_input, with_arena=False)
             if (p.work_bytes, p.macs) < (best.work_bytes, best.macs):

@@ -14,12 +14,13 @@ import numpy as np
 
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph, Node, QParams, Tensor
+from tinyc.quant.island_concat import island_concat_ranges
 from tinyc.quant.observers import asymmetric_qparams, make_observer, symmetric_scales
 from tinyc.quant.fixedpoint import round_half_away
 
 FLOAT_ISLANDS = {"lstm_f32": (1, 2), "gru_f32": (1, 2)}  # ops that compute in float32: their int8 weight inputs
 WEIGHT_AXIS = {"conv2d": 0, "fully_connected": 0, "depthwise_conv2d": 3, "transpose_conv": 0}
-SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "resize_nearest", "strided_slice",
+SAME_AS_INPUT = {"max_pool2d", "avg_pool2d", "reshape", "transpose", "pad", "pad_edge", "resize_nearest", "strided_slice",
                  "resize_bilinear", "top_k", "gather"}
 MAX_AVG_TAPS = 16  # avg_pool2d windows of at most this many taps become depthwise convs (_avg_pools_as_depthwise)
 FIXED_OUTPUT = {  # TFLite's required output params for int8
@@ -71,6 +72,7 @@ def _clamped_ranges(g: Graph, ranges) -> dict[str, tuple[float, float]]:
 def _act_qparams(g: Graph, ranges) -> dict[str, QParams]:
     """QParams of every float activation, in graph order so constraints propagate."""
     ranges = _clamped_ranges(g, ranges)
+    ranges = island_concat_ranges(g, ranges, FLOAT_ISLANDS)
     q: dict[str, QParams] = {}
     for name in g.inputs:
         q[name] = g.tensors[name].q or QParams(*asymmetric_qparams(*ranges[name]))

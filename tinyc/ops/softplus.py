@@ -1,0 +1,18 @@
+"""softplus, int8: log(1 + exp(x)) (ONNX Softplus) through a 256-entry table.
+
+Defined as in tinyc.ops.float_lut (LiteRT's LUT construction); C kernel tc_lut_s8.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.ops.float_lut import FloatLutOp
+from tinyc.ops.unary_lut import macs, shape  # noqa: F401  (the op's interface)
+
+
+def softplus(x, attrs):
+    return np.logaddexp(0.0, x)
+
+
+_op = FloatLutOp(softplus)
+table, ref, lower, float_ref = _op.table, _op.ref, _op.lower, _op.float_ref
