@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -56,7 +57,8 @@ def make_options(board, calib, observer, patch, sram_budget, precision, max_mac_
     from tinyc.patching.search import parse_patch
     from tinyc.validate import input_file
     get_board(board)
-    parse_patch(patch)
+    if not re.fullmatch(r"\s*\d+:\d+s\s*", str(patch).lower()):  # S:Ns (streamed) is checked by choose_plan
+        parse_patch(patch)
     if calib is not None:
         input_file(calib, "--calib")
     if sram_budget is not None and sram_budget <= 0:

@@ -163,7 +163,8 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     if opts.patch != "off":
         from tinyc.backend.patch_lower import choose_plan
         with step(f"patch plan ({opts.patch})"):
-            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
+            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead,
+                               stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids
         if plan.split is not None:
             return _compile_patched(q, opts, board, plan)
         if opts.precision == "mixed":

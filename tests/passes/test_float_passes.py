@@ -203,3 +203,22 @@ def test_qdq_synthetic_annotations(tmp_path):
 def test_fold_batchnorm_into_fc(tmp_path):
     g = passed(om.bn_after_fc(), tmp_path, "fold_batchnorm")
     assert ops(g) == ["fully_connected", "clamp", "fully_connected"]
+
+
+def test_drop_identities_drops_whole_strided_slice_only():
+    """GhostNet's `[:, :oup]` of an oup-channel concat is a whole slice: dropped; a real one stays.
+    Oracle: the strided_slice semantics (docs/ops.md): begin 0, unit strides, size = shape is a copy."""
+    from tinyc.passes.drop_identities import drop_identities
+    g = ir.Graph("t")
+    g.add_tensor(ir.Tensor("x", (1, 4, 4, 8)))
+    g.inputs = ["x"]
+    for name, shape in (("a", (1, 4, 4, 8)), ("b", (1, 4, 4, 6)), ("y", (1, 4, 4, 6))):
+        g.add_tensor(ir.Tensor(name, shape))
+    g.nodes = [ir.Node("strided_slice", "whole", ["x"], ["a"], dict(begin=(0, 0, 0, 0), size=(1, 4, 4, 8),
+                                                                     strides=(1, 1, 1, 1))),
+               ir.Node("strided_slice", "part", ["a"], ["b"], dict(begin=(0, 0, 0, 0), size=(1, 4, 4, 6),
+                                                                    strides=(1, 1, 1, 1))),
+               ir.Node("relu", "r", ["b"], ["y"])]
+    g.outputs = ["y"]
+    g = drop_identities(g)
+    assert [n.name for n in g.nodes] == ["part", "r"] and g.nodes[0].inputs == ["x"]

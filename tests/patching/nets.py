@@ -80,6 +80,11 @@ class Builder:
         q = QParams(1.2 * max(qa.s(), qb.s()), int(self.rng.integers(-5, 5)))
         return self._out(Node("add", f"add{self.k}", [a, b], [], dict(act=act)), q)
 
+    def concat(self, xs: list[str]) -> str:
+        """Channel concat; the output scale covers the widest input (inputs requantized by LUT)."""
+        q = QParams(max(self.g.tensors[x].q.s() for x in xs), int(self.rng.integers(-5, 5)))
+        return self._out(Node("concat", f"cat{self.k}", list(xs), [], dict(axis=3)), q)
+
     def head(self, x, classes: int) -> str:
         """Global average pool, flatten, fully connected."""
         _, h, w, c = self.g.tensors[x].shape

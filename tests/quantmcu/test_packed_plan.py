@@ -75,7 +75,7 @@ def test_choose_mixed_moves_the_split(mnist_int8, mnist_costs, capsys):
     plans the same bytes as planned_work."""
     from tinyc.backend.patch_lower import choose_plan
     k, sub, costs = mnist_costs
-    int8 = choose_plan(mnist_int8, "auto", None, 0.30)
+    int8 = choose_plan(mnist_int8, "auto", None, 0.30, stream_ok=False)  # as --precision mixed
     seen = []
 
     def fake(g, split, grid, samples, memory):

@@ -1,4 +1,4 @@
-"""Generate the image-CNN zoo of tests/zoo/cnn/: 14 architectures written by hand in torch, seeded
+"""Generate the image-CNN zoo of tests/zoo/cnn/: 20 architectures written by hand in torch, seeded
 weights, exported as NCHW float ONNX (opset 17, dynamo=False).
 
     python tests/zoo/make_cnns.py            # (re)writes tests/zoo/cnn/<arch>.onnx
@@ -299,11 +299,208 @@ def regnety():
     return Net(stem, nn.Sequential(*blocks), cin), 128
 
 
+def channel_shuffle(x, g=2):
+    b, c, h, w = x.shape
+    return x.reshape(b, g, c // g, h, w).transpose(1, 2).reshape(b, c, h, w)
+
+
+class ShuffleUnit(nn.Module):
+    """ShuffleNetV2 unit: channel split (stride 1) or two stride-2 branches, concat, channel shuffle."""
+
+    def __init__(self, cin, cout, s):
+        super().__init__()
+        self.s = s
+        half = cout // 2
+        b2_in = cin if s == 2 else half
+        self.b2 = nn.Sequential(cbr(b2_in, half, 1, act=nn.ReLU), cbr(half, half, 3, s, groups=half, act=None),
+                                cbr(half, half, 1, act=nn.ReLU))
+        self.b1 = nn.Sequential(cbr(cin, cin, 3, 2, groups=cin, act=None), cbr(cin, half, 1, act=nn.ReLU)) \
+            if s == 2 else None
+
+    def forward(self, x):
+        if self.s == 1:
+            a, b = x.chunk(2, dim=1)
+            y = torch.cat([a, self.b2(b)], 1)
+        else:
+            y = torch.cat([self.b1(x), self.b2(x)], 1)
+        return channel_shuffle(y)
+
+
+def shufflenet_v2():
+    """ShuffleNetV2 0.5x (stages 48/96/192, repeats 4/8/4 cut to 2/3/2)."""
+    stem = nn.Sequential(cbr(3, 24, 3, 2, act=nn.ReLU), nn.MaxPool2d(3, 2, 1))
+    blocks, cin = [], 24
+    for c, n in [(48, 2), (96, 3), (192, 2)]:
+        for j in range(n):
+            blocks.append(ShuffleUnit(cin, c, 2 if j == 0 else 1))
+            cin = c
+    blocks.append(cbr(cin, 256, 1, act=nn.ReLU))
+    return Net(stem, nn.Sequential(*blocks), 256), 128
+
+
+class Ghost(nn.Module):
+    """GhostNet module: primary 1x1, cheap depthwise 3x3 on it, concat, keep the first cout channels."""
+
+    def __init__(self, cin, cout, relu=True):
+        super().__init__()
+        init = -(-cout // 2)
+        act = nn.ReLU if relu else None
+        self.cout = cout
+        self.primary = cbr(cin, init, 1, act=act)
+        self.cheap = cbr(init, init, 3, 1, groups=init, act=act)
+
+    def forward(self, x):
+        a = self.primary(x)
+        return torch.cat([a, self.cheap(a)], 1)[:, :self.cout]
+
+
+class GhostBottleneck(nn.Module):
+    def __init__(self, cin, mid, cout, k, s):
+        super().__init__()
+        self.g1, self.g2 = Ghost(cin, mid), Ghost(mid, cout, relu=False)
+        self.dw = cbr(mid, mid, k, s, groups=mid, act=None) if s == 2 else None
+        self.short = None if s == 1 and cin == cout else \
+            nn.Sequential(cbr(cin, cin, k, s, groups=cin, act=None), cbr(cin, cout, 1, act=None))
+
+    def forward(self, x):
+        y = self.g1(x)
+        if self.dw is not None:
+            y = self.dw(y)
+        return self.g2(y) + (x if self.short is None else self.short(x))
+
+
+def ghostnet():
+    """GhostNet 0.5x, the first nine bottlenecks (no SE: squeeze-excite nets are covered elsewhere)."""
+    cfg = [(3, 16, 16, 1), (3, 48, 24, 2), (3, 72, 24, 1), (5, 72, 40, 2), (5, 120, 40, 1), (3, 240, 80, 2),
+           (3, 200, 80, 1), (3, 184, 80, 1), (3, 480, 112, 1)]
+    w = 0.5
+    cin = div8(16 * w)
+    blocks = []
+    for k, mid, c, s in cfg:
+        blocks.append(GhostBottleneck(cin, div8(mid * w), div8(c * w), k, s))
+        cin = div8(c * w)
+    blocks.append(cbr(cin, 160, 1, act=nn.ReLU))
+    return Net(cbr(3, div8(16 * w), 3, 2, act=nn.ReLU), nn.Sequential(*blocks), 160), 128
+
+
+class DenseLayer(nn.Module):
+    """DenseNet-BC layer: BN-ReLU-1x1 (4 x growth) BN-ReLU-3x3 (growth), concatenated to its input."""
+
+    def __init__(self, cin, grow):
+        super().__init__()
+        self.f = nn.Sequential(nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, 4 * grow, 1, bias=False),
+                               nn.BatchNorm2d(4 * grow), nn.ReLU(), nn.Conv2d(4 * grow, grow, 3, 1, 1, bias=False))
+
+    def forward(self, x):
+        return torch.cat([x, self.f(x)], 1)
+
+
+def densenet():
+    """DenseNet-BC (growth 8, blocks of 4/6/6 layers, compression 0.5)."""
+    layers = [nn.Conv2d(3, 16, 3, 2, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+    cin = 16
+    for i, n in enumerate([4, 6, 6]):
+        for _ in range(n):
+            layers.append(DenseLayer(cin, 8))
+            cin += 8
+        if i < 2:
+            layers += [nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, cin // 2, 1, bias=False), nn.AvgPool2d(2)]
+            cin //= 2
+    layers += [nn.BatchNorm2d(cin), nn.ReLU()]
+    return Net(nn.Identity(), nn.Sequential(*layers), cin), 128
+
+
+class InceptionBlock(nn.Module):
+    """GoogLeNet inception: 1x1 | 1x1-3x3 | 1x1-3x3-3x3 | maxpool 3x3-1x1, concatenated."""
+
+    def __init__(self, cin, a, b, c, d):
+        super().__init__()
+        self.a = cbr(cin, a, 1, act=nn.ReLU)
+        self.b = nn.Sequential(cbr(cin, b // 2, 1, act=nn.ReLU), cbr(b // 2, b, 3, act=nn.ReLU))
+        self.c = nn.Sequential(cbr(cin, c // 2, 1, act=nn.ReLU), cbr(c // 2, c, 3, act=nn.ReLU),
+                               cbr(c, c, 3, act=nn.ReLU))
+        self.d = nn.Sequential(nn.MaxPool2d(3, 1, 1), cbr(cin, d, 1, act=nn.ReLU))
+
+    def forward(self, x):
+        return torch.cat([self.a(x), self.b(x), self.c(x), self.d(x)], 1)
+
+
+def inception():
+    """GoogLeNet at 1/4 width: stem 7x7/2, maxpool, 1x1, 3x3, maxpool, inception 3a/3b, maxpool, 4a/4b."""
+    stem = nn.Sequential(cbr(3, 16, 7, 2, act=nn.ReLU), nn.MaxPool2d(3, 2, 1), cbr(16, 16, 1, act=nn.ReLU),
+                         cbr(16, 48, 3, act=nn.ReLU), nn.MaxPool2d(3, 2, 1))
+    body = nn.Sequential(InceptionBlock(48, 16, 32, 8, 8), InceptionBlock(64, 32, 48, 24, 16), nn.MaxPool2d(3, 2, 1),
+                         InceptionBlock(120, 48, 52, 12, 16), InceptionBlock(128, 40, 56, 16, 16))
+    return Net(stem, body, 128), 128
+
+
+class Bottleneck(nn.Module):
+    """ResNet-50 bottleneck: 1x1, 3x3 (stride), 1x1 x4, projection shortcut when the shape changes."""
+
+    def __init__(self, cin, mid, s):
+        super().__init__()
+        cout = 4 * mid
+        self.f = nn.Sequential(cbr(cin, mid, 1, act=nn.ReLU), cbr(mid, mid, 3, s, act=nn.ReLU),
+                               cbr(mid, cout, 1, act=None))
+        self.down = None if s == 1 and cin == cout else cbr(cin, cout, 1, s, act=None)
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(self.f(x) + (x if self.down is None else self.down(x)))
+
+
+def resnet50():
+    """ResNet-50 at 1/8 width (bottleneck widths 8/16/32/64, blocks 3/4/6/3 cut to 2/2/2/1)."""
+    stem = nn.Sequential(cbr(3, 8, 7, 2, act=nn.ReLU), nn.MaxPool2d(3, 2, 1))
+    blocks, cin = [], 8
+    for i, (mid, n) in enumerate([(8, 2), (16, 2), (32, 2), (64, 1)]):
+        for j in range(n):
+            blocks.append(Bottleneck(cin, mid, 2 if i > 0 and j == 0 else 1))
+            cin = 4 * mid
+    return Net(stem, nn.Sequential(*blocks), cin), 128
+
+
+class SepConv(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.f = nn.Sequential(nn.Conv2d(cin, cin, 3, 1, 1, groups=cin, bias=False), nn.Conv2d(cin, cout, 1, bias=False),
+                               nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        return self.f(x)
+
+
+class XceptionBlock(nn.Module):
+    """Xception entry/middle flow block: (ReLU, separable conv) x2 [+ maxpool 3x3/2], 1x1/2 shortcut."""
+
+    def __init__(self, cin, cout, s, first_relu=True):
+        super().__init__()
+        layers = [nn.ReLU()] if first_relu else []
+        layers += [SepConv(cin, cout), nn.ReLU(), SepConv(cout, cout)]
+        if s == 2:
+            layers.append(nn.MaxPool2d(3, 2, 1))
+        self.f = nn.Sequential(*layers)
+        self.short = cbr(cin, cout, 1, s, act=None) if s == 2 or cin != cout else None
+
+    def forward(self, x):
+        return self.f(x) + (x if self.short is None else self.short(x))
+
+
+def xception():
+    """Xception at 1/8 width: entry flow (conv 3x3/2, conv 3x3, three blocks), two middle blocks."""
+    stem = nn.Sequential(cbr(3, 8, 3, 2, act=nn.ReLU), cbr(8, 16, 3, act=nn.ReLU))
+    body = nn.Sequential(XceptionBlock(16, 16, 2, first_relu=False), XceptionBlock(16, 32, 2), XceptionBlock(32, 96, 2),
+                         XceptionBlock(96, 96, 1), XceptionBlock(96, 96, 1), nn.ReLU())
+    return Net(stem, body, 96), 128
+
+
 ARCHS = {
     "mobilenet_v2": mobilenet_v2, "mobilenet_v3_small": mobilenet_v3_small, "mobilenet_v3_large": mobilenet_v3_large,
     "mnasnet": mnasnet, "efficientnet_b0": efficientnet_b0, "proxylessnas": proxylessnas, "squeezenet": squeezenet,
     "resnet18": resnet18, "regnet": regnet, "lcnet": lcnet, "vgg": vgg, "mobilenet_v1": mobilenet_v1,
     "tinynet_e": tinynet_e, "regnety": regnety,
+    "shufflenet_v2": shufflenet_v2, "ghostnet": ghostnet, "densenet": densenet, "inception": inception,
+    "resnet50": resnet50, "xception": xception,
 }
 
 

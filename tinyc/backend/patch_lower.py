@@ -11,7 +11,8 @@ ones, their kernel scratch, the split tensor, the rest) has the offset of the
 plan tinyc.patching.plan makes for this schedule (copy_input=True, the model
 input outside the arena: the kernels read the caller's buffer), which has
 passed the memory checker. A residual branch that reads less than its source
-patch (a crop) is a strided view for `add`, never a copy.
+patch (a crop) is a strided view for `add`; any other node reads a copy of the crop
+(tc_copy_window into its own per-patch buffer, tinyc.backend.crop_lower).
 
 An input interface (float -> int8 quantize, NCHW -> NHWC transpose or relabel,
 tinyc.patching.split) runs per window inside the loop: tc_load_window_s8 /
@@ -38,6 +39,8 @@ from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops import op_module
 from tinyc.ops.common import Call
 from tinyc.ops.conv2d import scratch_general
+from tinyc.backend.crop_lower import crop_copy_ref
+from tinyc.patching.crops import VIEW_OPS
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.plan import (ModelCosts, PatchPlan, _plan, evaluate, fit_scratch, layer_by_layer, patch_schedule,
                                  set_scratch)
@@ -47,9 +50,10 @@ from tinyc.patching.split import split_graph, window_load
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
-               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "silu")
+               "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "silu",
+               "strided_slice")
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8")
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice")
 SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
 
 
@@ -121,17 +125,22 @@ def lower_patched(g: Graph, plan: PatchPlan, extra=None) -> PatchLowering:
         call.params["loads"] = window_loads(sub, stage, pgs, offsets)
         tile_macs = stage_macs(sub, stage, tile_macs, more)
     if k:  # the interface runs per window, inside the loader: the stage reads the caller's input
-        load = window_load(g, k)
         for c in [c for c in pre if c.template == "patch_stage.j2"] + [call]:
-            c.inputs = [g.inputs[0]]
-            c.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
-                            load_scale=load.quantize[0] if load.quantize else 0.0,
-                            load_zp=load.quantize[1] if load.quantize else 0)
+            read_through_interface(g, k, c)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     base = layer_by_layer(ModelCosts(g) if k else costs)  # same convention: input outside
     return PatchLowering(pre + [call] + costs.calls[split + 1:], mem, plan, stage, policy[0], tile_macs, base, k,
                          arena_with_input(g, k, costs, stage, steps, sizes))
+
+
+def read_through_interface(g: Graph, k: int, call: Call) -> None:
+    """The interface (k nodes) runs per window, inside the loader: the stage reads the caller's input."""
+    load = window_load(g, k)
+    call.inputs = [g.inputs[0]]
+    call.params.update(nchw=int(load.nchw), load_f32=load.quantize is not None,
+                       load_scale=load.quantize[0] if load.quantize else 0.0,
+                       load_zp=load.quantize[1] if load.quantize else 0)
 
 
 def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, sizes) -> int:
@@ -144,17 +153,21 @@ def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, s
 
 
 def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
-    """lower_patched for a streaming plan (tinyc.backend.stream_lower): no input interface,
-    no QuantMCU."""
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower), no QuantMCU; an input
+    interface (k nodes) runs per band window inside the loader, as in the grid loop."""
     from tinyc.backend.stream_lower import lower_streamed
-    if k or extra is not None:
-        raise TinycError("streaming patch plans (S:Ns) support neither an input interface nor "
-                         "--precision mixed: use an S:NxM grid", g.source)
-    if not c_patchable(sub, plan.split):
-        lower_patched_check(sub, plan.split)
-    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, plan)
+    if extra is not None:
+        raise TinycError("streaming patch plans (S:Ns) do not support --precision mixed: use an S:NxM grid",
+                         g.source)
+    split = plan.split - k
+    if not c_patchable(sub, split):
+        lower_patched_check(sub, split)
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, replace(plan, split=split))
+    if k:
+        read_through_interface(g, k, calls[0])
+        base = layer_by_layer(ModelCosts(g))  # same convention: the model input outside
     # arena_bytes: the input placed beside the streamed schedule's buffers (a valid plan, not a tight one)
-    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, 0,
+    return PatchLowering(calls, mem, plan, stage, steps, tile_macs, base, k,
                          mem.arena_bytes + g.tensors[g.inputs[0]].nbytes)
 
 
@@ -179,6 +192,10 @@ def stage_call(g: Graph, stage: Stage, pgs: list[PatchGraph], offsets: dict[str,
             keys, more = post[i](entry, node_arrays)
             entry.update(keys)
             node_arrays = dict(node_arrays, **more)
+            if entry.get("bp") and any(r.get("crop_copy") for r in entry["ins"]):
+                n = stage.nodes[i]
+                raise TinycError("QuantMCU bit-plane codes read through a crop copy are not supported: use "
+                                 "--precision int8 or another split", where(g.source, n.name, n.op))
         entry["macs"] = int(m)
         nodes.append(entry)
         tile_macs.append(m)
@@ -226,7 +243,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
     if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
         in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
-    elif kind in SIZED + ("pad_s8", "concat_s8"):
+    elif kind in SIZED + ("pad_s8", "concat_s8", "strided_slice"):
         in_dims, out_dims = [], []
     else:
         in_dims, out_dims = tile_dims(kind, tiles)
@@ -293,9 +310,8 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
         else:
             views.append(0)
     cropped = any(pg.graph.nodes[stage.nodes.index(n)].inputs[j] in pg.crops for pg in pgs)
-    if cropped and n.op != "add":
-        raise TinycError("a crop of a per-patch tensor feeds a node other than add: not supported in the "
-                         "C patch loop", where(g.source, n.name, n.op))
+    if cropped and n.op not in VIEW_OPS:  # the loop copies the crop first (tinyc.patching.crops)
+        return crop_copy_ref(g, stage, n, j, pgs, offsets)
     return dict(kind="arena", offset=offsets[f"patch:{x}"], views=views if cropped else None)
 
 
@@ -316,14 +332,17 @@ def view_dims(g: Graph, n, i: int, pg: PatchGraph) -> dict:
 
 
 
-def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float) -> PatchPlan:
+def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float,
+                stream_ok: bool = True) -> PatchPlan:
     """The --patch choice among the plans the C patch loop can run (model input copied per patch),
     split indexing g's nodes; the stage starts after the input interface (split_graph).
-    A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr."""
+    A model with no such stage (no spatial layers) gets layer by layer, with a note on stderr.
+    stream_ok False: auto considers grids only (QuantMCU's --precision mixed runs on grids)."""
     k, sub = split_graph(g)
     stream = re.fullmatch(r"\s*(\d+):(\d+)s\s*", str(patch).lower())
     if stream:
-        return stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
+        plan = stream_plan(g, k, sub, int(stream.group(1)), int(stream.group(2)))
+        return replace(plan, split=plan.split + k)
     spec = parse_patch(patch)
     if isinstance(spec, tuple) and k:
         if spec[0] < k:
@@ -332,16 +351,24 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         spec = (spec[0] - k, *spec[1:])
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
-    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok=not k)
+    plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok)
+    if spec == "auto" and plan.split is not None:
+        from tinyc.patching.notes import short_of_half
+        note = short_of_half(sub, plan, base or layer_by_layer(ModelCosts(sub)), k)
+        if note:
+            print(note, file=sys.stderr)
     return plan if plan.split is None or not k else replace(plan, split=plan.split + k)
 
 
 def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
-    """--patch S:Ns: split after node S, N full-width row bands with halo caching
-    (tinyc.patching.stream); the stage must be a chain the C loop can run, with no input interface."""
+    """--patch S:Ns: split after node S of g, N full-width row bands with halo caching
+    (tinyc.patching.stream); the stage (of sub, after k interface nodes) must be a chain the C loop
+    can run. The plan's split indexes sub."""
     from tinyc.patching.stream import evaluate_stream
-    if k:
-        raise TinycError("streaming patch plans (S:Ns) need a model without an input interface", "--patch")
+    if split < k:
+        raise TinycError(f"split point {split} lies in the model's input interface (nodes 0..{k - 1} run "
+                         "layer by layer): choose a later split", "--patch")
+    split -= k
     if not 1 <= nbands <= 1024:
         raise TinycError(f"band count must be 1..1024, got {nbands}", "--patch")
     if not c_patchable(sub, split):
@@ -415,7 +442,11 @@ def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: i
     the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
     work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
     from tinyc.patching.stream import search_stream
-    best = search_stream(ModelCosts(g), splits, budget)
+    costs = ModelCosts(g)
+    # a streaming plan recomputes nothing (its MACs: layer by layer's), so without a budget it can
+    # win only with work_bytes below the grid plan's work_bytes x MACs / layer by layer's MACs
+    bound = plan.work_bytes * plan.macs / costs.base_macs if plan is not None and budget is None else None
+    best = search_stream(costs, splits, budget, bound)
     if plan is None:
         if best is None:
             search(g, budget, cands=[], copy_input=True)  # raises the budget error

@@ -85,7 +85,12 @@ def run_patched(g: Graph, inputs: dict[str, np.ndarray], split: int, nh: int, nw
     if k:
         x0 = full.inputs[0]
         x = np.asarray(inputs[x0]).astype(full.tensors[x0].dtype).reshape(full.tensors[x0].shape)
-        y = run_stage(stage, x, nh, nw, lambda x, r: load_window(full, k, x, r))
+        load = lambda x, r: load_window(full, k, x, r)  # noqa: E731
+        if stream:
+            from tinyc.patching.stream import run_stage_stream
+            y = run_stage_stream(stage, x, nh, load=load)
+        else:
+            y = run_stage(stage, x, nh, nw, load)
     else:
         t = g.tensors[stage.input]
         x = np.asarray(inputs[stage.input]).astype(t.dtype).reshape(t.shape)

@@ -67,7 +67,11 @@ def build_patch_graph(stage: Stage, pr: PatchRegions, check: bool = True) -> Pat
             pg.add_tensor(_activation(g.tensors[x], crop, need))
             crops[crop] = (x, need.y0 - src.y0, need.x0 - src.x0)
             inputs.append(crop)
-        pg.nodes.append(Node(n.op, n.name, inputs, list(n.outputs), patch_attrs(n, pr.pads[n.name])))
+        attrs = patch_attrs(n, pr.pads[n.name])
+        if n.op == "strided_slice":  # a channel slice (receptive.channel_slice): the patch's rows and columns
+            r = pr.regions[n.outputs[0]]
+            attrs["size"] = (1, r.h, r.w, *tuple(n.attrs["size"])[3:])
+        pg.nodes.append(Node(n.op, n.name, inputs, list(n.outputs), attrs))
     pg.inputs, pg.outputs = [stage.input], [stage.output]
     if check:
         for n in pg.nodes:

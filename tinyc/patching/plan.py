@@ -16,7 +16,8 @@ in-place pairs as lowered and with only the shrinking ones, and the smaller
 arena is kept.
 The model input is live until the loop ends; by default the first stage node
 reads its patch straight from it (a view); copy_input=True adds a per-patch
-input buffer instead. Crops of a per-patch tensor (residual branches) are views.
+input buffer instead. Crops of a per-patch tensor are views for add (residual branches), and a
+copy of their own for any other node (tinyc.patching.crops: one more step and buffer).
 The model input may live outside the arena (a camera or DMA buffer): work_bytes
 is the planned arena without it, arena_bytes the arena holding it too. Since
 the input is read until the loop ends, arena_bytes - input_bytes <= work_bytes
@@ -33,6 +34,7 @@ from tinyc.backend.schedule import ALIGN, arena_tensors, steps_of
 from tinyc.ir import Graph
 from tinyc.memory import Step, lifetimes, live_bytes, lower_bound, plan_schedule
 from tinyc.ops import op_module
+from tinyc.patching.crops import copied_crops, crop_buffer, crop_step_name
 from tinyc.patching.patch_graph import PatchGraph, build_patch_graph
 from tinyc.patching.receptive import PatchRegions, Stage, stage_of, stage_tiles
 
@@ -136,9 +138,18 @@ def _stage_steps(costs: ModelCosts, stage: Stage, tiles: list[PatchRegions], cop
     if copy_input:
         steps.append(Step("patch.load", [stage.input], [_patch_name(stage.input)]))
     g = costs.g
+    crops = copied_crops(stage, tiles, costs.pixel_bytes)  # crops a kernel reads from a copy of their own
     for n, (scratch, ok) in zip(stage.nodes, per_node):
-        reads = [x if (x == stage.input and not copy_input) or x in stage.globals else _patch_name(x)
-                 for x in n.inputs if x and not g.tensors[x].is_const]
+        reads = []
+        for j, x in enumerate(n.inputs):
+            if not x or g.tensors[x].is_const:
+                continue
+            src = x if (x == stage.input and not copy_input) or x in stage.globals else _patch_name(x)
+            if (n.name, j) in crops and x not in stage.globals:
+                sizes[crop_buffer(x, n.name)] = crops[(n.name, j)]
+                steps.append(Step(crop_step_name(n.name, j), [src], [crop_buffer(x, n.name)]))
+                src = crop_buffer(x, n.name)
+            reads.append(src)
         reads.sort(key=lambda x: x in stage.globals)  # a global (read whole, every patch) is never in place
         y = _patch_name(n.outputs[0])
         inplace = (reads[0], y) if ok and reads else None

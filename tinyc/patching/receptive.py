@@ -24,7 +24,7 @@ from tinyc.patching.reduction import Reduction, split_global
 
 WINDOW_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
 ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh", "silu")
-PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad", "concat")
+PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad", "concat", "strided_slice")
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,17 @@ def _check_node(g: Graph, n: Node) -> None:
         raise _err(g, n, "only a channel concat (NHWC axis 3) can run in the patch stage")
     if n.op == "pad" and tuple(n.attrs["pads"][0]) != (0, 0):
         raise _err(g, n, "pad on the batch axis cannot run in the patch stage")
+    if n.op == "strided_slice" and not channel_slice(n, g):
+        raise _err(g, n, "only a channel slice (every row and column kept) can run in the patch stage")
+
+
+def channel_slice(n: Node, g: Graph) -> bool:
+    """A strided_slice of an NHWC tensor that keeps every row and column (GhostNet's `[:, :oup]`,
+    ShuffleNetV2's channel split): per pixel, like an elementwise op."""
+    x, y = g.tensors[n.inputs[0]].shape, g.tensors[n.outputs[0]].shape
+    b, size, st = (tuple(int(v) for v in n.attrs[k]) for k in ("begin", "size", "strides"))
+    return (len(x) == len(y) == len(b) == 4 and b[:3] == (0, 0, 0) and st[:3] == (1, 1, 1)
+            and size[:3] == x[:3] == y[:3])
 
 
 def stage_of(g: Graph, split: int) -> Stage:

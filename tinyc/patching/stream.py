@@ -164,11 +164,12 @@ def stream_macs(stage: Stage, bands: list[list[NodeBand]]) -> list[int]:
     return out
 
 
-def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0) -> np.ndarray:
+def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0, load=None) -> np.ndarray:
     """The split tensor, band by band, exactly as the C loop runs it: per node a per-patch buffer
     (filled with junk first, so a row read before it was written shows), the cache rows restored
     on top, the new rows computed from the input buffer's rows at x_row, the next band's rows
-    saved to the cache; the split node's new rows are stitched into the split tensor."""
+    saved to the cache; the split node's new rows are stitched into the split tensor. load(x, r):
+    the stage input's window r read from the model input x (an input interface, tinyc.patching.split)."""
     g = stage.graph
     windows, bands = stream_bands(stage, nbands)
     rng = np.random.default_rng(seed)
@@ -178,7 +179,7 @@ def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 
     caches = {n.outputs[0]: np.zeros((1, max(rows[i], 1), *g.tensors[n.outputs[0]].shape[2:]),
                                      dtype=g.tensors[n.outputs[0]].dtype) for i, n in enumerate(stage.nodes)}
     for win, row in zip(windows, bands):
-        xbuf = x_full[:, win.y0:win.y1, win.x0:win.x1, :]
+        xbuf = x_full[:, win.y0:win.y1, win.x0:win.x1, :] if load is None else load(x_full, win)
         for i, (n, nb) in enumerate(zip(stage.nodes, row)):
             y = n.outputs[0]
             t = g.tensors[y]
@@ -277,18 +278,27 @@ def band_counts(split_rows: int, input_rows: int) -> list[int]:
     return sorted(n for n in want if 2 <= n <= max(input_rows // 2, 2))
 
 
-def search_stream(costs, splits: list[int], budget: int | None = None):
+def search_stream(costs, splits: list[int], budget: int | None = None, bound: float | None = None):
     """The streaming plan with the least work_bytes (ties: fewer bands) over chain stages ending at
-    `splits` (with a budget: the least among those that fit), or None."""
+    `splits` (with a budget: the least among those that fit), or None. Candidates whose work_bytes
+    provably exceed `bound` (or the best so far) are not planned (their lower bound says so)."""
+    from tinyc.patching.plan import work_lower_bound
     from tinyc.patching.receptive import stage_of
+    from tinyc.patching.search import rest_floor
     g = costs.g
     best = None
+    floor = rest_floor(costs)
     for s in splits:
+        if best is not None and floor[s] > best.work_bytes:
+            continue  # the layers after s alone need more than the best plan so far
         stage = stage_of(g, s)
         if not is_chain(stage):
             continue
         rows = g.tensors[stage.output].shape[1]
         for nb in band_counts(rows, g.tensors[stage.input].shape[1]):
+            limit = min(x for x in (bound, budget, best.work_bytes if best else None, float("inf")) if x is not None)
+            if limit < float("inf") and work_lower_bound(costs, *stream_schedule(costs, s, nb)[:2]) > limit:
+                continue
             p = evaluate_stream(costs, s, nb)
             if budget is not None and p.work_bytes > budget:
                 continue
