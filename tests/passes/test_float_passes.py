@@ -222,3 +222,30 @@ def test_drop_identities_drops_whole_strided_slice_only():
     g.outputs = ["y"]
     g = drop_identities(g)
     assert [n.name for n in g.nodes] == ["part", "r"] and g.nodes[0].inputs == ["x"]
+
+
+def _shuffle_unit(groups=2):
+    """conv -> channel shuffle as PyTorch exports it (Reshape 5-D, Transpose (0,2,1,3,4), Reshape) ->
+    channel split (Slice) -> conv on one half, concat: ShuffleNetV2's unit."""
+    b = om.Builder()
+    x = b.input("x", [1, 4, 6, 6])
+    c = om._conv(b, x, 4, 8)
+    r1 = b.node("Reshape", [c, b.const(np.array([1, groups, 8 // groups, 6, 6]))])
+    t = b.node("Transpose", [r1], perm=[0, 2, 1, 3, 4])
+    r2 = b.node("Reshape", [t, b.const(np.array([1, 8, 6, 6]))])
+    lo = b.node("Slice", [r2, b.const(np.array([0])), b.const(np.array([4])), b.const(np.array([1]))])
+    hi = b.node("Slice", [r2, b.const(np.array([4])), b.const(np.array([8])), b.const(np.array([1]))])
+    return b.model(b.node("Concat", [lo, om._conv(b, hi, 4, 4)], axis=1))
+
+
+@pytest.mark.parametrize("groups", [2, 4])
+def test_channel_shuffle_becomes_an_nhwc_gather(tmp_path, groups):
+    """The shuffle is one gather on the NHWC channel axis: no rank-5 transpose and no transpose back to
+    NCHW between the convolutions (only the model input's and output's own); onnxruntime agrees."""
+    g = passed(_shuffle_unit(groups), tmp_path)
+    gathers = [n for n in g.nodes if n.op == "gather"]
+    assert len(gathers) == 1 and gathers[0].attrs["axis"] == 3
+    c, per = 8, 8 // groups
+    assert gathers[0].attrs["indices"] == tuple((j % groups) * per + j // groups for j in range(c))
+    inner = [n for n in g.nodes if n.op == "transpose" and n.inputs[0] not in g.inputs and n.outputs[0] not in g.outputs]
+    assert not inner, [n.name for n in inner]

@@ -8,6 +8,7 @@ from tinyc.passes.fold_batchnorm import fold_batchnorm
 from tinyc.passes.fold_constants import fold_constants
 from tinyc.passes.fold_pad import fold_pad
 from tinyc.passes.fold_qdq import fold_qdq
+from tinyc.passes.fold_channel_shuffle import fold_channel_shuffle
 from tinyc.passes.fold_slices import fold_slices
 from tinyc.passes.fuse_activations import fuse_activations
 from tinyc.passes.fuse_gelu import fuse_gelu, fuse_silu
@@ -30,6 +31,7 @@ FLOAT_PASSES = [
     fold_norm_affine,
     fuse_l2_norm,
     fold_batchnorm,
+    fold_channel_shuffle,
     to_nhwc,
     fuse_layer_norm,
     fuse_activations,

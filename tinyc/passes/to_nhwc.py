@@ -87,6 +87,10 @@ class _Converter:
             for k in ("begin", "size", "strides"):
                 n.attrs[k] = tuple(n.attrs[k][p] for p in TO_NHWC)
             self.mark_nhwc(n.outputs[0])
+        elif n.op == "gather" and any_nhwc and len(g.t(n.outputs[0]).shape) == 4 \
+                and len(n.attrs.get("indices_shape", ())) == 1:  # one axis picked: a channel shuffle
+            n.attrs["axis"] = AXIS_TO_NHWC[n.attrs["axis"] % 4]
+            self.mark_nhwc(n.outputs[0])
         elif n.op == "mean" and any_nhwc and self.mean(n):
             pass
         elif n.op == "transpose" and any_nhwc:
