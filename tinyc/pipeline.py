@@ -165,8 +165,9 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
         with step(f"patch plan ({opts.patch})"):
             plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead,
                                stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids
-        if plan.split is not None:
-            return _compile_patched(q, opts, board, plan)
+        compiled = _compile_patched(q, opts, board, plan) if plan.split is not None else None
+        if compiled is not None:
+            return compiled
         if opts.precision == "mixed":
             raise TinycError("--precision mixed with --patch is QuantMCU, which needs a patch stage: this model "
                              "compiles layer by layer", q.source)
@@ -186,7 +187,7 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     return Compiled(q, prog, mem, report, files)
 
 
-def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
+def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
     """The patch stage as a loop over patches, the rest layer by layer; the report compares
     with the layer-by-layer compile of the same graph."""
     from tinyc.backend.patch_lower import lower_patched, program_of
@@ -214,7 +215,16 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled:
     if qm is not None:
         from tinyc.quantmcu.lower import stage_entries
         extra = stage_entries(qm["plan"])
-    pl = lower_patched(q, plan, extra=extra)
+    try:
+        pl = lower_patched(q, plan, extra=extra)
+    except TinycError as e:
+        if str(opts.patch).strip().lower() != "auto" or qm is not None:
+            raise
+        # a safety net: the search only offers plans the C loop can run, but a model the checks miss
+        # must still compile rather than stop
+        print(f"tinyc: note: --patch auto's plan {plan.label} cannot be lowered to the C patch loop "
+              f"({e}); compiling layer by layer", file=sys.stderr)
+        return None
     prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:
