@@ -535,25 +535,28 @@ ZOO = {  # name -> (builder, input shapes, ONNX ops it covers besides Conv/Gemm/
 }
 
 
-def export(name: str) -> Path:
-    build, shapes = ZOO[name]
+def export(name: str, zoo: dict | None = None, out: Path | None = None) -> Path:
+    """Export zoo[name] (default: this zoo) with its seeded weights to out/<name>.onnx (opset 17)."""
+    build, shapes = (zoo or ZOO)[name]
+    out = out or OUT
     torch.manual_seed(sum(map(ord, name)))
     model = build().eval()
     args = tuple(torch.randn(*s) for s in shapes)
     names = ["x"] if len(shapes) == 1 else [f"x{i}" for i in range(len(shapes))]
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"{name}.onnx"
+    out.mkdir(exist_ok=True)
+    path = out / f"{name}.onnx"
+    torch.backends.mha.set_fastpath_enabled(False)  # the fused encoder-layer kernel has no ONNX export
     with torch.no_grad():
         torch.onnx.export(model, args, str(path), dynamo=False, opset_version=17, input_names=names)
     return path
 
 
-def main() -> None:
+def main(zoo: dict | None = None, out: Path | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", nargs="*", default=None)
-    names = ap.parse_args().only or list(ZOO)
+    names = ap.parse_args().only or list(zoo or ZOO)
     for name in names:
-        p = export(name)
+        p = export(name, zoo, out)
         print(f"{name}: {p.stat().st_size:,} B")
 
 

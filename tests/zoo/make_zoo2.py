@@ -10,7 +10,6 @@ ELU/SELU/Softplus/Mish/Hardtanh/tanh-GELU, nearest upsampling, L2-normalised emb
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_zoo import IMG, Head, bn, cbr  # noqa: E402
+from make_zoo import IMG, Head, bn, cbr, main  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "onnx2"
 
@@ -469,30 +468,7 @@ ZOO = {
 }
 
 
-def export(name: str) -> Path:
-    build, shapes = ZOO[name]
-    torch.manual_seed(sum(map(ord, name)))
-    model = build().eval()
-    args = tuple(torch.randn(*s) for s in shapes)
-    names = ["x"] if len(shapes) == 1 else [f"x{i}" for i in range(len(shapes))]
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"{name}.onnx"
-    torch.backends.mha.set_fastpath_enabled(False)  # the fused encoder-layer kernel has no ONNX export
-    with torch.no_grad():
-        torch.onnx.export(model, args, str(path), dynamo=False, opset_version=17, input_names=names)
-    return path
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--only", nargs="*", default=None)
-    names = ap.parse_args().only or list(ZOO)
-    for name in names:
-        p = export(name)
-        print(f"{name}: {p.stat().st_size:,} B")
-
-
 if __name__ == "__main__":
     import warnings
     warnings.filterwarnings("ignore")
-    main()
+    main(ZOO, OUT)
