@@ -26,7 +26,8 @@ from tinyc.ref import run_int
 # operator-order search on ~300 nodes): slow run only.
 # one host build in the default run: Conv1D as EXPAND_DIMS + CONV_2D, explicit PAD, transpose conv + concat,
 # int16 logistic, SHAPE/PACK-folded flatten, residual adds, 16x8 MEAN/HARD_SWISH-free nets
-C_FAST = ["ds_cnn_1d_int8", "conv1d_audio_16x8", "unet_16x8", "resnet8_int8", "resnet_small_int8"]
+C_FAST = ["ds_cnn_1d_int8", "conv1d_audio_16x8", "unet_16x8", "resnet8_int8", "resnet_small_int8",
+          "gru_classifier_int8"]
 
 
 def test_zoo_is_complete():
@@ -97,17 +98,13 @@ def _cli(*args, cwd):
                           cwd=cwd, env=env)
 
 
-def test_cli_compile_and_precise_error(tmp_path):
-    """`tinyc compile` succeeds on a converter-made model; an out-of-scope one exits 2 with one line naming it."""
-    p = _cli("compile", path("unet_16x8"), "-o", tmp_path / "ok", "-q", cwd=tmp_path)
-    assert p.returncode == 0, p.stderr
-    assert (tmp_path / "ok" / "report.json").is_file()
-    name = next(iter(EXPECTED_ERRORS))
-    p = _cli("compile", path(name), "-o", tmp_path / "bad", "-q", cwd=tmp_path)
-    assert p.returncode == 2, p.stderr
-    lines = [ln for ln in p.stderr.splitlines() if ln.strip() and "warning" not in ln]
-    assert len(lines) == 1 and EXPECTED_ERRORS[name] in lines[0] and "Traceback" not in p.stderr, p.stderr
-    assert not (tmp_path / "bad").exists()
+def test_cli_compile(tmp_path):
+    """`tinyc compile` succeeds on converter-made models, the float-island GRU included (a float op
+    without a kernel is refused in one line: tests/test_float_islands.py)."""
+    for name in ("unet_16x8", "gru_classifier_int8"):
+        p = _cli("compile", path(name), "-o", tmp_path / name, "-q", cwd=tmp_path)
+        assert p.returncode == 0, p.stderr
+        assert (tmp_path / name / "report.json").is_file()
 
 
 def test_inputs_differ_between_samples():

@@ -2,7 +2,8 @@
 
 tinyc runs a few float ops there with float C kernels that follow LiteRT's float reference kernels
 (max-subtracted exp, one float32 sum per row), matching its output to 1e-5: softmax and
-log_softmax over the last axis. The numpy reference computes in float32 with the same order of
+log_softmax over the last axis; data movement (reshape, strided slice: the converter's float SPLIT
+of an unrolled Keras GRU) copies float32 values as they are. The numpy reference computes in float32 with the same order of
 operations; libm's expf / logf may differ from numpy's in the last bit, which the 1e-5 contract
 allows (the C equals the reference within 1e-6 in tests). Any other float op in a quantized model
 is refused by `check` with one line naming it.
@@ -14,7 +15,7 @@ import numpy as np
 from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call
 
-FLOAT_OPS = ("softmax", "log_softmax", "dequantize", "quantize", "reshape")
+FLOAT_OPS = ("softmax", "log_softmax", "strided_slice", "dequantize", "quantize", "reshape")
 
 
 def is_float(node, g) -> bool:
@@ -27,7 +28,7 @@ def check(g) -> None:
         outs = [g.tensors[o] for o in n.outputs]
         if any(t.dtype == "float32" for t in outs) and n.op not in FLOAT_OPS:
             raise TinycError(f"float32 {n.op} in a quantized model (a float island after DEQUANTIZE or before "
-                             f"QUANTIZE) has no float kernel; float islands support {', '.join(FLOAT_OPS[:2])} "
+                             f"QUANTIZE) has no float kernel; float islands support {', '.join(FLOAT_OPS[:3])} "
                              "(quantize the op in the model instead)", where(g.source, n.name, n.op))
 
 

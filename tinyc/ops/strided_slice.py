@@ -15,7 +15,7 @@ import numpy as np
 from tinyc.errors import TinycError, where
 from tinyc.ops.common import Call, inputs_of, output_of
 
-_ELEM_BYTES = {"int8": 1, "int16": 2, "int32": 4}  # one data-movement kernel, tc_strided_slice
+_ELEM_BYTES = {"int8": 1, "int16": 2, "int32": 4, "float32": 4}  # one data-movement kernel, tc_strided_slice
 
 
 def box(node, g) -> tuple[list[int], list[int], list[int]]:
@@ -84,7 +84,7 @@ def lower(node, g) -> Call:
         raise TinycError(f"strided slice of a rank-{len(x.shape)} tensor needs more than 6 dims after merging whole "
                          "dims", where(g.source, node.name, node.op))
     if x.dtype not in _ELEM_BYTES:
-        raise TinycError(f"strided slice of {x.dtype} tensors has no kernel (supported: int8, int16, int32)",
+        raise TinycError(f"strided slice of {x.dtype} tensors has no kernel (supported: int8, int16, int32, float32)",
                          where(g.source, node.name, node.op))
     in_dims, b, n, s = plan
     return Call(template="strided_slice.j2", node=node.name, inputs=[x.name], outputs=list(node.outputs),
