@@ -21,7 +21,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tinyc.backend.patch_lower import choose_plan, lower_patched  # noqa: E402
+from tinyc.backend.patch_choice import choose_plan  # noqa: E402
+from tinyc.backend.patch_lower import lower_patched  # noqa: E402
 from tinyc.patching.execute import run_patched  # noqa: E402
 from tinyc.patching.plan import ModelCosts, layer_by_layer  # noqa: E402
 from tinyc.pipeline import Options, load_model, quantize  # noqa: E402

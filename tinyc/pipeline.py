@@ -161,7 +161,7 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     check_supported(q)
     q = q.copy()
     if opts.patch != "off":
-        from tinyc.backend.patch_lower import choose_plan
+        from tinyc.backend.patch_choice import choose_plan
         with step(f"patch plan ({opts.patch})"):
             plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead,
                                stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids

@@ -15,7 +15,7 @@ from harness import run_graph_c
 from mbv2 import build_mbv2
 from nets import NONE, RELU, RELU6, Builder
 from test_execute import small_cnn
-from tinyc.backend.patch_lower import c_patchable
+from tinyc.backend.patch_choice import c_patchable
 from tinyc.cli import main
 from tinyc.errors import TinycError
 from tinyc.patching.execute import run_patched

@@ -8,7 +8,7 @@ import numpy as np
 
 from c_run import run_c
 from nets import NONE, RELU6, Builder
-from tinyc.backend.patch_lower import c_patchable
+from tinyc.backend.patch_choice import c_patchable
 from tinyc.ir import Node, QParams
 from tinyc.patching.execute import run_patched
 from tinyc.ref import run_int

@@ -10,7 +10,7 @@ import pytest
 
 from c_run import run_c
 from nets import NONE, RELU, RELU6, Builder
-from tinyc.backend.patch_lower import c_patchable
+from tinyc.backend.patch_choice import c_patchable
 from tinyc.errors import TinycError
 from tinyc.ir import Node, QParams, Tensor
 from tinyc.patching.execute import run_patched

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from c_run import run_c
-from tinyc.backend.patch_lower import choose_plan
+from tinyc.backend.patch_choice import choose_plan
 from tinyc.patching.execute import run_patched
 from tinyc.patching.plan import ModelCosts, layer_by_layer
 from tinyc.pipeline import Options, load_model, quantize

@@ -73,7 +73,7 @@ def test_choose_mixed_moves_the_split(mnist_int8, mnist_costs, capsys):
     """With a stand-in search (every map at 2 bits), the mixed chooser keeps the MAC allowance and returns
     the plan with the smaller planned work, saying so on stderr; the memory callable it hands the search
     plans the same bytes as planned_work."""
-    from tinyc.backend.patch_lower import choose_plan
+    from tinyc.backend.patch_choice import choose_plan
     k, sub, costs = mnist_costs
     int8 = choose_plan(mnist_int8, "auto", None, 0.30, stream_ok=False)  # as --precision mixed
     seen = []

@@ -41,7 +41,7 @@ def planned_work(costs: ModelCosts, split: int, grid: tuple[int, int], bits: dic
 def choose_mixed(g, plan, samples, max_mac_overhead: float, quantmcu_plan):
     """(patch plan, QuantMCU result) for --patch auto --precision mixed; plan is the int8 auto choice
     (split indexing g), quantmcu_plan(g, split, grid, samples, memory) the search."""
-    from tinyc.backend.patch_lower import _tiles_ok, c_patchable
+    from tinyc.backend.patch_choice import _tiles_ok, c_patchable
     k, sub = split_graph(g)
     costs = ModelCosts(sub)
     max_macs = costs.base_macs * (1 + max_mac_overhead)
