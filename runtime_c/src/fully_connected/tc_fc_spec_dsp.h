@@ -66,6 +66,18 @@ static inline int8_t tc_fc_spec_out(const tc_fc_params *p, const tc_per_channel_
     return (int8_t)tc_clamp_i32(y, p->activation.min, p->activation.max);
 }
 
+/* The input row widened once to int16 pairs (input offset xo2 folded in, SXTB16 lane order), two
+ * words per four inputs: what tc_fc_spec_rows4 multiplies against. */
+static inline __attribute__((always_inline)) void tc_fc_spec_widen(const int8_t *in_row, int32_t n4, int32_t xo2,
+                                                                   int32_t *words)
+{
+    for (int32_t j = 0; j < n4; j++) {
+        const int32_t v = tc_dsp_load4(in_row + 4 * j);
+        words[2 * j] = __sxtab16(xo2, v);
+        words[2 * j + 1] = tc_dsp_sxtab16_ror8(xo2, v);
+    }
+}
+
 /*
  * Afterwards output holds the same bytes tc_fully_connected_s8 writes for BATCHES rows of IN
  * int8 inputs against OUT weight rows (filter_offset 0, IN <= TC_FC_SPEC_MAX_K). Call with
@@ -84,11 +96,7 @@ static inline __attribute__((always_inline)) void tc_fully_connected_s8_spec(
     for (int32_t b = 0; b < BATCHES; b++) {
         const int8_t *in_row = input + b * IN;
         int8_t *out_row = output + b * OUT;
-        for (int32_t j = 0; j < n4; j++) {
-            const int32_t v = tc_dsp_load4(in_row + 4 * j);
-            words[2 * j] = __sxtab16(xo2, v);
-            words[2 * j + 1] = tc_dsp_sxtab16_ror8(xo2, v);
-        }
+        tc_fc_spec_widen(in_row, n4, xo2, words);
         for (int32_t o = 0; o < OUT / 4 * 4; o += 4) {
             int32_t acc[4];
             tc_fc_spec_rows4(words, filter + o * IN, IN, n4, acc);
@@ -138,11 +146,7 @@ static inline __attribute__((always_inline)) void tc_fully_connected_s8_spec_sr(
     for (int32_t b = 0; b < BATCHES; b++) {
         const int8_t *in_row = input + b * IN;
         int8_t *out_row = output + b * OUT;
-        for (int32_t j = 0; j < n4; j++) {
-            const int32_t v = tc_dsp_load4(in_row + 4 * j);
-            words[2 * j] = __sxtab16(xo2, v);
-            words[2 * j + 1] = tc_dsp_sxtab16_ror8(xo2, v);
-        }
+        tc_fc_spec_widen(in_row, n4, xo2, words);
         for (int32_t o = 0; o < OUT / 4 * 4; o += 4) {
             int32_t acc[4];
             tc_fc_spec_rows4(words, filter + o * IN, IN, n4, acc);
