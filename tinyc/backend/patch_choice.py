@@ -71,9 +71,9 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
 
 def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchPlan:
     """--patch S:Ns: split after node S of g, N full-width row bands with halo caching
-    (tinyc.patching.stream); the stage (of sub, after k interface nodes) must be a chain the C loop
-    can run. The plan's split indexes sub."""
-    from tinyc.patching.stream import evaluate_stream
+    (tinyc.patching.stream); the stage (of sub, after k interface nodes) must be one the C loop
+    can run and stream (streamable). The plan's split indexes sub."""
+    from tinyc.patching.stream_search import evaluate_stream
     if split < k:
         raise TinycError(f"split point {split} lies in the model's input interface (nodes 0..{k - 1} run "
                          "layer by layer): choose a later split", "--patch")
@@ -83,9 +83,11 @@ def stream_plan(g: Graph, k: int, sub: Graph, split: int, nbands: int) -> PatchP
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
     if not streamable(sub, split):
+        from tinyc.patching.stream import stream_problem
         n = sub.nodes[split]
-        raise TinycError(f"a streaming stage must be a chain of {', '.join(STREAM_OPS)} nodes: choose a grid "
-                         "(S:NxM) or an earlier split", where(sub.source, n.name, n.op))
+        why = stream_problem(stage_of(sub, split))
+        raise TinycError(f"this stage cannot stream ({why}): choose a grid (S:NxM) or an earlier split",
+                         where(sub.source, n.name, n.op))
     return evaluate_stream(ModelCosts(sub), split, nbands)
 
 
@@ -134,15 +136,18 @@ def why_not(g: Graph, cands, base: PatchPlan, max_mac_overhead: float) -> None:
           f"{100 * best.mac_overhead:+.1f}% MACs (allowed: {100 * max_mac_overhead:.0f}%)", file=sys.stderr)
 
 
-# Stage ops the streaming C loop runs (stream_lower: row offsets into conv and pool kernels).
-STREAM_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
-
-
 def streamable(g: Graph, split: int) -> bool:
-    """The stage ending at `split` is a chain of int8 conv / depthwise / pool nodes."""
-    from tinyc.patching.stream import is_chain
-    return (all(n.op in STREAM_OPS for n in g.nodes[:split + 1]) and c_patchable(g, split)
-            and is_chain(stage_of(g, split)))
+    """The stage ending at `split` runs in the C patch loop (c_patchable) and can stream: any DAG
+    of those ops without a squeeze-excite branch (tinyc.patching.stream.stream_problem). Every
+    kernel of the loop takes row offsets into full-width buffers, so every C_STAGE_OPS op streams."""
+    from tinyc.patching.stream import stream_problem
+    if not c_patchable(g, split) or any(n.op == "mean" for n in g.nodes[:split + 1]):
+        return False
+    try:
+        stage = stage_of(g, split)
+    except TinycError:
+        return False
+    return stream_problem(stage) is None
 
 
 def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
@@ -150,7 +155,7 @@ def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: i
     best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
     the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
     work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
-    from tinyc.patching.stream import search_stream
+    from tinyc.patching.stream_search import search_stream
     costs = ModelCosts(g)
     # a streaming plan recomputes nothing (its MACs: layer by layer's), so without a budget it can
     # win only with work_bytes below the grid plan's work_bytes x MACs / layer by layer's MACs

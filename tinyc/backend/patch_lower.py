@@ -219,12 +219,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
         for t, pg in enumerate(pgs):
             tiles[t].update(view_dims(g, n, i, pg))
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
-    if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
-        in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
-    elif kind in SIZED + ("pad_s8", "concat_s8", "strided_slice"):
-        in_dims, out_dims = [], []
-    else:
-        in_dims, out_dims = tile_dims(kind, tiles)
+    in_dims, out_dims = entry_dims(kind, tiles)
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
@@ -259,6 +254,15 @@ def spec_classes(kind: str, calls: list[Call], scratch: int) -> dict | None:
     keys = [tuple(p[k] for k in SPEC_GEOMETRY) for p in ps]
     classes = sorted(set(keys))
     return dict(cls=[classes.index(k) for k in keys], classes=[dict(zip(SPEC_GEOMETRY, k)) for k in classes])
+
+
+def entry_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
+    """The per-tile dims tables (input, output) the loop passes to stage node `kind` ([]: none)."""
+    if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
+        return [], [list(p["dims"]) for p in tiles]
+    if kind in SIZED + ("pad_s8", "concat_s8", "strided_slice"):
+        return [], []
+    return tile_dims(kind, tiles)
 
 
 def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
