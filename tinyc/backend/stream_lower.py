@@ -1,10 +1,12 @@
 """Lowering a streaming patch plan (row bands with halo caching, tinyc.patching.stream) to the
 patch loop of patch_stage.j2.
 
-Per band t the loop copies the band's input window, then per stage node: restores the cached
-rows on top of its output's per-patch buffer, runs the kernel on the new rows only (input and
-output pointers at the band's row offsets, each band's own dims and border pads), saves the
-rows the next band needs to the node's cache buffer; the split node's new rows are stitched
+Per band t the loop copies the band's input window, then per stage node (in the stage's order,
+any DAG: tinyc.patching.stream): restores the cached rows on top of its output's per-band buffer,
+runs the kernel on the new rows only, each activation input read at its band's row offset into
+that input's full-width buffer (a short branch reads fewer rows at a later offset: no copy) and
+the output written below the restored rows, with each band's own dims and border pads; then saves
+the rows the next band needs to the node's cache buffer. The split node's new rows are stitched
 into the split tensor. Buffers, caches and scratch have the offsets of the checked plan of
 stream_schedule (never in place). The DSP build runs the same specialised kernels as layer
 by layer (patch_lower.spec_classes).
