@@ -110,3 +110,15 @@ def test_squeeze_excite_stage_does_not_stream():
     assert not streamable(g, split)
     with pytest.raises(TinycError, match="squeeze-excite"):
         stream_bands(stage_of(g, split), 3)
+
+
+@pytest.mark.qemu
+def test_inception_streamed_on_m4():
+    """The DSP build on mps2-an386 in QEMU: the DAG stage streamed in 4 bands with the specialised
+    conv kernels per band geometry class; the output equals layer by layer (run_int) byte for byte."""
+    g = inception_net(5)
+    x = _x(g, 6)
+    got, c, _ = run_c(g, [x], f"{_split(g)}:4s", board="mps2-an386")
+    src = c.files[f"{g.name}.c"]
+    assert "tc_convolve_s8_spec(" in src and "tc_convolve_1x1_s8_spec(" in src
+    assert got[0].tobytes() == run_int(g, {g.inputs[0]: x})[g.outputs[0]].tobytes()
