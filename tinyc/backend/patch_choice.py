@@ -152,7 +152,7 @@ def streamable(g: Graph, split: int) -> bool:
 
 def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
     """The auto choice between the grid plan the search found (None: none fit the budget) and the
-    best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
+    best streaming plan (tinyc.patching.stream_search.search_stream: no recomputation). With a budget,
     the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
     work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
     from tinyc.patching.stream_search import search_stream
