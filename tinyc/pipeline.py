@@ -162,10 +162,12 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     q = q.copy()
     if opts.patch != "off":
         from tinyc.backend.patch_choice import choose_plan
+        from tinyc.passes.rows_1d import rows_1d
+        rows = rows_1d(q.copy())  # 1-D maps as rows, so that their time axis can stream (same bytes)
         with step(f"patch plan ({opts.patch})"):
-            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead,
+            plan = choose_plan(rows, opts.patch, opts.sram_budget, opts.max_mac_overhead,
                                stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids
-        compiled = _compile_patched(q, opts, board, plan) if plan.split is not None else None
+        compiled = _compile_patched(rows, opts, board, plan) if plan.split is not None else None
         if compiled is not None:
             return compiled
         if opts.precision == "mixed":

@@ -99,7 +99,8 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
     if spec != "auto":
         return choose(g, patch, budget, max_mac_overhead, copy_input=True)
     cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
-    if not cands:
+    rows = one_column_splits(g) if stream_ok else []  # 1-D maps (tinyc.passes.rows_1d): bands only
+    if not cands and not rows:
         print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
               f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
               "tensor of at least 2x2); compiling layer by layer", file=sys.stderr)
@@ -108,11 +109,15 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
     except TinycError:
         plan = None
     if stream_ok:
-        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])}), budget)
+        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])} | set(rows)), budget)
     elif plan is None:
         search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)  # raises the budget error
     if cands and plan.split is None:
         why_not(g, cands, plan, max_mac_overhead)
+    elif rows and plan.split is None:
+        print(f"tinyc: note: --patch auto keeps {g.name} layer by layer: no stream of its one-column (1-D) "
+              f"stage ending after node {rows[0]}..{rows[-1]} needs less than layer by layer's {plan.work_bytes} B "
+              "of work memory", file=sys.stderr)
     return plan
 
 
@@ -143,6 +148,24 @@ def streamable(g: Graph, split: int) -> bool:
     from tinyc.patching.stream import is_chain
     return (all(n.op in STREAM_OPS for n in g.nodes[:split + 1]) and c_patchable(g, split)
             and is_chain(stage_of(g, split)))
+
+
+def one_column_splits(g: Graph) -> list[int]:
+    """Splits of streamable stages whose split tensor is one column wide and at least 2 rows high
+    (a 1-D model's maps, relabelled [1, W, 1, C] by tinyc.passes.rows_1d): grids need 2 columns,
+    row bands do not."""
+    out = []
+    for s in range(len(g.nodes) - 1):
+        y = g.tensors[g.nodes[s].outputs[0]]
+        if len(y.shape) != 4 or y.shape[2] != 1 or y.shape[1] < 2:
+            continue
+        try:
+            ok = streamable(g, s)
+        except TinycError:
+            continue
+        if ok:
+            out.append(s)
+    return out
 
 
 def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
