@@ -42,7 +42,7 @@ def rows_1d(g: ir.Graph) -> ir.Graph:
     flip = flipped_tensors(g)
     if not flip:
         return g
-    for n in g.nodes:
+    for n in list(g.nodes):
         _relabel_node(g, n, flip)
     for name in flip:
         t = g.tensors[name]
@@ -190,7 +190,15 @@ def _swap_weights(g: ir.Graph, n: ir.Node) -> None:
 def _relabel_boundary(g: ir.Graph, n: ir.Node, flip: set[str]) -> None:
     """A transpose's permutation or a mean's axes for relabelled sides (a reshape needs nothing)."""
     x, y = n.inputs[0], n.outputs[0]
-    if n.op == "transpose" and (x in flip or y in flip):
+    xs = g.tensors[x].shape
+    if n.op == "transpose" and y in flip and x not in flip and tuple(n.attrs["perm"]) == (0, 2, 3, 1) and xs[2] == 1:
+        # NCHW [1, C, 1, W] -> NHWC: relabel the input [1, C, W, 1] first (a reshape), so that the
+        # transpose stays the NCHW -> NHWC one a patch loop's window loader reads through
+        x2 = g.unique_name(x + "_rows")
+        g.add_tensor(ir.Tensor(x2, (xs[0], xs[1], xs[3], 1), g.tensors[x].dtype, None, g.tensors[x].q))
+        g.nodes.insert(g.nodes.index(n), ir.Node("reshape", g.unique_name(n.name + "_rows"), [x], [x2]))
+        n.inputs[0] = x2
+    elif n.op == "transpose" and (x in flip or y in flip):
         perm = [int(p) for p in n.attrs["perm"]]
         if x in flip:
             perm = [SWAP[p] for p in perm]
