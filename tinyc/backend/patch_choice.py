@@ -24,21 +24,46 @@ C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
                "strided_slice")
 
 
+# Stage ops the loop also runs on int16 activations (TFLite 16x8: the layer-by-layer int16 kernels).
+C_STAGE_OPS_S16 = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d", "clamp", "pad")
+
+
+def stage_dtype(g: Graph) -> str:
+    """The activation dtype a patch stage of g runs in: its first node's output's (int8, or int16 for 16x8)."""
+    return g.tensors[g.nodes[0].outputs[0]].dtype if g.nodes else "int8"
+
+
+def _runs(g: Graph, n, dtype: str) -> bool:
+    """Node n has a C patch kernel for its tensors, all of them `dtype`."""
+    ops = C_STAGE_OPS if dtype == "int8" else C_STAGE_OPS_S16 if dtype == "int16" else ()
+    acts = [x for x in (*n.inputs, *n.outputs) if x and not g.tensors[x].is_const]
+    return n.op in ops and all(g.tensors[x].dtype == dtype for x in (*n.inputs[:1], *acts))
+
+
 def c_patchable(g: Graph, split: int) -> bool:
-    """Every node of the stage ending at `split` has a C patch kernel and int8 tensors (squeeze-excite
-    branches run layer by layer between passes: tinyc.backend.patch_prepass)."""
+    """Every node of the stage ending at `split` has a C patch kernel, all on int8 tensors or all on
+    int16 ones (16x8; squeeze-excite branches run layer by layer between passes: tinyc.backend.patch_prepass)."""
     nodes = g.nodes[:split + 1]
     if any(n.op == "mean" for n in nodes):
         from tinyc.backend.patch_prepass import spatial_nodes
         nodes = spatial_nodes(g, nodes)
         if nodes is None:
             return False
-    for n in nodes:
-        if n.op not in C_STAGE_OPS:
-            return False
-        if any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)):
-            return False
-    return True
+    dtype = stage_dtype(g)
+    return all(_runs(g, n, dtype) for n in nodes)
+
+
+def s16_stage_note(g: Graph, plan: PatchPlan | None) -> str | None:
+    """For a 16x8 graph whose plan (None: none) is not a stage ending before the first node the loop
+    has no int16 form for, that the stage could not go past it, or None."""
+    if stage_dtype(g) != "int16":
+        return None
+    stop = next((i for i, n in enumerate(g.nodes) if not _runs(g, n, "int16")), None)
+    if stop is None or (plan is not None and plan.split is not None and plan.split + 1 < stop):
+        return None
+    n = g.nodes[stop]
+    return (f"tinyc: note: {g.name} is 16x8: the patch stage ends before node {stop} ('{n.name}', {n.op}), "
+            f"which has no int16 form in the C patch loop (it runs int16 {', '.join(C_STAGE_OPS_S16)})")
 
 
 def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: float,
@@ -61,6 +86,9 @@ def choose_plan(g: Graph, patch: str, budget: int | None, max_mac_overhead: floa
         patch = f"{spec[0]}:{spec[1]}x{spec[2]}"
     base = layer_by_layer(ModelCosts(g)) if k else None  # the whole graph, model input outside the arena
     plan = _choose_sub(sub, spec, patch, budget, max_mac_overhead, base, stream_ok)
+    note16 = s16_stage_note(sub, plan) if spec == "auto" else None
+    if note16:
+        print(note16, file=sys.stderr)
     if spec == "auto" and plan.split is not None:
         from tinyc.patching.notes import short_of_half
         note = short_of_half(sub, plan, base or layer_by_layer(ModelCosts(sub)), k)
@@ -202,7 +230,8 @@ def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:
 def lower_patched_check(g: Graph, split: int) -> None:
     """TinycError naming the first stage node the C patch loop cannot run."""
     stage_of(g, split)  # the receptive-field errors first
-    bad = next(n for n in g.nodes[:split + 1] if n.op not in C_STAGE_OPS or
-               any(g.tensors[x].dtype != "int8" for x in (*n.inputs[:1], *n.outputs)))
-    raise TinycError(f"op '{bad.op}' has no C kernel in the patch loop (have: {', '.join(C_STAGE_OPS)}, "
-                     "int8); choose an earlier split", where(g.source, bad.name, bad.op))
+    dtype = stage_dtype(g)
+    bad = next(n for n in g.nodes[:split + 1] if not _runs(g, n, dtype))
+    have = (f"{', '.join(C_STAGE_OPS)} on int8; {', '.join(C_STAGE_OPS_S16)} on int16, one dtype per stage")
+    raise TinycError(f"op '{bad.op}' has no C kernel in the patch loop for its tensors (have: {have}); "
+                     "choose an earlier split", where(g.source, bad.name, bad.op))
