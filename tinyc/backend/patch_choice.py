@@ -59,7 +59,11 @@ def s16_stage_note(g: Graph, plan: PatchPlan | None) -> str | None:
     if stage_dtype(g) != "int16":
         return None
     stop = next((i for i, n in enumerate(g.nodes) if not _runs(g, n, "int16")), None)
-    if stop is None or (plan is not None and plan.split is not None and plan.split + 1 < stop):
+    if not stop or (plan is not None and plan.split is not None and plan.split + 1 < stop):
+        return None
+    try:
+        stage_of(g, stop - 1)  # a stage could end just before it: the int16 forms are what stop it
+    except TinycError:
         return None
     n = g.nodes[stop]
     return (f"tinyc: note: {g.name} is 16x8: the patch stage ends before node {stop} ('{n.name}', {n.op}), "
@@ -130,8 +134,9 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
     rows = one_column_splits(g) if stream_ok else []  # 1-D maps (tinyc.passes.rows_1d): bands only
     if not cands and not rows:
         print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
-              f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
-              "tensor of at least 2x2); compiling layer by layer", file=sys.stderr)
+              f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)} on int8 (16x8: "
+              f"{', '.join(C_STAGE_OPS_S16)} on int16), on a split tensor of at least 2x2, or 2x1 for a "
+              "1-D model's bands); compiling layer by layer", file=sys.stderr)
     try:
         plan = search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)
     except TinycError:
