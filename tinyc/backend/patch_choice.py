@@ -44,12 +44,12 @@ def c_patchable(g: Graph, split: int) -> bool:
     """Every node of the stage ending at `split` has a C patch kernel, all on int8 tensors or all on
     int16 ones (16x8; squeeze-excite branches run layer by layer between passes: tinyc.backend.patch_prepass)."""
     nodes = g.nodes[:split + 1]
+    dtype = stage_dtype(g)
     if any(n.op == "mean" for n in nodes):
         from tinyc.backend.patch_prepass import spatial_nodes
-        nodes = spatial_nodes(g, nodes)
+        nodes = spatial_nodes(g, nodes) if dtype == "int8" else None  # the pre-pass sums are int8 kernels
         if nodes is None:
             return False
-    dtype = stage_dtype(g)
     return all(_runs(g, n, dtype) for n in nodes)
 
 
