@@ -15,7 +15,7 @@ from tinyc.errors import TinycError, where
 from tinyc.ir import Graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, evaluate, layer_by_layer
 from tinyc.patching.receptive import stage_of, stage_tiles
-from tinyc.patching.search import candidates, choose, parse_patch, search
+from tinyc.patching.search import GRID_SIZES, candidates, choose, parse_patch, search
 from tinyc.patching.split import split_graph
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
@@ -131,7 +131,10 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
     if spec != "auto":
         return choose(g, patch, budget, max_mac_overhead, copy_input=True)
     cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
-    rows = one_column_splits(g) if stream_ok else []  # 1-D maps (tinyc.passes.rows_1d): bands only
+    ones = one_column_splits(g)  # 1-D maps (tinyc.passes.rows_1d): N x 1 grids and row bands
+    cands += [(s, nh, 1) for s in ones for nh in GRID_SIZES
+              if nh <= g.tensors[g.nodes[s].outputs[0]].shape[1] and _tiles_ok(g, s, nh, 1)]
+    rows = [s for s in ones if streamable(g, s)] if stream_ok else []
     if not cands and not rows:
         print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
               f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)} on int8 (16x8: "
@@ -142,7 +145,7 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
     except TinycError:
         plan = None
     if stream_ok:
-        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])} | set(rows)), budget)
+        plan = prefer_stream(g, plan, sorted({c[0] for c in cands if streamable(g, c[0])}), budget, base)
     elif plan is None:
         search(g, budget, max_mac_overhead, cands=cands, copy_input=True, base=base)  # raises the budget error
     if cands and plan.split is None:
@@ -184,28 +187,30 @@ def streamable(g: Graph, split: int) -> bool:
 
 
 def one_column_splits(g: Graph) -> list[int]:
-    """Splits of streamable stages whose split tensor is one column wide and at least 2 rows high
-    (a 1-D model's maps, relabelled [1, W, 1, C] by tinyc.passes.rows_1d): grids need 2 columns,
-    row bands do not."""
+    """Splits of stages the C loop can run whose split tensor is one column wide and at least 2 rows
+    high (a 1-D model's maps, relabelled [1, W, 1, C] by tinyc.passes.rows_1d): candidates(g)'s
+    square grids need 2 columns; N x 1 grids and row bands do not."""
     out = []
     for s in range(len(g.nodes) - 1):
         y = g.tensors[g.nodes[s].outputs[0]]
         if len(y.shape) != 4 or y.shape[2] != 1 or y.shape[1] < 2:
             continue
         try:
-            ok = streamable(g, s)
+            stage_of(g, s)
         except TinycError:
             continue
-        if ok:
+        if c_patchable(g, s):
             out.append(s)
     return out
 
 
-def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None) -> PatchPlan:
+def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: int | None,
+                  base: PatchPlan | None = None) -> PatchPlan:
     """The auto choice between the grid plan the search found (None: none fit the budget) and the
     best streaming plan (tinyc.patching.stream.search_stream: no recomputation). With a budget,
     the streaming plan when it fits (it has the fewest MACs); without, the smaller modelled cost
-    work_bytes x MACs (bytes held times the compute that holds them), layer by layer included."""
+    work_bytes x MACs (bytes held times the compute that holds them), layer by layer included.
+    A streaming plan needing no less work memory than layer by layer (base) is never chosen."""
     from tinyc.patching.stream import search_stream
     costs = ModelCosts(g)
     # a streaming plan recomputes nothing (its MACs: layer by layer's), so without a budget it can
@@ -216,8 +221,9 @@ def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: i
         if best is None:
             search(g, budget, cands=[], copy_input=True)  # raises the budget error
         return best
-    if best is None:
-        return plan
+    lbl = plan if plan.split is None else base or layer_by_layer(costs)
+    if best is None or best.work_bytes >= lbl.work_bytes:
+        return plan  # a streaming plan must save memory (the baseline's MACs count interface nodes too)
     if budget is not None:
         return best if best.macs < plan.macs else plan
     return best if best.work_bytes * best.macs < plan.work_bytes * plan.macs else plan
