@@ -97,3 +97,34 @@ def test_auto_streams_1d_in_c():
     assert 2 * p["work_bytes"] <= p["work_bytes_layer_by_layer"]
     for x, y in zip(xs, got):
         assert y.tobytes() == run_int(g, {"pcm": x})[g.outputs[0]].tobytes()
+
+
+def test_lift_1d_tcn_is_an_nhwc_chain():
+    """The zoo's TCN (ONNX Conv1d, ReLU and residual Add on NCL, causal Pad): after the float passes
+    no transpose sits between its first and last convolution (lift_1d, then to_nhwc), and the float
+    graph still equals onnxruntime (oracle)."""
+    import onnxruntime as ort
+    from tinyc.float_ref import run_float
+    from tinyc.pipeline import load_model
+    path = "tests/zoo/onnx/tcn.onnx"
+    g = load_model(path)
+    convs = [i for i, n in enumerate(g.nodes) if n.op == "conv2d"]
+    assert len(convs) >= 7
+    assert not [n.name for n in g.nodes[convs[0]:convs[-1]] if n.op == "transpose"]
+    x = np.random.default_rng(0).standard_normal(g.tensors[g.inputs[0]].shape).astype(np.float32)
+    want = ort.InferenceSession(path).run(None, {g.inputs[0]: x})[0]
+    got = run_float(g, {g.inputs[0]: x})[g.outputs[0]]
+    assert np.allclose(got.reshape(want.shape), want, atol=1e-4)
+
+
+def test_auto_n_by_1_grid_1d_in_c():
+    """The zoo's wav2letter (ONNX Conv1d): auto picks an N x 1 grid over the time axis (its stage has
+    a recomputed halo); host C == layer by layer C, byte for byte."""
+    import tinyc
+    path = "tests/zoo/onnx2/wav2letter.onnx"
+    calib = np.random.default_rng(1).standard_normal((8, 13, 64)).astype(np.float32)
+    x = np.random.default_rng(2).standard_normal((2, 13, 64)).astype(np.float32)
+    lbl, auto = tinyc.compile(path, calib=calib), tinyc.compile(path, calib=calib, patch="auto")
+    p = auto.report["patch"]
+    assert p["grid"][1] == 1 and not p["plan"].endswith("s") and p["work_bytes"] < p["work_bytes_layer_by_layer"]
+    assert auto.predict(x).tobytes() == lbl.predict(x).tobytes()
