@@ -20,12 +20,13 @@ LIFT = {"clamp", "logistic", "tanh", "hard_swish", "gelu", "erf", "silu", "leaky
 
 def lift_1d(g: ir.Graph) -> ir.Graph:
     """Afterwards no LIFT op reads only rank-3 tensors that reshapes made from [N, C, 1, L] ones
-    (constants: scalars), and no reshape round trip [N, C, 1, L] -> [N, C, L] -> [N, C, 1, L] remains."""
+    (constants: scalars), no mean over the time axis of such a tensor remains (_lift_mean), and no
+    reshape round trip [N, C, 1, L] -> [N, C, L] -> [N, C, 1, L] remains."""
     changed = True
     while changed:
         changed = False
         for n in list(g.nodes):
-            if n.op in LIFT and _lift(g, n):
+            if (n.op in LIFT and _lift(g, n)) or (n.op == "mean" and _lift_mean(g, n)):
                 changed = True
     _drop_round_trips(g)
     g.prune()
@@ -62,6 +63,24 @@ def _lift(g: ir.Graph, n: ir.Node) -> bool:
     n.inputs = [srcs[acts.index(x)] if x in acts else x for x in n.inputs]
     n.outputs = [y4.name]
     g.nodes.insert(g.nodes.index(n) + 1, ir.Node("reshape", new_node_name(g, f"{n.name}_ncl"), [y4.name], [y]))
+    return True
+
+
+def _lift_mean(g: ir.Graph, n: ir.Node) -> bool:
+    """A mean over the time axis of NCL (x.mean(-1), a global average pool's export) as a mean over
+    axes (2, 3) of [N, C, 1, L] (axis 2 has size 1), which to_nhwc moves to NHWC."""
+    x = n.inputs[0]
+    src = _source_4d(g, x)
+    if src is None or {int(a) % 3 for a in n.attrs.get("axes", ())} != {2}:
+        return False
+    n.inputs = [src]
+    n.attrs = dict(n.attrs, axes=(2, 3))
+    if n.attrs.get("keepdims", True):  # [N, C, 1] -> its 4-D form [N, C, 1, 1], reshaped back
+        y = n.outputs[0]
+        t = g.t(y)
+        y4 = g.add_tensor(ir.Tensor(g.unique_name(f"{y}_4d"), (*t.shape, 1), t.dtype, q=t.q))
+        n.outputs = [y4.name]
+        g.nodes.insert(g.nodes.index(n) + 1, ir.Node("reshape", new_node_name(g, f"{n.name}_ncl"), [y4.name], [y]))
     return True
 
 
