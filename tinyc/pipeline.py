@@ -227,6 +227,8 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
         print(f"tinyc: note: --patch auto's plan {plan.label} cannot be lowered to the C patch loop "
               f"({e}); compiling layer by layer", file=sys.stderr)
         return None
+    from tinyc.backend.unrow import unrow_all
+    unrow_all(pl.calls)  # a 1-D model's one-column layers in their one-row geometry (same bytes, faster)
     prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:

@@ -31,6 +31,7 @@ import numpy as np
 
 from tinyc.backend.lower import build_program
 from tinyc.backend.schedule import MemoryPlan
+from tinyc.backend.unrow import unrow
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
@@ -195,7 +196,7 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     calls = []
     for pg in pgs:
         pn = pg.graph.nodes[i]
-        calls.append(op_module(pn.op).lower(pn, pg.graph))
+        calls.append(unrow(op_module(pn.op).lower(pn, pg.graph)))  # a 1-D model's bands: one-row geometry
     kinds = {c.template for c in calls}
     if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
         for c in calls:

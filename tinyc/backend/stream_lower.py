@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.backend.schedule import MemoryPlan
+from tinyc.backend.unrow import unrow
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops.common import Call
@@ -38,7 +39,7 @@ def lower_streamed(g: Graph, plan: PatchPlan):
     offsets = tensor_offsets(bufs, p)
     nodes, tile_macs = [], []
     for i, n in enumerate(stage.nodes):
-        calls = band_calls(stage, bands, i)
+        calls = [c if c is None else unrow(c) for c in band_calls(stage, bands, i)]  # 1-D: one-row geometry
         real = [c for c in calls if c is not None]
         kind = real[0].template[:-3]
         if kind == "conv2d_1x1_s8" and any(c.template != real[0].template for c in real):
