@@ -10,7 +10,7 @@ import pytest
 
 from c_run import run_c
 from nets import NONE, RELU, Builder
-from tinyc.ir import Node, Tensor, verify
+from tinyc.ir import Node, Tensor
 from tinyc.passes.rows_1d import rows_1d
 from tinyc.patching.receptive import stage_of
 from tinyc.patching.split import split_graph
