@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.backend.schedule import MemoryPlan
+from tinyc.backend.unrow import unrow
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops.common import Call
@@ -56,7 +57,7 @@ def _kind(g: Graph, n, real: list[Call]) -> str:
 def lower_streamed(g: Graph, plan: PatchPlan):
     """(the loop's Call + the rest's calls, checked MemoryPlan, stage, steps, per-node MACs, base)
     of a streaming plan on a graph without an input interface."""
-    from tinyc.backend.patch_lower import entry_dims, spec_classes
+    from tinyc.backend.patch_lower import CTYPES, entry_dims, spec_classes
     costs = ModelCosts(g)
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
     steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
@@ -64,7 +65,7 @@ def lower_streamed(g: Graph, plan: PatchPlan):
     offsets = tensor_offsets(bufs, p)
     nodes, arrays = [], {}
     for i, n in enumerate(stage.nodes):
-        calls = band_calls(stage, bands, i)
+        calls = [c if c is None else unrow(c) for c in band_calls(stage, bands, i)]  # 1-D: one-row geometry
         real = [c for c in calls if c is not None]
         kind = _kind(g, n, real)
         filled = [c if c is not None else real[0] for c in calls]
@@ -77,7 +78,7 @@ def lower_streamed(g: Graph, plan: PatchPlan):
         skip = [int(b[i].need is None) for b in bands]
         nodes.append(dict(
             kind=kind, name=n.name, index=i, ins=_input_refs(g, stage, bands, i, offsets), fixed=tiles[0],
-            tiles=tiles, in_dims=in_dims, out_dims=out_dims, out=offsets[f"patch:{y}"],
+            tiles=tiles, in_dims=in_dims, out_dims=out_dims, out=offsets[f"patch:{y}"], ctype=CTYPES[g.tensors[y].dtype],
             out_views=[b[i].y_row * yb for b in bands], scratch=scratch,
             scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
             spec=spec_classes(kind, filled, scratch), skip=skip if any(skip) else None,
@@ -89,7 +90,8 @@ def lower_streamed(g: Graph, plan: PatchPlan):
     xin, yout = g.tensors[stage.input], g.tensors[stage.output]
     last = [b[-1].new for b in bands]
     params = dict(
-        ntiles=len(bands), in_symbol=f"in{g.inputs.index(stage.input)}", elem_bytes=1,
+        ntiles=len(bands), in_symbol=f"in{g.inputs.index(stage.input)}",
+        elem_bytes=int(np.dtype(xin.dtype).itemsize),
         in_dims=list(xin.shape), split_dims=list(yout.shape), split_name=stage.output,
         windows=[[r.y0, r.x0, r.h, r.w] for r in windows],
         tiles=[[r.y0, r.x0, r.h, r.w] for r in last],
