@@ -75,10 +75,11 @@ def test_16x8_stream_numpy():
     assert np.array_equal(run_stage_stream(stage, x, 4), ref[stage.output])
 
 
-@pytest.mark.parametrize("make,spec", [(lambda: small_cnn(0), "4:3x2"), (odd_chain, "4:3s")])
+@pytest.mark.parametrize("make,spec", [(lambda: small_cnn(0), "4:3x2"), (odd_chain, "4:3s"),
+                                       (lambda: small_cnn(0), "9:3s")])
 def test_16x8_patched_c(make, spec):
     """The int16 kernels in the grid loop (crops, adds, pools) and the band loop (halo caches of
-    int16 rows): host C == layer by layer."""
+    int16 rows; 9:3s streams two residual adds, tinyc.patching.stream): host C == layer by layer."""
     g = to_16x8(make())
     xs = samples16(g, 2, 7)
     got, c, _ = run_c(g, xs, spec)
