@@ -18,7 +18,7 @@ from tinyc.frontend.tflite_context import (SAME, VALID, OpContext, clamp, fused_
                                            window_attrs)
 from tinyc.frontend.tflite_data_ops import (CONCATENATION, EXPAND_DIMS, GATHER, PACK, PAD, PADV2, RESHAPE,
                                             RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE, STRIDED_SLICE,
-                                            TRANSPOSE, UNPACK)
+                                            TILE, TRANSPOSE, UNPACK)
 from tinyc.ir import Node
 
 INF = math.inf
@@ -216,6 +216,7 @@ OPS = {
     "ADD": (ADD, "AddOptions", (*_FUSED, "PotScaleInt16")),
     "MUL": (MUL, "MulOptions", _FUSED),
     "SUB": (SUB, "SubOptions", (*_FUSED, "PotScaleInt16")),
+    "SQUARED_DIFFERENCE": (lambda cx: cx.node("squared_difference", [cx.x(0), cx.x(1)]), None, ()),
     "UNIDIRECTIONAL_SEQUENCE_LSTM": (UNIDIRECTIONAL_SEQUENCE_LSTM, "UnidirectionalSequenceLSTMOptions",
                                      ("FusedActivationFunction", "CellClip", "ProjClip", "TimeMajor")),
     "LEAKY_RELU": (LEAKY_RELU, "LeakyReluOptions", ("Alpha",)),
@@ -238,6 +239,7 @@ OPS = {
     "SPLIT_V": (SPLIT_V, "SplitVOptions", ("NumSplits",)),
     "CONCATENATION": (CONCATENATION, "ConcatenationOptions", ("Axis", *_FUSED)),
     "TRANSPOSE": (TRANSPOSE, None, ()),
+    "TILE": (TILE, None, ()),
     "RESIZE_NEAREST_NEIGHBOR": (RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions",
                                 ("AlignCorners", "HalfPixelCenters")),
     "SOFTMAX": (SOFTMAX, "SoftmaxOptions", ("Beta",)),
@@ -252,6 +254,7 @@ OPS = {
     "DEQUANTIZE": (unary("dequantize"), None, ()),
     "BATCH_MATMUL": (BATCH_MATMUL, "BatchMatMulOptions", ("AdjX", "AdjY")),
     "RSQRT": (unary("rsqrt"), None, ()),
+    "NEG": (unary("neg"), None, ()),
     "GELU": (GELU, "GeluOptions", ("Approximate",)),
     "GATHER": (GATHER, "GatherOptions", ("Axis", "BatchDims")),
 }
