@@ -65,6 +65,9 @@ OPS: dict[str, tuple[str, str | None]] = {
     "LEAKY_RELU": ("LEAKY_RELU", "LeakyReluOptions"),
     "STRIDED_SLICE": ("STRIDED_SLICE", "StridedSliceOptions"),
     "TRANSPOSE_CONV": ("TRANSPOSE_CONV", "TransposeConvOptions"),
+    "TILE": ("TILE", "TileOptions"),
+    "SQUARED_DIFFERENCE": ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
+    "NEG": ("NEG", "NegOptions"),
 }
 
 # option fields whose value is an enum given by name

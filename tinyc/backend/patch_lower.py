@@ -48,8 +48,8 @@ from tinyc.patching.split import split_graph, window_load
 
 # The kernel templates the C patch loop's stage ops lower to (tinyc.backend.patch_choice.C_STAGE_OPS).
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice")
-SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice", "leaky_relu")
+SIZED = ("clamp_s8", "lut_s8", "quantize", "leaky_relu")  # elementwise kernels taking an element count per tile
 
 
 @dataclass
