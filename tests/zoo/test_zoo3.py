@@ -11,6 +11,7 @@ the numpy integer reference (tinyc.ref.run_int) for the generated C (one host bu
 """
 import importlib.util
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,8 @@ from batch_c import run_batch_samples  # noqa: E402
 from tflite_builder import TensorSpec, build_graph, run_litert  # noqa: E402
 from zoo.tflite_zoo import ZOO3 as TFL3, compare_with_litert, inputs, models as tfl_models, path  # noqa: E402
 
+from tinyc.backend.build import run_project  # noqa: E402
+from tinyc.backend.emit import write_project  # noqa: E402
 from tinyc.backend.patch_choice import choose_plan  # noqa: E402
 from tinyc.frontend.tflite_loader import load_tflite  # noqa: E402
 from tinyc.patching.execute import run_patched  # noqa: E402
@@ -44,7 +47,7 @@ FAST_TFLITE = ["convnext_small_int8", "pad_pool_net_int8"]
 # do not are listed in the README with the reason (concat peaks, residual DAG stages, outputs in the arena)
 ENGAGES = {"pool_net": 4.0, "repvgg_deployed": 4.5, "hourglass": 2.0, "inception_v3_full": 4.5,
            "cspdarknet_pan": 2.5, "wide_resnet": 2.5}
-FAST_ENGAGE = ["pool_net"]
+FAST_ENGAGE: list[str] = []  # the default run checks engagement on darknet_tiny_int8 (below), cheaper
 
 
 def test_zoo3_is_complete():
@@ -193,3 +196,26 @@ def test_dynamic_batch_dense_gets_its_batch_1_shape():
     fcs = [n for n in g.nodes if n.op == "fully_connected"]
     assert g.tensors[fcs[0].inputs[0]].shape == (256, 16)
     assert g.tensors[fcs[0].outputs[0]].shape == (256, 64)
+
+
+def test_leaky_relu_stage_engages_and_c_equals_reference():
+    """darknet_tiny_int8 (LeakyReLU after every conv, top-left PAD + 'valid' stride-2 convs): --patch auto
+    runs leaky_relu in the C patch loop (it found no stage before), >= 3x less work_bytes, and the patched C
+    (host build) equals the layer-by-layer numpy reference byte for byte."""
+    import contextlib
+    import io
+    from tinyc.pipeline import compile_graph
+    g = load_model(path("darknet_tiny_int8"))
+    with contextlib.redirect_stderr(io.StringIO()):
+        c = compile_graph(g, Options(patch="auto"))
+    rep = c.report["patch"]
+    assert rep["work_bytes_layer_by_layer"] / rep["work_bytes"] >= 3.0, rep
+    stage_ops = {n.op for n in g.nodes[:int(rep["plan"].split(":")[0]) + 1]}
+    assert "leaky_relu" in stage_ops, rep["plan"]
+    x = inputs("darknet_tiny_int8", 1, seed=2)[0][0].reshape(g.tensors[g.inputs[0]].shape)
+    with tempfile.TemporaryDirectory(prefix="tinyc-zoo3-") as tmp:
+        write_project(Path(tmp) / "p", c.files, "host", c.report)
+        res = run_project(Path(tmp) / "p", [[x]], [g.tensors[n].dtype for n in g.inputs],
+                          [g.tensors[n].shape for n in g.outputs], [g.tensors[n].dtype for n in g.outputs])
+    want = run_int(g, {g.inputs[0]: x})
+    assert all(np.asarray(a).tobytes() == want[o].tobytes() for a, o in zip(res.outputs[0], g.outputs))
