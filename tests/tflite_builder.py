@@ -68,6 +68,11 @@ OPS: dict[str, tuple[str, str | None]] = {
     "TILE": ("TILE", "TileOptions"),
     "SQUARED_DIFFERENCE": ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
     "NEG": ("NEG", "NegOptions"),
+    "PRELU": ("PRELU", None),
+    "MAXIMUM": ("MAXIMUM", "MaximumMinimumOptions"),
+    "MINIMUM": ("MINIMUM", "MaximumMinimumOptions"),
+    "REDUCE_MAX": ("REDUCE_MAX", "ReducerOptions"),
+    "RESIZE_BILINEAR": ("RESIZE_BILINEAR", "ResizeBilinearOptions"),
 }
 
 # option fields whose value is an enum given by name

@@ -2,9 +2,10 @@
 converter output carries explicit PAD ops in the places that trip a compiler: ZeroPadding2D before
 'valid' stride-2 convolutions and before max pools on signed data, asymmetric (top-left) padding,
 ZeroPadding2D + AveragePooling2D (zeros counted in the divisor), 2x2 stride-1 'same' max pools, nearest
-upsampling, LayerNorm. Same machinery as make_tflite_zoo.py (seeded weights, randomised BatchNorm, the
-seeded smooth calibration signal); the files go to their own folder so that the first TFLite zoo's
-default-run tests do not grow.
+upsampling, LayerNorm, and Keras layers the first TFLite zoo lacks (PReLU, Maximum/Minimum, bilinear
+UpSampling2D, GlobalMaxPooling2D). Same machinery as make_tflite_zoo.py (seeded weights, randomised
+BatchNorm, the seeded smooth calibration signal); the files go to their own folder so that the first
+TFLite zoo's default-run tests do not grow.
 
     python tests/zoo/make_tflite_zoo3.py [NAME ...]
 """
@@ -87,7 +88,23 @@ def builders():
                               input_shape=(64, 64, 3))
         return base._head(m, "convnext_small")
 
-    return {f.__name__: f for f in (resnet_v2_small, darknet_tiny, pad_pool_net, convnext_small)}
+    def keras_layers():
+        """Keras layers the other models lack, as the converter writes them: PReLU (per-channel slopes,
+        PRELU), SeparableConv2D, Maximum of two branches (MAXIMUM), Minimum with a constant (MINIMUM),
+        Cropping2D (STRIDED_SLICE), bilinear UpSampling2D (RESIZE_BILINEAR, half-pixel centers),
+        GlobalMaxPooling2D (REDUCE_MAX), a hard-sigmoid Dense gate multiplied back over the map."""
+        inp = keras.Input((64, 64, 3))
+        x = L.PReLU(shared_axes=[1, 2])(L.Conv2D(16, 3, strides=2, padding="same")(inp))
+        x = L.SeparableConv2D(24, 3, padding="same")(x)
+        x = L.Maximum()([x, L.DepthwiseConv2D(3, padding="same")(x)])
+        x = L.Minimum()([x, L.Conv2D(24, 1)(x)])
+        x = L.Cropping2D(((1, 1), (2, 2)))(x)
+        x = L.UpSampling2D(2, interpolation="bilinear")(x)
+        s = L.Dense(24, activation="hard_sigmoid")(L.GlobalMaxPooling2D()(x))
+        x = L.Multiply()([x, L.Reshape((1, 1, 24))(s)])
+        return keras.Model(inp, L.Conv2D(4, 1)(x), name="keras_layers")
+
+    return {f.__name__: f for f in (resnet_v2_small, darknet_tiny, pad_pool_net, convnext_small, keras_layers)}
 
 
 def build(name: str):

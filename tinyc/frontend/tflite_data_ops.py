@@ -151,6 +151,16 @@ def RESIZE_NEAREST_NEIGHBOR(cx) -> Node:
                    half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
 
 
+def RESIZE_BILINEAR(cx) -> Node:
+    cx.need_rank(0, 4)
+    size = tuple(int(s) for s in cx.param(1).reshape(-1))
+    if len(size) != 2 or min(size) < 1:
+        cx.fail(f"size {list(size)} is not a positive (height, width)")
+    return cx.node("resize_bilinear", [cx.x(0)], size=size,
+                   align_corners=bool(cx.opts.get("AlignCorners", False)),
+                   half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
+
+
 def GATHER(cx) -> Node:
     if cx.opts.get("BatchDims", 0) != 0:
         cx.fail(f"batch_dims {cx.opts.get('BatchDims')} is not supported (only 0)")
