@@ -42,7 +42,7 @@ TFLITE3 = tfl_models(TFL3)
 # depthwise, adaptive pools to 3x3 / 2x2 and a channels-last Linear (pool_net), GELU-then-BatchNorm
 # (convmixer); the others in the slow run
 FAST_ONNX = ["pool_net", "convmixer"]
-FAST_TFLITE = ["convnext_small_int8", "pad_pool_net_int8"]
+FAST_TFLITE = ["convnext_small_int8", "pad_pool_net_int8", "keras_layers_int8"]
 # --patch auto must engage at >= 2x with identical output (measured, bench/patch_zoo.py); the ones that
 # do not are listed in the README with the reason (concat peaks, residual DAG stages, outputs in the arena)
 ENGAGES = {"pool_net": 4.0, "repvgg_deployed": 4.5, "hourglass": 2.0, "inception_v3_full": 4.5,
@@ -96,7 +96,7 @@ def _tflite_graphs(names):
 
 
 def test_c_equals_reference_fast(tmp_path):
-    """One host build: two ONNX and two TFLite models of the third zoo, generated C == numpy reference."""
+    """One host build: two ONNX and three TFLite models of the third zoo, generated C == numpy reference."""
     g1, s1 = _onnx_graphs(FAST_ONNX, tmp_path)
     g2, s2 = _tflite_graphs(FAST_TFLITE)
     assert not _c_equals_ref(g1 + g2, s1 + s2)
@@ -219,3 +219,39 @@ def test_leaky_relu_stage_engages_and_c_equals_reference():
                           [g.tensors[n].shape for n in g.outputs], [g.tensors[n].dtype for n in g.outputs])
     want = run_int(g, {g.inputs[0]: x})
     assert all(np.asarray(a).tobytes() == want[o].tobytes() for a, o in zip(res.outputs[0], g.outputs))
+
+
+def test_keras_layer_ops_match_litert(tmp_path):
+    """MAXIMUM / MINIMUM (broadcast over H and W, different input quantizations: LiteRT compares the stored
+    values), PRELU (per-channel slopes), REDUCE_MAX over H, W with and without keep_dims, RESIZE_BILINEAR
+    (half-pixel centers, align corners, neither; upscale and an odd downscale): numpy reference == LiteRT
+    BUILTIN_REF, then all of them in one C build == the reference."""
+    rng = np.random.default_rng(11)
+
+    def act(name, shape, s=0.05, z=-3):
+        return TensorSpec(name, shape, "int8", s, z)
+
+    x = act("x", (1, 5, 6, 8))
+    cases = []
+    for op in ("MAXIMUM", "MINIMUM"):
+        b = act("b", (1, 1, 1, 8), 0.03, 10)
+        cases.append((op.lower(), [(op, [x, b], [act("y", (1, 5, 6, 8))], None)], 2))
+    alpha = TensorSpec("alpha", (1, 1, 8), "int8", 0.004, 0, data=rng.integers(-128, 128, (1, 1, 8)))
+    cases.append(("prelu", [("PRELU", [x, alpha], [act("y", (1, 5, 6, 8), 0.03, -20)], None)], 1))
+    axes = TensorSpec("axes", (2,), "int32", data=np.array([1, 2], np.int32))
+    for keep, shape in ((True, (1, 1, 1, 8)), (False, (1, 8))):
+        cases.append((f"reduce_max_{keep}", [("REDUCE_MAX", [x, axes], [act("y", shape)], {"keep_dims": keep})], 1))
+    for k, (size, ac, hp) in enumerate((((10, 12), False, True), ((9, 11), True, False), ((3, 4), False, False),
+                                        ((7, 5), False, True))):
+        sz = TensorSpec("size", (2,), "int32", data=np.array(size, np.int32))
+        cases.append((f"resize{k}", [("RESIZE_BILINEAR", [x, sz], [act("y", (1, *size, 8))],
+                                      {"align_corners": ac, "half_pixel_centers": hp})], 1))
+    graphs, samples = [], []
+    for name, ops, n_in in cases:
+        xs = [rng.integers(-128, 128, tuple(t.shape)).astype(np.int8) for t in ops[0][1][:n_in]]
+        g, want, got = _run_both(tmp_path, ops, ops[-1][2], xs, name)
+        assert got[0].tobytes() == want[0].tobytes(), name
+        g.name = name
+        graphs.append(g)
+        samples.append([xs])
+    assert not _c_equals_ref(graphs, samples)
