@@ -95,11 +95,31 @@ def _tflite_graphs(names):
     return graphs, samples
 
 
+def _spatial_output(tmp):
+    """A float ONNX model with an NCHW spatial output: its NHWC -> NCHW transpose joins the output's dequantize
+    (passes/fold_output_transpose.py)."""
+    import onnx
+    from onnx_models import Builder
+    b = Builder(5)
+    x = b.input("x", [1, 3, 9, 7])
+    y = b.node("Relu", [b.node("Conv", [x, b.weight(5, 3, 3, 3), b.weight(5)], kernel_shape=[3, 3],
+                                pads=[1, 1, 1, 1])])
+    p = Path(tmp) / "spatial_out.onnx"
+    onnx.save(b.model([y]), p)
+    rng = np.random.default_rng(0)
+    np.save(Path(tmp) / "cal.npy", rng.standard_normal((8, 3, 9, 7)).astype(np.float32))
+    q = quantize(load_model(p), Options(calib=str(Path(tmp) / "cal.npy")))
+    return q, [[rng.standard_normal((1, 3, 9, 7)).astype(np.float32)] for _ in range(2)]
+
+
 def test_c_equals_reference_fast(tmp_path):
-    """One host build: two ONNX and three TFLite models of the third zoo, generated C == numpy reference."""
+    """One host build: two ONNX and three TFLite models of the third zoo and a model whose output transpose
+    is folded into its dequantize (no transpose node left, the dequantize permutes), C == numpy reference."""
     g1, s1 = _onnx_graphs(FAST_ONNX, tmp_path)
     g2, s2 = _tflite_graphs(FAST_TFLITE)
-    assert not _c_equals_ref(g1 + g2, s1 + s2)
+    q, s3 = _spatial_output(tmp_path)
+    assert [n.op for n in q.nodes][-2:] == ["conv2d", "dequantize"] and q.nodes[-1].attrs["perm"] == (0, 3, 1, 2)
+    assert not _c_equals_ref(g1 + g2 + [q], s1 + s2 + [s3])
 
 
 @pytest.mark.slow
