@@ -275,3 +275,23 @@ def test_keras_layer_ops_match_litert(tmp_path):
         graphs.append(g)
         samples.append([xs])
     assert not _c_equals_ref(graphs, samples)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["convnext_small_int8", "keras_layers_int8"])
+def test_new_kernels_on_cortex_m4(name):
+    """tc_squared_difference_s8 and the island table (convnext), tc_maximum_s8 / tc_minimum_s8, PRELU,
+    REDUCE_MAX and RESIZE_BILINEAR (keras_layers) built with arm-none-eabi-gcc -Werror and run on mps2-an386:
+    the numpy reference bit for bit."""
+    from harness import assert_bitexact
+    g = load_model(path(name))
+    xs = inputs(name, 1, seed=3)
+    assert_bitexact(g, [[x[0].reshape(g.tensors[n].shape) for n, x in zip(g.inputs, xs)]], board="mps2-an386")
+
+
+@pytest.mark.slow
+def test_dequantize_transpose_on_cortex_m4(tmp_path):
+    """tc_dequantize_transpose_s8_f32 (a folded NCHW output) on mps2-an386 == the numpy reference."""
+    from harness import assert_bitexact
+    q, samples = _spatial_output(tmp_path)
+    assert_bitexact(q, samples, board="mps2-an386")
