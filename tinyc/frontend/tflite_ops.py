@@ -17,8 +17,8 @@ import numpy as np
 from tinyc.frontend.tflite_context import (SAME, VALID, OpContext, clamp, fused_act, norm_axis, unary,
                                            window_attrs)
 from tinyc.frontend.tflite_data_ops import (CONCATENATION, EXPAND_DIMS, GATHER, PACK, PAD, PADV2, RESHAPE,
-                                            RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE, STRIDED_SLICE,
-                                            TILE, TRANSPOSE, UNPACK)
+                                            RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE,
+                                            STRIDED_SLICE, TILE, TRANSPOSE, UNPACK)
 from tinyc.ir import Node
 
 INF = math.inf
