@@ -19,6 +19,7 @@ from tinyc.datafiles import generated_samples, load_sample_sets, sample_shape
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
 from tinyc.ops import OPS
+from tinyc.passes.fold_output_transpose import fold_output_transpose
 from tinyc.report import build_report
 from tinyc.progress import step
 from tinyc.validate import calibration_range, warn
@@ -139,9 +140,9 @@ def quantize(g: Graph, opts: Options) -> Graph:
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
         with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):
-            return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget, opts.max_sqnr_drop,
-                                  opts.strict)
-    return q8
+            return fold_output_transpose(quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget,
+                                                        opts.max_sqnr_drop, opts.strict))
+    return fold_output_transpose(q8)
 
 
 def check_supported(g: Graph) -> None:
@@ -159,7 +160,7 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     from tinyc.boards import get_board
     board = get_board(opts.board)
     check_supported(q)
-    q = q.copy()
+    q = fold_output_transpose(q.copy())  # the NHWC -> NCHW output copy written by the dequantize itself
     if opts.patch != "off":
         from tinyc.backend.patch_choice import choose_plan
         from tinyc.passes.rows_1d import rows_1d

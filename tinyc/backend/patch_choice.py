@@ -14,14 +14,14 @@ from dataclasses import replace
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, evaluate, layer_by_layer
-from tinyc.patching.receptive import stage_of, stage_tiles
+from tinyc.patching.receptive import LUT_OPS, stage_of, stage_tiles
 from tinyc.patching.search import GRID_SIZES, candidates, choose, parse_patch, search
 from tinyc.patching.split import split_graph
 
 # Stage ops the C patch loop can run, and the kernel templates they lower to.
 C_STAGE_OPS = ("conv2d", "depthwise_conv2d", "add", "max_pool2d", "avg_pool2d",
                "clamp", "hard_swish", "logistic", "tanh", "mul", "quantize", "pad", "concat", "silu",
-               "strided_slice")
+               "strided_slice", "leaky_relu") + LUT_OPS
 
 
 # Stage ops the loop also runs on int16 activations (TFLite 16x8: the layer-by-layer int16 kernels).

@@ -49,9 +49,9 @@ from tinyc.patching.split import split_graph, window_load
 
 # The kernel templates the C patch loop's stage ops lower to (tinyc.backend.patch_choice.C_STAGE_OPS).
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice",
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice", "leaky_relu",
          "conv2d_s16", "depthwise_conv2d_s16", "clamp_s16")  # 16x8: add and pools name their int16 kernel
-SIZED = ("clamp_s8", "lut_s8", "quantize", "clamp_s16")  # elementwise kernels taking an element count per tile
+SIZED = ("clamp_s8", "lut_s8", "quantize", "clamp_s16", "leaky_relu")  # elementwise kernels taking an element count
 CTYPES = {"int8": "int8_t", "int16": "int16_t"}
 
 
