@@ -210,11 +210,11 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
                 from tinyc.quantmcu.choose import choose_mixed  # the plan, with packed buffers planned
                 plan, qm = choose_mixed(q, plan, samples, opts.max_mac_overhead, quantmcu_plan)
             else:
-                qm = quantmcu_plan(q, plan.split, plan.grid, samples)
+                qm = quantmcu_plan(q, plan.split, plan.grid, samples, stream=getattr(plan, "stream", False))
     extra = None
     if qm is not None:
         from tinyc.quantmcu.lower import stage_entries
-        extra = stage_entries(qm["plan"])
+        extra = stage_entries(qm["plan"], stream=getattr(plan, "stream", False))
     try:
         pl = lower_patched(q, plan, extra=extra)
     except TinycError as e:

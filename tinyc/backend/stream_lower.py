@@ -26,13 +26,17 @@ def _row_bytes(g: Graph, name: str) -> int:
     return w * c * int(np.dtype(g.tensors[name].dtype).itemsize)
 
 
-def lower_streamed(g: Graph, plan: PatchPlan):
+def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
     """(the loop's Call + the rest's calls, checked MemoryPlan, stage, steps, per-node MACs, base)
-    of a streaming plan on a graph without an input interface."""
+    of a streaming plan on a graph without an input interface. extra: QuantMCU's hooks
+    (tinyc.quantmcu.stream_lower.StreamQuantMCU: packed maps, bit-plane readers, the re-run)."""
     from tinyc.backend.patch_lower import KINDS, spec_classes, tile_dims
     from tinyc.errors import TinycError, where
     costs = ModelCosts(g)
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
+    if extra is not None:
+        steps, sizes = extra.schedule_stream(costs, stage, bands, steps, sizes)
+    row_bytes = (lambda g, x: extra.row_bytes(g, x)) if extra is not None else _row_bytes
     steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
     set_scratch(costs.calls[plan.split + 1:], steps)
     offsets = tensor_offsets(bufs, p)
@@ -46,10 +50,10 @@ def lower_streamed(g: Graph, plan: PatchPlan):
         if kind not in KINDS or kind == "add_s8" or any(c.template[:-3] != kind for c in real):
             raise TinycError(f"no C streaming kernel for this node ({kind})", where(g.source, n.name, n.op))
         filled = [c if c is not None else real[0] for c in calls]
-        scratch = max(c.scratch for c in real)
+        scratch = 0 if extra is not None and extra.no_scratch(stage, i) else max(c.scratch for c in real)
         tiles = [dict(c.params) for c in filled]
         x, y = n.inputs[0], n.outputs[0]
-        xb, yb = _row_bytes(g, x), _row_bytes(g, y)
+        xb, yb = row_bytes(g, x), row_bytes(g, y)
         in_dims, out_dims = tile_dims(kind, tiles)
         spec = spec_classes(kind, filled, scratch)
         cache = offsets.get(cache_name(y))
@@ -77,6 +81,12 @@ def lower_streamed(g: Graph, plan: PatchPlan):
     for i, n in enumerate(nodes):  # the constant arrays of each node (multipliers, shifts)
         first = next(c for c in band_calls(stage, bands, i) if c is not None)
         call.arrays.update({f"s{i}_{k}": v for k, v in first.arrays.items()})
+        if extra is not None:
+            call.arrays.update({f"s{i}_{k}": v for k, v in extra.stream_entry(g, stage, i, n, first.arrays,
+                                                                             offsets).items()})
+    if extra is not None and extra.low:
+        params["quantmcu"] = True
+        extra.finish(call, g, stage, offsets)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     return [call] + costs.calls[plan.split + 1:], mem, stage, policy[0], tile_macs, layer_by_layer(costs)

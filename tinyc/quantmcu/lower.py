@@ -198,6 +198,12 @@ class QuantMCULowering:
             in_buf=offsets[f"{SUB}:{stage.input}"], out_buf=offsets[f"{SUB}:{stage.output}"], grid=list(self.grid))
 
 
-def stage_entries(qplan: Plan | None):
-    """The QuantMCU hooks of a plan for backend.patch_lower.lower_patched (None: the int8 patch loop)."""
-    return None if qplan is None or not any(b < 8 for b in qplan.bits.values()) else QuantMCULowering(qplan)
+def stage_entries(qplan: Plan | None, stream: bool = False):
+    """The QuantMCU hooks of a plan for backend.patch_lower.lower_patched (None: the int8 patch loop);
+    stream: a row-band plan (tinyc.quantmcu.stream_lower)."""
+    if qplan is None or not any(b < 8 for b in qplan.bits.values()):
+        return None
+    if stream:
+        from tinyc.quantmcu.stream_lower import StreamQuantMCU
+        return StreamQuantMCU(qplan)
+    return QuantMCULowering(qplan)

@@ -52,6 +52,7 @@ class Calibration:
     int8_bitops: int  # per sample, the whole stage at 8 bits
     patch_macs: np.ndarray | None = None  # [P] every stage node's MACs on each patch (None: consumer MACs only)
     map_values: np.ndarray | None = None  # [P, M] values of each map on each patch (None: no pack cost)
+    stream: bool = False  # row bands (quantmcu/stream.py): an outlier band runs its main path, then the re-run
 
     def macs_of_patches(self) -> np.ndarray:
         return self.consumer_macs.sum(axis=1) if self.patch_macs is None else self.patch_macs
@@ -69,9 +70,10 @@ def calibrate(pm: PatchedModel, samples) -> Calibration:
             hists[s, pi, idx[fm.name]] = np.bincount(y.reshape(-1).astype(np.int64) + 128, minlength=256)
         pm.run(x, None, observe)
     values = np.array([[int(np.prod(pg.graph.tensors[fm.name].shape)) for fm in pm.maps] for pg in pm.patches],
-                      dtype=np.int64).reshape(p, m)
+                      dtype=np.int64).reshape(p, m) if not getattr(pm, "stream", False) else pm.map_values()
     return Calibration(pm.maps, peaks, hists, pm.consumer_macs(), pm.fixed_bitops(), pm.int8_stage_bitops(),
-                       np.array([sum(row) for row in pm.macs], dtype=np.int64), values)
+                       np.array([sum(row) for row in pm.macs], dtype=np.int64), values,
+                       stream=getattr(pm, "stream", False))
 
 
 def entropy(hist: np.ndarray) -> float:
@@ -111,7 +113,8 @@ def stage_cost(cal: Calibration, t: np.ndarray, bits: list[int]) -> float:
     if cal.map_values is not None:
         normal = normal + (cal.map_values * low[None]).sum(axis=1) * PACK_PER_VALUE
     out = outlier_patches(cal.peaks, t, bits)  # [N, P]
-    cost = np.where(out, pmacs[None] * c8 * RERUN, normal[None])
+    rerun = pmacs[None] * c8 * RERUN + (normal[None] if cal.stream else 0)
+    cost = np.where(out, rerun, normal[None])
     return float(cost.sum(axis=1).mean())
 
 
@@ -172,10 +175,15 @@ def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: f
     return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits))), cal, trace
 
 
-def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None) -> dict:
-    """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input):
-    {'plan': Plan, 'report': what report.json states (thresholds, bits per map, patch-stage BitOPs)}."""
-    pm = PatchedModel(g, split, *grid)
+def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None, stream: bool = False) -> dict:
+    """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input;
+    stream: grid[0] row bands, tinyc/quantmcu/stream.py): {'plan': Plan, 'report': what report.json
+    states (thresholds, bits per map, patch-stage BitOPs)}."""
+    if stream:
+        from tinyc.quantmcu.stream import StreamedModel
+        pm = StreamedModel(g, split, grid[0])
+    else:
+        pm = PatchedModel(g, split, *grid)
     if not pm.maps:  # a one-node stage: nothing to store below 8 bits
         plan, mean, trace = Plan({}, {}), float(pm.int8_stage_bitops()), []
         cost = {}

@@ -89,7 +89,7 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, const int8_t *src, uint8
     if (peak > map->threshold) {
         *outlier = 1;
     }
-    if (*outlier || bits == 8) {
+    if (bits == 8) {
         return TC_OK;
     }
     const int32_t cb = channels >> 3;

@@ -1,0 +1,80 @@
+"""QuantMCU on a streamed plan (row bands with halo caches, --patch S:Ns --precision mixed).
+
+Oracle: tinyc.quantmcu.stream.StreamedModel.run(x, plan), the numpy reference (codes in the
+band buffers and halo caches, VDPC per band, an outlier band's split rows in int8), with the plan
+report.json states, byte for byte on the model output. Host builds run with ASan + UBSan; the
+QEMU build (mps2-an386) must give the host's bytes. With every map at 8 bits StreamedModel is
+int8 layer by layer (tinyc.ref.run_int).
+"""
+import numpy as np
+import pytest
+
+from tests.quantmcu.test_codegen import CALIB, plan_of, run_c
+from tinyc.pipeline import Options
+from tinyc.quantmcu import vdqs
+from tinyc.quantmcu.stream import StreamedModel
+from tinyc.ref import run_int
+
+BITS = [2, 2, 4]  # MNIST's three stage maps: one- and two-byte planes, the 2-bit one-pass and 4-bit paths
+
+
+def assert_stream_reference(g, xs, got, report) -> tuple[int, int]:
+    """C == StreamedModel.run with the report's plan on every sample; (outlier, normal) band counts."""
+    p = report["patch"]
+    sm = StreamedModel(g, p["split"], p["grid"][0])
+    plan = plan_of(report)
+    outliers = 0
+    for i, (x, y) in enumerate(zip(xs, got)):
+        want, st = sm.run(x, plan)
+        assert y.tobytes() == want[g.outputs[0]].astype(y.dtype).tobytes(), f"sample {i}: C != streamed QuantMCU"
+        outliers += st["outlier_patches"]
+    return outliers, len(xs) * len(sm.bands) - outliers
+
+
+def fixed_bits(mp):
+    """The VDQS search replaced by BITS, thresholds at the 90th percentile of the band peaks (so that
+    bands are outliers and re-run in int8)."""
+    mp.setattr(vdqs, "PERCENTILES", (vdqs.PERCENTILE,))
+    mp.setattr(vdqs, "search", lambda cal, t, lam, candidates=None, options=None, memory=None: (list(BITS), []))
+
+
+@pytest.fixture(scope="module")
+def stream_run(mnist_int8, mnist_test):
+    xs = [x[None] for x in mnist_test[0][:30]]
+    with pytest.MonkeyPatch.context() as mp:
+        fixed_bits(mp)
+        got, c, _ = run_c(mnist_int8, xs, Options(patch="5:14s", precision="mixed", calib=CALIB))
+    return xs, got, c
+
+
+def test_streamed_reference_is_int8_at_8_bits(mnist_int8, mnist_test):
+    """StreamedModel with no plan == int8 layer by layer (run_int), 3 images."""
+    sm = StreamedModel(mnist_int8, 5, 14)
+    for x in mnist_test[0][:3]:
+        want = run_int(mnist_int8, {mnist_int8.inputs[0]: x[None]})[mnist_int8.outputs[0]]
+        assert sm.run(x[None])[0][mnist_int8.outputs[0]].tobytes() == want.tobytes()
+
+
+def test_mnist_stream_c_equals_reference(mnist_int8, stream_run):
+    """MNIST 5:14s, maps at 2, 2, 4 bits: host C (ASan + UBSan) == numpy on 30 images, with outlier
+    bands (split rows re-run in int8) and normal ones; packed buffers and caches planned smaller."""
+    xs, got, c = stream_run
+    assert c.report["patch"]["plan"] == "5:14s"
+    assert list(c.report["quantmcu"]["bits"].values()) == BITS
+    src = c.files[f"{mnist_int8.name}.c"]
+    assert src.count("tc_convolve_bp_s8(") == 3 and src.count("tc_quantmcu_bp_s8(") == 3
+    outliers, normal = assert_stream_reference(mnist_int8, xs, got, c.report)
+    assert outliers > 0 and normal > 0
+
+
+@pytest.mark.qemu
+def test_mnist_stream_qemu_equals_host(mnist_int8, stream_run):
+    """mps2-an386 (QEMU, DSP build) gives the host's bytes on 6 images, outlier bands among them."""
+    xs, host, c = stream_run
+    with pytest.MonkeyPatch.context() as mp:
+        fixed_bits(mp)
+        arm, ca, _ = run_c(mnist_int8, xs[:6], Options(board="mps2-an386", patch="5:14s", precision="mixed",
+                                                        calib=CALIB))
+    assert ca.report["quantmcu"] == c.report["quantmcu"]
+    assert assert_stream_reference(mnist_int8, xs[:6], arm, c.report)[0] > 0
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(host, arm))
