@@ -163,8 +163,7 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     if opts.patch != "off":
         from tinyc.backend.patch_choice import choose_plan
         with step(f"patch plan ({opts.patch})"):
-            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead,
-                               stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids
+            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
         compiled = _compile_patched(q, opts, board, plan) if plan.split is not None else None
         if compiled is not None:
             return compiled
@@ -209,6 +208,11 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
             if str(opts.patch).strip().lower() == "auto" and not getattr(plan, "stream", False):
                 from tinyc.quantmcu.choose import choose_mixed  # the plan, with packed buffers planned
                 plan, qm = choose_mixed(q, plan, samples, opts.max_mac_overhead, quantmcu_plan)
+            elif str(opts.patch).strip().lower() == "auto":  # streamed int8 choice: against the grid route
+                from tinyc.backend.patch_choice import choose_plan
+                from tinyc.quantmcu.choose import choose_mixed_stream
+                grid = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead, stream_ok=False)
+                plan, qm = choose_mixed_stream(q, plan, grid, samples, opts.max_mac_overhead, quantmcu_plan)
             else:
                 qm = quantmcu_plan(q, plan.split, plan.grid, samples, stream=getattr(plan, "stream", False))
     extra = None
