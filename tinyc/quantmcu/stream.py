@@ -105,7 +105,7 @@ class StreamedModel:
                 return y
             if is_outlier(y, m.zp, plan.thresholds[m.name]):
                 flags[t] = True
-            return store_load(y, make_grid(b, m.zp, plan.thresholds[m.name], m.nonneg))
+            return store_load(y, make_grid(b, m.zp, plan.range_of(m.name), m.nonneg))
         y = run_stage_stream(self.stage, xf, len(self.bands), post=post)
         if any(flags):
             y8 = run_stage_stream(self.stage, xf, len(self.bands))

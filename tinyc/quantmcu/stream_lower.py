@@ -115,7 +115,7 @@ class StreamQuantMCU(QuantMCULowering):
                                pixels=[bd[i].new.h * w if bd[i].need is not None else 0 for bd in self.bands],
                                src=offsets[f"patch:{y}{WIDE}"], dst=offsets[f"patch:{y}"],
                                dviews=[bd[i].y_row * rb for bd in self.bands])
-            more["qplanes"] = plane_lut(make_grid(b, fm.zp, t, fm.nonneg))
+            more["qplanes"] = plane_lut(make_grid(b, fm.zp, self.qplan.range_of(y), fm.nonneg))
             entry["out"], entry["out_views"] = offsets[f"patch:{y}{WIDE}"], None
             if entry.get("cache"):
                 entry["cache"]["buf"] = offsets[f"patch:{y}"]

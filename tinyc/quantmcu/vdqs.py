@@ -26,16 +26,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
-from tinyc.quantmcu.pack import BITS, grid_step, make_grid
+from tinyc.quantmcu.pack import BITS, clip_range, grid_step, make_grid
 from tinyc.quantmcu.vdpc import PERCENTILE, PERCENTILES, outlier_patches, peak, thresholds
 
 LAMBDA = 0.25  # see tinyc/quantmcu/__init__.py for why
 
 # Instructions per MAC of the kernel reading a map stored at b bits, measured in QEMU (mps2-an386, DSP
-# build, docs/quantmcu.md "Cost"): the int8 conv (tc_convolve_s8 pair kernel / its specialised form),
-# tc_convolve_bp_s8 at 4 bits (two planes per accumulator) and at 2 bits (one pass).
-INSTR_PER_MAC = {8: 2.34, 4: 1.87, 2: 0.95}
-PACK_PER_VALUE = 7.3  # tc_quantmcu_bp_s8 (peak check + bit-plane store) per stored value, measured (digits)
+# build, docs/quantmcu.md "Cost"; MNIST 5:14s, the three 3x3 convs' sum over their MACs): the int8 conv
+# (the specialised DSP kernels), tc_convolve_bp_s8 at 4 and 3 bits (two passes of up to two planes)
+# and at 2 bits (one pass).
+INSTR_PER_MAC = {8: 1.82, 4: 1.23, 3: 1.03, 2: 0.79}
+# tc_quantmcu_bp_s8 (peak check + bit-plane store, with the streamed loop's halo-cache copies) per stored
+# value, measured at 2 bits (MNIST 5:14s: 114,920 instructions for 12,544 values; 3 and 4 bits: 10.6, 11.9)
+PACK_PER_VALUE = 9.2
 MU = 1.0  # weight of the planned work bytes saved, relative to int8's (only when the search is given memory)
 RERUN = 1.5  # an outlier patch re-run as int8 sub-patches, over its int8 cost (the sub-patches' halos)
 
@@ -85,14 +88,25 @@ def entropy(hist: np.ndarray) -> float:
     return float(-(p * np.log2(p)).sum())
 
 
+def map_hist(cal: Calibration, t: np.ndarray, j: int) -> np.ndarray:
+    """Counts of map j's int8 values over its non-outlier calibration patches (index q + 128)."""
+    return cal.hists[..., j, :][cal.peaks[..., j] <= t[j]].sum(axis=0)
+
+
+def map_range(cal: Calibration, t: np.ndarray, j: int, bits: int) -> int:
+    """The range of map j's grid at `bits`: least squared error on its non-outlier calibration values
+    (pack.clip_range; nonneg maps), else the threshold."""
+    fm = cal.maps[j]
+    return clip_range(map_hist(cal, t, j), bits, fm.zp, int(t[j])) if fm.nonneg and bits < 8 else int(t[j])
+
+
 def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
     """H of map j's codes at `bits` over its non-outlier calibration patches."""
-    keep = cal.peaks[..., j] <= t[j]
-    hist = cal.hists[..., j, :][keep].sum(axis=0)
+    hist = map_hist(cal, t, j)
     if bits >= 8:
         return entropy(hist)
     fm = cal.maps[j]
-    codes = make_grid(bits, fm.zp, int(t[j]), fm.nonneg).to_codes(np.arange(-128, 128))
+    codes = make_grid(bits, fm.zp, map_range(cal, t, j, bits), fm.nonneg).to_codes(np.arange(-128, 128))
     return entropy(np.bincount(codes.astype(np.int64), weights=hist, minlength=1 << bits))
 
 
@@ -172,7 +186,8 @@ def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: f
         names = [m.name for m in pm.maps]
         bits, trace = search(cal, t, lam, options=options, memory=lambda b: memory(dict(zip(names, b))))
     names = [m.name for m in pm.maps]
-    return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits))), cal, trace
+    ranges = {names[j]: map_range(cal, t, j, b) for j, b in enumerate(bits) if b < 8}
+    return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits)), ranges), cal, trace
 
 
 def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None, stream: bool = False) -> dict:
@@ -198,9 +213,9 @@ def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None, st
                     outlier_patch_share_calibration=float(out.mean()))
     rep = dict(
         percentile=PERCENTILE, lam=LAMBDA, calibration_samples=len(samples),
-        maps=[dict(name=m.name, threshold=plan.thresholds[m.name], bits=plan.bits_of(m.name), nonneg=m.nonneg)
-              for m in pm.maps],
-        thresholds=dict(plan.thresholds), bits=dict(plan.bits),
+        maps=[dict(name=m.name, threshold=plan.thresholds[m.name], bits=plan.bits_of(m.name), nonneg=m.nonneg,
+                   range=plan.range_of(m.name)) for m in pm.maps],
+        thresholds=dict(plan.thresholds), bits=dict(plan.bits), ranges=dict(plan.ranges),
         stage_bitops_int8=int(pm.int8_stage_bitops()), stage_bitops_calibration_mean=float(mean),
         stage_bitops_ratio=float(pm.int8_stage_bitops() / mean) if mean else 1.0,
         search_steps=[dict(map=m, bits=int(b), stage_instructions_modelled=float(c), score=float(s))

@@ -51,6 +51,20 @@ static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, 
             for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += tap_words) {
                 TC_BP_ADD4(base + 4 * (uint32_t)px[j0], 0);
             }
+        } else if (cb == 2 && chunk == 2) { /* 16 channels: two plane bytes, unrolled */
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += 2048) {
+                const uint8_t *p = px + j0 * 2;
+                TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
+                TC_BP_ADD4(base + 4 * (uint32_t)p[2], 1);
+                TC_BP_ADD4(base + 1024 + 4 * (uint32_t)p[1], 0);
+                TC_BP_ADD4(base + 1024 + 4 * (uint32_t)p[3], 1);
+            }
+        } else if (cb == 2 && chunk == 1) {
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += 2048) {
+                const uint8_t *p = px + j0 * 2;
+                TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
+                TC_BP_ADD4(base + 1024 + 4 * (uint32_t)p[1], 0);
+            }
         } else if (chunk == 2) {
             for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x) {
                 const uint8_t *p = px + j0 * cb;
@@ -173,6 +187,23 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                             const int32_t lo = TC_BP_LO(acc[r]);
                             o[0] = rq_apply(c, step * lo, act_min, act_max);
                             o[1] = rq_apply(c + 4, step * TC_BP_HI(acc[r], lo), act_min, act_max);
+                        }
+                        continue;
+                    }
+                    if (chunk == 2 && bits > 2 && rq != NULL && m == 8) {
+                        /* 3 or 4 bits in two passes (planes 0-1, then 2 or 2-3), lanes combined
+                         * (each pass's lanes fit int16: chunk_planes) and straight to the requantization */
+                        int32_t acc[4], hi[4];
+                        chunk_sums(gt, &tp, cb, 2, bits - 2, hi);
+                        chunk_sums(gt, &tp, cb, 0, 2, acc);
+                        const int32_t *c = rq + 4 * oc0;
+                        int8_t *o = out + oc0;
+                        for (int32_t r = 0; r < 4; r++, c += 8, o += 2) {
+                            const int32_t lo = TC_BP_LO(acc[r]), lo2 = TC_BP_LO(hi[r]);
+                            const int32_t s0 = lo + (int32_t)((uint32_t)lo2 << 2);
+                            const int32_t s1 = TC_BP_HI(acc[r], lo) + (int32_t)((uint32_t)TC_BP_HI(hi[r], lo2) << 2);
+                            o[0] = rq_apply(c, step * s0, act_min, act_max);
+                            o[1] = rq_apply(c + 4, step * s1, act_min, act_max);
                         }
                         continue;
                     }
