@@ -29,7 +29,7 @@ from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
 from tinyc.quantmcu.pack import BITS, clip_range, grid_step, make_grid
 from tinyc.quantmcu.vdpc import PERCENTILE, PERCENTILES, outlier_patches, peak, thresholds
 
-LAMBDA = 0.25  # see tinyc/quantmcu/__init__.py for why
+LAMBDA = 0.2  # see tinyc/quantmcu/__init__.py for why
 
 # Instructions per MAC of the kernel reading a map stored at b bits, measured in QEMU (mps2-an386, DSP
 # build, docs/quantmcu.md "Cost"; MNIST 5:14s, the three 3x3 convs' sum over their MACs): the int8 conv
