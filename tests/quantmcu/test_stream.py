@@ -78,3 +78,46 @@ def test_mnist_stream_qemu_equals_host(mnist_int8, stream_run):
     assert ca.report["quantmcu"] == c.report["quantmcu"]
     assert assert_stream_reference(mnist_int8, xs[:6], arm, c.report)[0] > 0
     assert all(a.tobytes() == b.tobytes() for a, b in zip(host, arm))
+
+
+def stream_cnn(seed: int):
+    """int8 input (no interface), a chain of 3x3 convs: maps of 8 and 24 channels (one and three plane
+    bytes per pixel: the pack's and the kernel's generic loops), stride 2, a partial output group."""
+    from nets import RELU, Builder
+    b = Builder(f"qms{seed}", 20, 12, 3, seed)
+    x = b.conv("input", 8, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
+    x = b.conv(x, 24, (3, 3), (2, 2), (1, 1, 1, 1), act=RELU)
+    x = b.conv(x, 12, (3, 3), (1, 1), (1, 1, 1, 1), act=RELU)
+    return b.finish(b.head(x, 4))
+
+
+def test_random_stream_c_equals_reference(tmp_path, monkeypatch):
+    """Random CNN, 3 row bands, maps at 2 and 3 bits: C (ASan + UBSan) == StreamedModel on 6 samples,
+    outlier and normal bands among them."""
+    g = stream_cnn(7)
+    rng = np.random.default_rng(7)
+    shape = g.tensors["input"].shape
+    # calibrated on quiet inputs (the maps of full-range random inputs saturate: no threshold below
+    # them); samples quiet and full-range, so that bands of both kinds occur
+    np.save(tmp_path / "calib.npy", rng.integers(-20, 20, (16, *shape[1:])).astype(np.int8))
+    xs = [rng.integers(-a, a, shape).astype(np.int8) for a in (20, 128, 20, 128, 20, 40)]
+    monkeypatch.setattr(vdqs, "search", lambda cal, t, lam, candidates=None, options=None, memory=None: ([2, 3], []))
+    got, c, _ = run_c(g, xs, Options(patch="2:3s", precision="mixed", calib=str(tmp_path / "calib.npy")))
+    assert c.report["patch"]["plan"] == "2:3s" and list(c.report["quantmcu"]["bits"].values()) == [2, 3]
+    outliers, normal = assert_stream_reference(g, xs, got, c.report)
+    assert outliers > 0 and normal > 0
+
+
+def test_packed_stream_plans_less_work(mnist_int8):
+    """planned_work_stream: at 8 bits the int8 streaming plan's work bytes (MNIST 5:14s, 5,152 B); with
+    the maps at 2 bits less (packed band buffers and caches, no scratch for the bit-plane readers)."""
+    from tinyc.patching.plan import ModelCosts
+    from tinyc.patching.split import split_graph
+    from tinyc.patching.stream import evaluate_stream
+    from tinyc.quantmcu.choose import planned_work_stream
+    k, sub = split_graph(mnist_int8)
+    costs = ModelCosts(sub)
+    maps = [m.name for m in StreamedModel(mnist_int8, 5, 14).maps]
+    w8 = planned_work_stream(costs, 5 - k, 14, {m: 8 for m in maps})
+    assert w8 == evaluate_stream(costs, 5 - k, 14).work_bytes == 5152
+    assert planned_work_stream(costs, 5 - k, 14, {m: 2 for m in maps}) < w8
