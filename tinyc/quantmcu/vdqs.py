@@ -29,16 +29,17 @@ from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
 from tinyc.quantmcu.pack import BITS, clip_range, grid_step, make_grid
 from tinyc.quantmcu.vdpc import PERCENTILE, PERCENTILES, outlier_patches, peak, thresholds
 
-LAMBDA = 0.2  # see tinyc/quantmcu/__init__.py for why
+LAMBDA = 0.225  # see tinyc/quantmcu/__init__.py for why
 
 # Instructions per MAC of the kernel reading a map stored at b bits, measured in QEMU (mps2-an386, DSP
 # build, docs/quantmcu.md "Cost"; MNIST 5:14s, the three 3x3 convs' sum over their MACs): the int8 conv
 # (the specialised DSP kernels), tc_convolve_bp_s8 at 4 and 3 bits (two passes of up to two planes)
 # and at 2 bits (one pass).
-INSTR_PER_MAC = {8: 1.82, 4: 1.23, 3: 1.03, 2: 0.79}
+INSTR_PER_MAC = {8: 1.82, 4: 1.20, 3: 1.00, 2: 0.75}
 # tc_quantmcu_bp_s8 (peak check + bit-plane store, with the streamed loop's halo-cache copies) per stored
-# value, measured at 2 bits (MNIST 5:14s: 114,920 instructions for 12,544 values; 3 and 4 bits: 10.6, 11.9)
-PACK_PER_VALUE = 9.2
+# value, measured at 2 bits (MNIST 5:14s: 103,760 instructions for 12,544 values; 3 and 4 bits: 8.4, 9.3
+# per value on the 16-channel maps)
+PACK_PER_VALUE = 8.3
 MU = 1.0  # weight of the planned work bytes saved, relative to int8's (only when the search is given memory)
 RERUN = 1.5  # an outlier patch re-run as int8 sub-patches, over its int8 cost (the sub-patches' halos)
 
