@@ -21,7 +21,7 @@ arithmetic on those numbers:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -57,6 +57,7 @@ class Calibration:
     patch_macs: np.ndarray | None = None  # [P] every stage node's MACs on each patch (None: consumer MACs only)
     map_values: np.ndarray | None = None  # [P, M] values of each map on each patch (None: no pack cost)
     stream: bool = False  # row bands (quantmcu/stream.py): an outlier band runs its main path, then the re-run
+    ranges: dict = field(default_factory=dict)  # (map, bits, threshold) -> grid range (map_range's cache)
 
     def macs_of_patches(self) -> np.ndarray:
         return self.consumer_macs.sum(axis=1) if self.patch_macs is None else self.patch_macs
@@ -98,7 +99,12 @@ def map_range(cal: Calibration, t: np.ndarray, j: int, bits: int) -> int:
     """The range of map j's grid at `bits`: least squared error on its non-outlier calibration values
     (pack.clip_range; nonneg maps), else the threshold."""
     fm = cal.maps[j]
-    return clip_range(map_hist(cal, t, j), bits, fm.zp, int(t[j])) if fm.nonneg and bits < 8 else int(t[j])
+    if not fm.nonneg or bits >= 8:
+        return int(t[j])
+    key = (j, bits, int(t[j]))
+    if key not in cal.ranges:
+        cal.ranges[key] = clip_range(map_hist(cal, t, j), bits, fm.zp, int(t[j]))
+    return cal.ranges[key]
 
 
 def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
