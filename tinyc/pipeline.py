@@ -162,9 +162,11 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     q = q.copy()
     if opts.patch != "off":
         from tinyc.backend.patch_choice import choose_plan
+        from tinyc.passes.rows_1d import rows_1d
+        rows = rows_1d(q.copy())  # 1-D maps as rows, so that their time axis can stream (same bytes)
         with step(f"patch plan ({opts.patch})"):
-            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead)
-        compiled = _compile_patched(q, opts, board, plan) if plan.split is not None else None
+            plan = choose_plan(rows, opts.patch, opts.sram_budget, opts.max_mac_overhead)
+        compiled = _compile_patched(rows, opts, board, plan) if plan.split is not None else None
         if compiled is not None:
             return compiled
         if opts.precision == "mixed":
@@ -229,6 +231,8 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
         print(f"tinyc: note: --patch auto's plan {plan.label} cannot be lowered to the C patch loop "
               f"({e}); compiling layer by layer", file=sys.stderr)
         return None
+    from tinyc.backend.unrow import unrow_all
+    unrow_all(pl.calls)  # a 1-D model's one-column layers in their one-row geometry (same bytes, faster)
     prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:

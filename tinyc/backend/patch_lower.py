@@ -31,6 +31,7 @@ import numpy as np
 
 from tinyc.backend.lower import build_program
 from tinyc.backend.schedule import MemoryPlan
+from tinyc.backend.unrow import unrow
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
@@ -48,8 +49,10 @@ from tinyc.patching.split import split_graph, window_load
 
 # The kernel templates the C patch loop's stage ops lower to (tinyc.backend.patch_choice.C_STAGE_OPS).
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice")
-SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice",
+         "conv2d_s16", "depthwise_conv2d_s16", "clamp_s16")  # 16x8: add and pools name their int16 kernel
+SIZED = ("clamp_s8", "lut_s8", "quantize", "clamp_s16")  # elementwise kernels taking an element count per tile
+CTYPES = {"int8": "int8_t", "int16": "int16_t"}
 
 
 @dataclass
@@ -191,7 +194,7 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     calls = []
     for pg in pgs:
         pn = pg.graph.nodes[i]
-        calls.append(op_module(pn.op).lower(pn, pg.graph))
+        calls.append(unrow(op_module(pn.op).lower(pn, pg.graph)))  # a 1-D model's bands: one-row geometry
     kinds = {c.template for c in calls}
     if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
         for c in calls:
@@ -224,6 +227,7 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
     else:
         in_dims, out_dims = tile_dims(kind, tiles)
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
+                 ctype=CTYPES[g.tensors[n.outputs[0]].dtype],
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
                  scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
@@ -269,7 +273,7 @@ def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
 
 
 def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets) -> dict:
-    """Where input j of stage node n lives: a constant, or a per-patch buffer (+ per-tile element
+    """Where input j of stage node n lives: a constant, or a per-patch buffer (+ per-tile byte
     offsets when the node reads a crop of it)."""
     x = n.inputs[j]
     if not x or g.tensors[x].is_const:
@@ -282,7 +286,7 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
         if pn_in in pg.crops:
             src, dy, dx = pg.crops[pn_in]
             src_w = pg.graph.tensors[src].shape[2]
-            views.append((dy * src_w + dx) * g.tensors[src].shape[3])
+            views.append((dy * src_w + dx) * g.tensors[src].shape[3] * np.dtype(g.tensors[src].dtype).itemsize)
         else:
             views.append(0)
     cropped = any(pg.graph.nodes[stage.nodes.index(n)].inputs[j] in pg.crops for pg in pgs)

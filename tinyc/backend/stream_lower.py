@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.backend.schedule import MemoryPlan
+from tinyc.backend.unrow import unrow
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
 from tinyc.ops.common import Call
@@ -30,7 +31,7 @@ def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
     """(the loop's Call + the rest's calls, checked MemoryPlan, stage, steps, per-node MACs, base)
     of a streaming plan on a graph without an input interface. extra: QuantMCU's hooks
     (tinyc.quantmcu.stream_lower.StreamQuantMCU: packed maps, bit-plane readers, the re-run)."""
-    from tinyc.backend.patch_lower import KINDS, spec_classes, tile_dims
+    from tinyc.backend.patch_lower import CTYPES, KINDS, spec_classes, tile_dims
     from tinyc.errors import TinycError, where
     costs = ModelCosts(g)
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
@@ -42,7 +43,7 @@ def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
     offsets = tensor_offsets(bufs, p)
     nodes, tile_macs = [], []
     for i, n in enumerate(stage.nodes):
-        calls = band_calls(stage, bands, i)
+        calls = [c if c is None else unrow(c) for c in band_calls(stage, bands, i)]  # 1-D: one-row geometry
         real = [c for c in calls if c is not None]
         kind = real[0].template[:-3]
         if kind == "conv2d_1x1_s8" and any(c.template != real[0].template for c in real):
@@ -61,6 +62,7 @@ def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
         ins += [dict(kind="const", name=c, views=None) for c in n.inputs[1:]]
         nodes.append(dict(
             kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles, in_dims=in_dims,
+            ctype=CTYPES[g.tensors[y].dtype],
             out_dims=out_dims, out=offsets[f"patch:{y}"], out_views=[b[i].y_row * yb for b in bands],
             scratch=scratch, scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
             spec=spec, skip=[int(b[i].need is None) for b in bands] if any(b[i].need is None for b in bands) else None,
@@ -71,7 +73,8 @@ def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
     xin, yout = g.tensors[stage.input], g.tensors[stage.output]
     last = [b[-1].new for b in bands]
     params = dict(
-        ntiles=len(bands), in_symbol=f"in{g.inputs.index(stage.input)}", elem_bytes=1,
+        ntiles=len(bands), in_symbol=f"in{g.inputs.index(stage.input)}",
+        elem_bytes=int(np.dtype(xin.dtype).itemsize),
         in_dims=list(xin.shape), split_dims=list(yout.shape), split_name=stage.output,
         windows=[[r.y0, r.x0, r.h, r.w] for r in windows],
         tiles=[[r.y0, r.x0, r.h, r.w] for r in last],

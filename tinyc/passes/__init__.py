@@ -16,6 +16,7 @@ from tinyc.passes.fuse_lut_chains import fuse_gelu_tanh, fuse_mish
 from tinyc.passes.fold_norm_affine import fold_norm_affine
 from tinyc.passes.fuse_l2_norm import fuse_l2_norm
 from tinyc.passes.fuse_layer_norm import fuse_layer_norm
+from tinyc.passes.lift_1d import lift_1d
 from tinyc.passes.to_nhwc import to_nhwc
 
 # Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs.
@@ -32,6 +33,7 @@ FLOAT_PASSES = [
     fuse_l2_norm,
     fold_batchnorm,
     fold_channel_shuffle,
+    lift_1d,
     to_nhwc,
     fuse_layer_norm,
     fuse_activations,

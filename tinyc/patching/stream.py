@@ -275,9 +275,18 @@ def evaluate_stream(costs, split: int, nbands: int, copy_input: bool = True):
     return _finish(costs, steps, sizes, split, (nbands, 1), macs, extra)
 
 
-def band_counts(split_rows: int, input_rows: int) -> list[int]:
+# Band counts tried for a one-column (1-D) split tensor: its rows are time steps, thousands of them;
+# every band adds its geometry to the loop's constant tables (about 100 B of flash per node) and a
+# call per node, while the per-band buffers are already small at a few dozen bands.
+ONE_COLUMN_BANDS = (8, 16, 32, 64)
+
+
+def band_counts(split_rows: int, input_rows: int, one_column: bool = False) -> list[int]:
     """The band counts the search tries for a split tensor of split_rows rows: half, one, two
-    and four bands per split row, within 2..input_rows // 2 (a fixed count: deterministic)."""
+    and four bands per split row, within 2..input_rows // 2 (a fixed count: deterministic);
+    a one-column split tensor (1-D maps): ONE_COLUMN_BANDS, at most one per split row."""
+    if one_column:
+        return [n for n in ONE_COLUMN_BANDS if n <= split_rows]
     want = {max(split_rows // 2, 2), split_rows, 2 * split_rows, 4 * split_rows}
     return sorted(n for n in want if 2 <= n <= max(input_rows // 2, 2))
 
@@ -298,8 +307,8 @@ def search_stream(costs, splits: list[int], budget: int | None = None, bound: fl
         stage = stage_of(g, s)
         if not is_chain(stage):
             continue
-        rows = g.tensors[stage.output].shape[1]
-        for nb in band_counts(rows, g.tensors[stage.input].shape[1]):
+        _, rows, cols, _ = g.tensors[stage.output].shape
+        for nb in band_counts(rows, g.tensors[stage.input].shape[1], cols == 1):
             limit = min(x for x in (bound, budget, best.work_bytes if best else None, float("inf")) if x is not None)
             if limit < float("inf") and work_lower_bound(costs, *stream_schedule(costs, s, nb)[:2]) > limit:
                 continue
