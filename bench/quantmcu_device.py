@@ -62,6 +62,7 @@ def variant(task: str, precision: str, x, y, k: int, tmp: Path) -> dict:
                 work_plus_stack=rep["work_bytes"] + st["stack_bytes"], weights_bytes=rep["weights_bytes"],
                 layers=[(la["name"], la["kind"], la["instructions"]) for la in prof["layers"]],
                 quantmcu=rep.get("quantmcu", {}).get("bits"), thresholds=rep.get("quantmcu", {}).get("thresholds"),
+                ranges=rep.get("quantmcu", {}).get("ranges"),
                 plan=rep["patch"]["plan"])
 
 
@@ -94,7 +95,7 @@ def main() -> None:
     print(f"\npatch stage {i8['stage_instructions'] / mx['stage_instructions']:.2f}x fewer, total "
           f"{i8['instructions'] / mx['instructions']:.2f}x fewer, accuracy {100 * (mx['accuracy'] - i8['accuracy']):+.2f} pt, "
           f"work+stack {mx['work_plus_stack'] - i8['work_plus_stack']:+,} B; bits {mx['quantmcu']}, "
-          f"thresholds {mx['thresholds']}")
+          f"thresholds {mx['thresholds']}, grid ranges {mx['ranges']}")
     for r in rows:
         print(r["precision"], [(n[:32], k, v) for n, k, v in r["layers"]])
     if a.json:

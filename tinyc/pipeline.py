@@ -166,8 +166,7 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
         from tinyc.passes.rows_1d import rows_1d
         rows = rows_1d(q.copy())  # 1-D maps as rows, so that their time axis can stream (same bytes)
         with step(f"patch plan ({opts.patch})"):
-            plan = choose_plan(rows, opts.patch, opts.sram_budget, opts.max_mac_overhead,
-                               stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids
+            plan = choose_plan(rows, opts.patch, opts.sram_budget, opts.max_mac_overhead)
         compiled = _compile_patched(rows, opts, board, plan) if plan.split is not None else None
         if compiled is not None:
             return compiled
@@ -212,12 +211,17 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
             if str(opts.patch).strip().lower() == "auto" and not getattr(plan, "stream", False):
                 from tinyc.quantmcu.choose import choose_mixed  # the plan, with packed buffers planned
                 plan, qm = choose_mixed(q, plan, samples, opts.max_mac_overhead, quantmcu_plan)
+            elif str(opts.patch).strip().lower() == "auto":  # streamed int8 choice: against the grid route
+                from tinyc.backend.patch_choice import choose_plan
+                from tinyc.quantmcu.choose import choose_mixed_stream
+                grid = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead, stream_ok=False)
+                plan, qm = choose_mixed_stream(q, plan, grid, samples, opts.max_mac_overhead, quantmcu_plan)
             else:
-                qm = quantmcu_plan(q, plan.split, plan.grid, samples)
+                qm = quantmcu_plan(q, plan.split, plan.grid, samples, stream=getattr(plan, "stream", False))
     extra = None
     if qm is not None:
         from tinyc.quantmcu.lower import stage_entries
-        extra = stage_entries(qm["plan"])
+        extra = stage_entries(qm["plan"], stream=getattr(plan, "stream", False))
     try:
         pl = lower_patched(q, plan, extra=extra)
     except TinycError as e:

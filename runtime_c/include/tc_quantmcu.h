@@ -31,9 +31,10 @@ typedef struct {
 /**
  * After a stage node wrote map `src` (int8 [pixels, channels], one patch): sets *outlier to 1 when
  * the map holds a value with |q - zp| > threshold (VDPC; the flag is sticky: the caller resets it
- * once per patch and, once set, re-runs the patch in int8). When *outlier is 0 and bits < 8, writes
- * the map's codes in bit-plane layout to dst (pixels * channels * bits / 8 bytes; dst == src or
- * disjoint from it); otherwise dst is not written.
+ * once per patch and, once set, re-runs the patch in int8). When bits < 8, writes the map's codes
+ * (saturated at the top code) in bit-plane layout to dst (pixels * channels * bits / 8 bytes;
+ * dst == src or disjoint from it), whatever the flag: a streamed band keeps its codes in its halo
+ * caches even when it is an outlier band (tinyc/quantmcu/stream.py); with bits == 8 dst is not written.
  * @return TC_OK, or TC_ERR_ARG if bits < 8 and (channels is not a multiple of 8 in 8..TC_BP_MAX_C,
  *         bits > 4 or planes is NULL)
  */

@@ -41,7 +41,8 @@ def run_c(g, xs, opts: Options, sanitize: bool = True):
 
 def plan_of(report: dict) -> Plan:
     q = report["quantmcu"]
-    return Plan({k: int(v) for k, v in q["thresholds"].items()}, {k: int(v) for k, v in q["bits"].items()})
+    return Plan({k: int(v) for k, v in q["thresholds"].items()}, {k: int(v) for k, v in q["bits"].items()},
+                {k: int(v) for k, v in q.get("ranges", {}).items()})
 
 
 def assert_reference(g, xs, got, report) -> tuple[int, int]:

@@ -93,8 +93,11 @@ def test_choose_mixed_moves_the_split(mnist_int8, mnist_costs, capsys):
 
 @pytest.mark.skipif(shutil.which("arm-none-eabi-gcc") is None, reason="arm-none-eabi-gcc not installed")
 def test_bitplane_kernel_stack_frame(tmp_path):
-    """tc_convolve_bp_s8 keeps no per-tap list: its frame (Cortex-M4, -O2, DSP) is at most 264 B (it was
-    328 B with the 25-entry pointer and index lists)."""
+    """tc_convolve_bp_s8 keeps no per-tap list: its frame (Cortex-M4, -O2, DSP) is at most 296 B (it was
+    328 B with the 25-entry pointer and index lists; 264 B before the 3- and 4-bit two-pass path and the
+    full-range saturation copies of the requantization, whose second accumulator set and registers cost
+    32 B but spare the 168 B group_sums frame on top: MNIST 5:14s at 2, 2, 3 bits paints 632 B of stack
+    against 796 B through group_sums)."""
     inc = [f"-I{d}" for d in [RUNTIME_C / "include", *sorted(p for p in (RUNTIME_C / "src").rglob("*") if p.is_dir())]]
     subprocess.run(["arm-none-eabi-gcc", "-std=c99", "-O2", "-mcpu=cortex-m4", "-mthumb", "-mfpu=fpv4-sp-d16",
                     "-mfloat-abi=hard", "-DTC_DSP=1", "-fstack-usage", *inc, "-c",
@@ -102,4 +105,4 @@ def test_bitplane_kernel_stack_frame(tmp_path):
                    check=True, cwd=tmp_path)
     frames = {line.split("\t")[0].rsplit(":", 1)[-1]: int(line.split("\t")[1])
               for line in (tmp_path / "bp.su").read_text().splitlines()}
-    assert frames["tc_convolve_bp_s8"] <= 264
+    assert frames["tc_convolve_bp_s8"] <= 296

@@ -134,16 +134,14 @@ def arena_with_input(g: Graph, k: int, costs: ModelCosts, stage: Stage, steps, s
 
 
 def _lower_streamed(g: Graph, plan: PatchPlan, k: int, sub: Graph, extra) -> PatchLowering:
-    """lower_patched for a streaming plan (tinyc.backend.stream_lower), no QuantMCU; an input
-    interface (k nodes) runs per band window inside the loader, as in the grid loop."""
+    """lower_patched for a streaming plan (tinyc.backend.stream_lower); extra: QuantMCU's streamed hooks
+    (tinyc.quantmcu.stream_lower); an input interface (k nodes) runs per band window inside the
+    loader, as in the grid loop."""
     from tinyc.backend.stream_lower import lower_streamed
-    if extra is not None:
-        raise TinycError("streaming patch plans (S:Ns) do not support --precision mixed: use an S:NxM grid",
-                         g.source)
     split = plan.split - k
     if not c_patchable(sub, split):
         lower_patched_check(sub, split)
-    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, replace(plan, split=split))
+    calls, mem, stage, steps, tile_macs, base = lower_streamed(sub, replace(plan, split=split), extra)
     if k:
         read_through_interface(g, k, calls[0])
         base = layer_by_layer(ModelCosts(g))  # same convention: the model input outside

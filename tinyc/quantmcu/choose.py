@@ -83,3 +83,46 @@ def choose_mixed(g, plan, samples, max_mac_overhead: float, quantmcu_plan):
           f"choice {plan.label}: {w} B of planned work memory with QuantMCU's packed buffers against "
           f"{results[0][0]} B", file=sys.stderr)
     return replace(evaluate(costs, split, *grid, copy_input=True), split=split + k), qm
+
+
+def planned_work_stream(costs: ModelCosts, split: int, nbands: int, bits: dict[str, int]) -> int:
+    """Planned work bytes of the streaming plan (split indexes costs.g, nbands row bands) with the
+    streamed QuantMCU loop of these per-map bits (tinyc/quantmcu/stream_lower.py)."""
+    from tinyc.patching.stream_search import stream_schedule
+    from tinyc.quantmcu.stream_lower import StreamQuantMCU
+    steps, sizes, _, stage, _, bands = stream_schedule(costs, split, nbands, copy_input=True)
+    if any(b < 8 for b in bits.values()):
+        steps, sizes = StreamQuantMCU(Plan({k: 255 for k in bits}, dict(bits))).schedule_stream(
+            costs, stage, bands, steps, sizes)
+    return int(fit_scratch(costs, steps, sizes)[1][1].arena_bytes)
+
+
+def choose_mixed_stream(g, splan, gplan, samples, max_mac_overhead: float, quantmcu_plan):
+    """(patch plan, QuantMCU result) for --patch auto --precision mixed when the int8 choice splan is a
+    streaming plan (row bands, no recomputation): its QuantMCU search (weighing the work bytes its bits
+    save, as choose_mixed does) against choose_mixed on the int8 grid choice gplan (split None: none).
+    The smaller planned work wins, ties: fewer modelled stage instructions (the kernels' measured
+    per-bit costs, vdqs.stage_cost); the loser is noted on stderr with both figures."""
+    k, sub = split_graph(g)
+    costs = ModelCosts(sub)
+    cache: dict = {}
+
+    def work(bits: dict) -> int:
+        key = tuple(sorted(bits.items()))
+        if key not in cache:
+            cache[key] = planned_work_stream(costs, splan.split - k, splan.grid[0], bits)
+        return cache[key]
+    sqm = quantmcu_plan(g, splan.split, splan.grid, samples, memory=work, stream=True)
+    rows = [(work({m["name"]: m["bits"] for m in sqm["report"]["maps"]}),
+             sqm["report"].get("stage_instructions_modelled", 0.0), splan, sqm)]
+    if gplan is not None and gplan.split is not None:
+        gp, gqm = choose_mixed(g, gplan, samples, max_mac_overhead, quantmcu_plan)
+        gw = planned_work(costs, gp.split - k, tuple(gp.grid), {m["name"]: m["bits"] for m in gqm["report"]["maps"]})
+        rows.append((gw, gqm["report"].get("stage_instructions_modelled", 0.0), gp, gqm))
+    best = min(rows, key=lambda r: r[:2])
+    for r in rows:
+        if r is not best:
+            print(f"tinyc: note: --patch auto --precision mixed chose plan {best[2].label} ({best[0]} B of planned "
+                  f"work, {best[1]:,.0f} modelled stage instructions) over {r[2].label} ({r[0]} B, {r[1]:,.0f})",
+                  file=sys.stderr)
+    return best[2], best[3]

@@ -51,8 +51,15 @@ class Plan:
     thresholds: dict[str, int]
     bits: dict[str, int] = field(default_factory=dict)
 
+    ranges: dict[str, int] = field(default_factory=dict)  # grid range per map below 8 bits (<= threshold)
+
     def bits_of(self, name: str) -> int:
         return self.bits.get(name, 8)
+
+    def range_of(self, name: str) -> int:
+        """The range |q - zp| the map's grid covers (pack.clip_range; values above it and up to the
+        threshold saturate at the top code); the threshold when none was chosen."""
+        return self.ranges.get(name, self.thresholds[name])
 
 
 def feature_maps(g: Graph, stage) -> list[FeatureMap]:
@@ -153,7 +160,7 @@ class PatchedModel:
             if is_outlier(y, m.zp, plan.thresholds[m.name]):
                 tile, b8, _ = self.run_patch(p, x_full, None)
                 return tile, bitops + b8, True
-            env[m.name] = store_load(y, make_grid(b, m.zp, plan.thresholds[m.name], m.nonneg))
+            env[m.name] = store_load(y, make_grid(b, m.zp, plan.range_of(m.name), m.nonneg))
             stored[m.name] = b
         return env[pg.output], bitops, False
 

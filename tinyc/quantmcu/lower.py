@@ -54,7 +54,7 @@ def quantmcu_entry(fm, qplan: Plan, pgs, wide: int, packed: int) -> tuple[dict, 
     shapes = [pg.graph.tensors[fm.name].shape for pg in pgs]
     entry = dict(threshold=t, bits=b, zp=fm.zp, pixels=[int(np.prod(s[:-1])) for s in shapes],
                  channels=int(shapes[0][-1]), planes=True, src=wide, dst=packed)
-    return entry, {"qplanes": plane_lut(make_grid(b, fm.zp, t, fm.nonneg))}
+    return entry, {"qplanes": plane_lut(make_grid(b, fm.zp, qplan.range_of(fm.name), fm.nonneg))}
 
 
 def bp_entry(g, n, entry: dict, arrays: dict, fm, qplan: Plan) -> tuple[dict, dict]:
@@ -64,7 +64,7 @@ def bp_entry(g, n, entry: dict, arrays: dict, fm, qplan: Plan) -> tuple[dict, di
         raise AssertionError(f"{n.name}: reads a packed map but has no bit-plane kernel")
     b = qplan.bits_of(fm.name)
     w = g.tensors[n.inputs[1]].data
-    step = make_grid(b, fm.zp, int(qplan.thresholds[fm.name]), True).span // ((1 << b) - 1)
+    step = make_grid(b, fm.zp, qplan.range_of(fm.name), True).span // ((1 << b) - 1)
     bias = g.tensors[n.inputs[2]].data if len(n.inputs) > 2 and n.inputs[2] else None
     rq = requant_table(arrays["mult"], arrays["shift"], bias, entry["fixed"]["output_offset"])
     out = {"bptab": bp_table(w)}
@@ -198,6 +198,12 @@ class QuantMCULowering:
             in_buf=offsets[f"{SUB}:{stage.input}"], out_buf=offsets[f"{SUB}:{stage.output}"], grid=list(self.grid))
 
 
-def stage_entries(qplan: Plan | None):
-    """The QuantMCU hooks of a plan for backend.patch_lower.lower_patched (None: the int8 patch loop)."""
-    return None if qplan is None or not any(b < 8 for b in qplan.bits.values()) else QuantMCULowering(qplan)
+def stage_entries(qplan: Plan | None, stream: bool = False):
+    """The QuantMCU hooks of a plan for backend.patch_lower.lower_patched (None: the int8 patch loop);
+    stream: a row-band plan (tinyc.quantmcu.stream_lower)."""
+    if qplan is None or not any(b < 8 for b in qplan.bits.values()):
+        return None
+    if stream:
+        from tinyc.quantmcu.stream_lower import StreamQuantMCU
+        return StreamQuantMCU(qplan)
+    return QuantMCULowering(qplan)

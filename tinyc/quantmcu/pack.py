@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BITS = (8, 4, 2)  # the C stores codes as bit planes, four at most (tc_quantmcu_bp_s8)
+BITS = (8, 4, 3, 2)  # the C stores codes as bit planes, four at most (tc_quantmcu_bp_s8)
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,21 @@ def grid_step(bits: int, zp: int, threshold: int) -> int:
     """The integer step of a nonneg map's b-bit grid: ceil(T / L), at most (127 - zp) // L (0: no grid)."""
     levels = (1 << bits) - 1
     return min(max(-(-max(int(threshold), 1) // levels), 1), (127 - int(zp)) // levels)
+
+
+def clip_range(hist: np.ndarray, bits: int, zp: int, threshold: int) -> int:
+    """The range R <= L * ceil(T / L) of the nonneg b-bit grid with the least squared error on hist
+    (counts of the map's int8 values, index q + 128): R = L * s over the integer steps s of
+    1..grid_step(bits, zp, T) (ties: the larger). Values in (R, T] then saturate at the top code."""
+    levels = (1 << bits) - 1
+    q = np.arange(-128, 128, dtype=np.int64)
+    best = None
+    for s in range(1, grid_step(bits, zp, threshold) + 1):
+        g = Grid(bits, int(zp), 0, levels * s)
+        err = float((hist * (g.from_codes(g.to_codes(q)).astype(np.int64) - q) ** 2).sum())
+        if best is None or err <= best[0]:
+            best = (err, s)
+    return levels * best[1] if best else int(threshold)
 
 
 def make_grid(bits: int, zp: int, threshold: int, nonneg: bool) -> Grid:

@@ -21,21 +21,25 @@ arithmetic on those numbers:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from tinyc.quantmcu.execute import W_BITS, PatchedModel, Plan
-from tinyc.quantmcu.pack import BITS, grid_step, make_grid
+from tinyc.quantmcu.pack import BITS, clip_range, grid_step, make_grid
 from tinyc.quantmcu.vdpc import PERCENTILE, PERCENTILES, outlier_patches, peak, thresholds
 
-LAMBDA = 0.25  # see tinyc/quantmcu/__init__.py for why
+LAMBDA = 0.225  # see tinyc/quantmcu/__init__.py for why
 
 # Instructions per MAC of the kernel reading a map stored at b bits, measured in QEMU (mps2-an386, DSP
-# build, docs/quantmcu.md "Cost"): the int8 conv (tc_convolve_s8 pair kernel / its specialised form),
-# tc_convolve_bp_s8 at 4 bits (two planes per accumulator) and at 2 bits (one pass).
-INSTR_PER_MAC = {8: 2.34, 4: 1.87, 2: 0.95}
-PACK_PER_VALUE = 7.3  # tc_quantmcu_bp_s8 (peak check + bit-plane store) per stored value, measured (digits)
+# build, docs/quantmcu.md "Cost"; MNIST 5:14s, the three 3x3 convs' sum over their MACs): the int8 conv
+# (the specialised DSP kernels), tc_convolve_bp_s8 at 4 and 3 bits (two passes of up to two planes)
+# and at 2 bits (one pass).
+INSTR_PER_MAC = {8: 1.82, 4: 1.20, 3: 1.00, 2: 0.75}
+# tc_quantmcu_bp_s8 (peak check + bit-plane store, with the streamed loop's halo-cache copies) per stored
+# value, measured at 2 bits (MNIST 5:14s: 103,760 instructions for 12,544 values; 3 and 4 bits: 8.4, 9.3
+# per value on the 16-channel maps)
+PACK_PER_VALUE = 8.3
 MU = 1.0  # weight of the planned work bytes saved, relative to int8's (only when the search is given memory)
 RERUN = 1.5  # an outlier patch re-run as int8 sub-patches, over its int8 cost (the sub-patches' halos)
 
@@ -52,6 +56,8 @@ class Calibration:
     int8_bitops: int  # per sample, the whole stage at 8 bits
     patch_macs: np.ndarray | None = None  # [P] every stage node's MACs on each patch (None: consumer MACs only)
     map_values: np.ndarray | None = None  # [P, M] values of each map on each patch (None: no pack cost)
+    stream: bool = False  # row bands (quantmcu/stream.py): an outlier band runs its main path, then the re-run
+    ranges: dict = field(default_factory=dict)  # (map, bits, threshold) -> grid range (map_range's cache)
 
     def macs_of_patches(self) -> np.ndarray:
         return self.consumer_macs.sum(axis=1) if self.patch_macs is None else self.patch_macs
@@ -69,9 +75,10 @@ def calibrate(pm: PatchedModel, samples) -> Calibration:
             hists[s, pi, idx[fm.name]] = np.bincount(y.reshape(-1).astype(np.int64) + 128, minlength=256)
         pm.run(x, None, observe)
     values = np.array([[int(np.prod(pg.graph.tensors[fm.name].shape)) for fm in pm.maps] for pg in pm.patches],
-                      dtype=np.int64).reshape(p, m)
+                      dtype=np.int64).reshape(p, m) if not getattr(pm, "stream", False) else pm.map_values()
     return Calibration(pm.maps, peaks, hists, pm.consumer_macs(), pm.fixed_bitops(), pm.int8_stage_bitops(),
-                       np.array([sum(row) for row in pm.macs], dtype=np.int64), values)
+                       np.array([sum(row) for row in pm.macs], dtype=np.int64), values,
+                       stream=getattr(pm, "stream", False))
 
 
 def entropy(hist: np.ndarray) -> float:
@@ -83,14 +90,30 @@ def entropy(hist: np.ndarray) -> float:
     return float(-(p * np.log2(p)).sum())
 
 
+def map_hist(cal: Calibration, t: np.ndarray, j: int) -> np.ndarray:
+    """Counts of map j's int8 values over its non-outlier calibration patches (index q + 128)."""
+    return cal.hists[..., j, :][cal.peaks[..., j] <= t[j]].sum(axis=0)
+
+
+def map_range(cal: Calibration, t: np.ndarray, j: int, bits: int) -> int:
+    """The range of map j's grid at `bits`: least squared error on its non-outlier calibration values
+    (pack.clip_range; nonneg maps), else the threshold."""
+    fm = cal.maps[j]
+    if not fm.nonneg or bits >= 8:
+        return int(t[j])
+    key = (j, bits, int(t[j]))
+    if key not in cal.ranges:
+        cal.ranges[key] = clip_range(map_hist(cal, t, j), bits, fm.zp, int(t[j]))
+    return cal.ranges[key]
+
+
 def map_entropy(cal: Calibration, t: np.ndarray, j: int, bits: int) -> float:
     """H of map j's codes at `bits` over its non-outlier calibration patches."""
-    keep = cal.peaks[..., j] <= t[j]
-    hist = cal.hists[..., j, :][keep].sum(axis=0)
+    hist = map_hist(cal, t, j)
     if bits >= 8:
         return entropy(hist)
     fm = cal.maps[j]
-    codes = make_grid(bits, fm.zp, int(t[j]), fm.nonneg).to_codes(np.arange(-128, 128))
+    codes = make_grid(bits, fm.zp, map_range(cal, t, j, bits), fm.nonneg).to_codes(np.arange(-128, 128))
     return entropy(np.bincount(codes.astype(np.int64), weights=hist, minlength=1 << bits))
 
 
@@ -111,7 +134,8 @@ def stage_cost(cal: Calibration, t: np.ndarray, bits: list[int]) -> float:
     if cal.map_values is not None:
         normal = normal + (cal.map_values * low[None]).sum(axis=1) * PACK_PER_VALUE
     out = outlier_patches(cal.peaks, t, bits)  # [N, P]
-    cost = np.where(out, pmacs[None] * c8 * RERUN, normal[None])
+    rerun = pmacs[None] * c8 * RERUN + (normal[None] if cal.stream else 0)
+    cost = np.where(out, rerun, normal[None])
     return float(cost.sum(axis=1).mean())
 
 
@@ -169,13 +193,19 @@ def build_plan(pm: PatchedModel, samples, percentile: float = PERCENTILE, lam: f
         names = [m.name for m in pm.maps]
         bits, trace = search(cal, t, lam, options=options, memory=lambda b: memory(dict(zip(names, b))))
     names = [m.name for m in pm.maps]
-    return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits))), cal, trace
+    ranges = {names[j]: map_range(cal, t, j, b) for j, b in enumerate(bits) if b < 8}
+    return Plan(dict(zip(names, map(int, t))), dict(zip(names, bits)), ranges), cal, trace
 
 
-def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None) -> dict:
-    """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input):
-    {'plan': Plan, 'report': what report.json states (thresholds, bits per map, patch-stage BitOPs)}."""
-    pm = PatchedModel(g, split, *grid)
+def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None, stream: bool = False) -> dict:
+    """The pipeline's QuantMCU step (patch plan split/grid on g, calibration samples of g's input;
+    stream: grid[0] row bands, tinyc/quantmcu/stream.py): {'plan': Plan, 'report': what report.json
+    states (thresholds, bits per map, patch-stage BitOPs)}."""
+    if stream:
+        from tinyc.quantmcu.stream import StreamedModel
+        pm = StreamedModel(g, split, grid[0])
+    else:
+        pm = PatchedModel(g, split, *grid)
     if not pm.maps:  # a one-node stage: nothing to store below 8 bits
         plan, mean, trace = Plan({}, {}), float(pm.int8_stage_bitops()), []
         cost = {}
@@ -190,9 +220,9 @@ def quantmcu_plan(g, split: int, grid: tuple[int, int], samples, memory=None) ->
                     outlier_patch_share_calibration=float(out.mean()))
     rep = dict(
         percentile=PERCENTILE, lam=LAMBDA, calibration_samples=len(samples),
-        maps=[dict(name=m.name, threshold=plan.thresholds[m.name], bits=plan.bits_of(m.name), nonneg=m.nonneg)
-              for m in pm.maps],
-        thresholds=dict(plan.thresholds), bits=dict(plan.bits),
+        maps=[dict(name=m.name, threshold=plan.thresholds[m.name], bits=plan.bits_of(m.name), nonneg=m.nonneg,
+                   range=plan.range_of(m.name)) for m in pm.maps],
+        thresholds=dict(plan.thresholds), bits=dict(plan.bits), ranges=dict(plan.ranges),
         stage_bitops_int8=int(pm.int8_stage_bitops()), stage_bitops_calibration_mean=float(mean),
         stage_bitops_ratio=float(pm.int8_stage_bitops() / mean) if mean else 1.0,
         search_steps=[dict(map=m, bits=int(b), stage_instructions_modelled=float(c), score=float(s))

@@ -51,6 +51,20 @@ static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, 
             for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += tap_words) {
                 TC_BP_ADD4(base + 4 * (uint32_t)px[j0], 0);
             }
+        } else if (cb == 2 && chunk == 2) { /* 16 channels: two plane bytes, unrolled */
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += 2048) {
+                const uint8_t *p = px + j0 * 2;
+                TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
+                TC_BP_ADD4(base + 4 * (uint32_t)p[2], 1);
+                TC_BP_ADD4(base + 1024 + 4 * (uint32_t)p[1], 0);
+                TC_BP_ADD4(base + 1024 + 4 * (uint32_t)p[3], 1);
+            }
+        } else if (cb == 2 && chunk == 1) {
+            for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x, base += 2048) {
+                const uint8_t *p = px + j0 * 2;
+                TC_BP_ADD4(base + 4 * (uint32_t)p[0], 0);
+                TC_BP_ADD4(base + 1024 + 4 * (uint32_t)p[1], 0);
+            }
         } else if (chunk == 2) {
             for (int32_t x = 0; x < tp->nx; x++, px += tp->step_x) {
                 const uint8_t *p = px + j0 * cb;
@@ -78,19 +92,54 @@ static inline __attribute__((always_inline)) void chunk_sums(const int32_t *gt, 
     acc[3] = (int32_t)a3;
 }
 
-/* The fast requantization of one output through its rq row (mult, k, rs, bias), clamped. */
-static inline __attribute__((always_inline)) int8_t rq_apply(const int32_t *c, int32_t acc, int32_t lo, int32_t hi)
+/* The two int16 lanes of a packed sum (lane 0 + 65536 * lane 1, each known to fit). */
+#define TC_BP_LO(v) ((int32_t)(int16_t)(uint16_t)((uint32_t)(v) & 0xFFFFu))
+#define TC_BP_HI(v, lo) ((int32_t)((uint32_t)(v) - (uint32_t)(lo)) >> 16)
+
+/* The fast requantization of one output through its rq row (mult, k, rs, bias), clamped to [lo, hi];
+ * full (a constant at each call): [lo, hi] is the whole int8 range, one saturation in the DSP build. */
+static inline __attribute__((always_inline)) int8_t rq_clamp(const int32_t *c, int32_t acc, int32_t lo, int32_t hi,
+                                                             int full)
 {
     const int32_t x = acc + c[3];
     const int32_t t = (int32_t)((uint32_t)c[1] - (((uint32_t)x >> 31) << 1));
     const int64_t round = (int64_t)(((uint64_t)(uint32_t)(t >> 2) << 32) | ((uint32_t)t << 30));
     const int64_t v = round + (int64_t)x * (int64_t)c[0];
-    return (int8_t)tc_clamp_i32((int32_t)(v >> 32) >> c[2], lo, hi);
+    const int32_t y = (int32_t)(v >> 32) >> c[2];
+#if defined(TC_DSP) && TC_DSP
+    if (full) {
+        int32_t r;
+        __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(y));
+        return (int8_t)r;
+    }
+#endif
+    (void)full;
+    return (int8_t)tc_clamp_i32(y, lo, hi);
 }
 
-/* The two int16 lanes of a packed sum (lane 0 + 65536 * lane 1, each known to fit). */
-#define TC_BP_LO(v) ((int32_t)(int16_t)(uint16_t)((uint32_t)(v) & 0xFFFFu))
-#define TC_BP_HI(v, lo) ((int32_t)((uint32_t)(v) - (uint32_t)(lo)) >> 16)
+static inline __attribute__((always_inline)) int8_t rq_apply(const int32_t *c, int32_t acc, int32_t lo, int32_t hi)
+{
+    return rq_clamp(c, acc, lo, hi, 0);
+}
+
+/* Eight outputs of one group from its lane sums: pass a (planes 0..1) and, with two passes, pass b
+ * (planes 2..3, weighted 4); requantized through rq rows c (full: see rq_clamp). */
+static inline __attribute__((always_inline)) void rq_group(const int32_t *c, const int32_t a[4], const int32_t *b,
+                                                           int32_t step, int32_t lo, int32_t hi, int full, int8_t *o)
+{
+    for (int32_t r = 0; r < 4; r++, c += 8, o += 2) {
+        const int32_t la = TC_BP_LO(a[r]);
+        int32_t s0 = la, s1 = TC_BP_HI(a[r], la);
+        if (b != NULL) {
+            const int32_t lb = TC_BP_LO(b[r]);
+            s0 += (int32_t)((uint32_t)lb << 2);
+            s1 += (int32_t)((uint32_t)TC_BP_HI(b[r], lb) << 2);
+        }
+        o[0] = rq_clamp(c, step * s0, lo, hi, full);
+        o[1] = rq_clamp(c + 4, step * s1, lo, hi, full);
+    }
+}
+
 
 /* Sums of eight output channels (group table gt) of one output pixel, all planes. */
 static void __attribute__((noinline)) group_sums(const int32_t *gt, const bp_taps *tp, int32_t cb, int32_t bits,
@@ -139,6 +188,7 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
     const int32_t c_out = output_dims->c;
     const int32_t pix_bytes = bits * cb;
     const int32_t act_min = params->activation.min, act_max = params->activation.max;
+    const int full = act_min == -128 && act_max == 127;
     const int32_t step_y = params->dilation.h * input_dims->w * pix_bytes, step_x = params->dilation.w * pix_bytes;
     int8_t *out = output;
     for (int32_t b = 0; b < output_dims->n; b++) {
@@ -167,12 +217,23 @@ tc_status tc_convolve_bp_s8(const tc_conv_params *params, const tc_per_channel_q
                          * to the requantization */
                         int32_t acc[4];
                         chunk_sums(gt, &tp, cb, 0, 2, acc);
-                        const int32_t *c = rq + 4 * oc0;
-                        int8_t *o = out + oc0;
-                        for (int32_t r = 0; r < 4; r++, c += 8, o += 2) {
-                            const int32_t lo = TC_BP_LO(acc[r]);
-                            o[0] = rq_apply(c, step * lo, act_min, act_max);
-                            o[1] = rq_apply(c + 4, step * TC_BP_HI(acc[r], lo), act_min, act_max);
+                        if (full) {
+                            rq_group(rq + 4 * oc0, acc, NULL, step, act_min, act_max, 1, out + oc0);
+                        } else {
+                            rq_group(rq + 4 * oc0, acc, NULL, step, act_min, act_max, 0, out + oc0);
+                        }
+                        continue;
+                    }
+                    if (chunk == 2 && bits > 2 && rq != NULL && m == 8) {
+                        /* 3 or 4 bits in two passes (planes 0-1, then 2 or 2-3), lanes combined
+                         * (each pass's lanes fit int16: chunk_planes) and straight to the requantization */
+                        int32_t acc[4], hi[4];
+                        chunk_sums(gt, &tp, cb, 2, bits - 2, hi);
+                        chunk_sums(gt, &tp, cb, 0, 2, acc);
+                        if (full) {
+                            rq_group(rq + 4 * oc0, acc, hi, step, act_min, act_max, 1, out + oc0);
+                        } else {
+                            rq_group(rq + 4 * oc0, acc, hi, step, act_min, act_max, 0, out + oc0);
                         }
                         continue;
                     }

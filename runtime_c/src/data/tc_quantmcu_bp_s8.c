@@ -76,6 +76,13 @@ static int32_t peak_s8(const int8_t *buf, int32_t n, int32_t zp)
     return hi - zp > zp - lo ? hi - zp : zp - lo;
 }
 
+/* The plane bytes of eight values (byte j: bit c of channel c's code's bit j), from the table. */
+static inline __attribute__((always_inline)) uint32_t planes8(const uint32_t *lut, const int8_t *s)
+{
+    return lut[s[0]] | lut[s[1]] << 1 | lut[s[2]] << 2 | lut[s[3]] << 3 | lut[s[4]] << 4 | lut[s[5]] << 5 |
+           lut[s[6]] << 6 | lut[s[7]] << 7;
+}
+
 tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, const int8_t *src, uint8_t *dst, int32_t pixels,
                             int32_t channels, int32_t *outlier)
 {
@@ -89,27 +96,32 @@ tc_status tc_quantmcu_bp_s8(const tc_quantmcu_map *map, const int8_t *src, uint8
     if (peak > map->threshold) {
         *outlier = 1;
     }
-    if (*outlier || bits == 8) {
+    if (bits == 8) {
         return TC_OK;
     }
     const int32_t cb = channels >> 3;
-    uint32_t words[TC_BP_MAX_C / 8];
     /* planes[q + 128] has bit j of q's code at bit 8 j: eight lookups shifted by the channel's
      * position give the pixel's plane bytes for eight channels. Pixel p's planes land in bytes
      * [p * bits * cb, (p + 1) * bits * cb), never past its own values: reading the whole pixel
      * first makes an in-place store (dst == src) safe too. */
     const uint32_t *lut = map->planes + 128; /* indexed by the signed value */
+    if (cb <= 2) { /* 8 or 16 channels: the words stay in registers */
+        for (int32_t p = 0; p < pixels; p++, src += channels, dst += bits * cb) {
+            const uint32_t w0 = planes8(lut, src);
+            const uint32_t w1 = cb == 2 ? planes8(lut, src + 8) : 0u;
+            for (int32_t j = 0; j < bits; j++) {
+                dst[j * cb] = (uint8_t)(w0 >> (8 * j));
+                if (cb == 2) {
+                    dst[j * cb + 1] = (uint8_t)(w1 >> (8 * j));
+                }
+            }
+        }
+        return TC_OK;
+    }
+    uint32_t words[TC_BP_MAX_C / 8];
     for (int32_t p = 0; p < pixels; p++, src += channels, dst += bits * cb) {
         for (int32_t k = 0; k < cb; k++) {
-            const int8_t *s = src + 8 * k;
-            words[k] = lut[s[0]] | lut[s[1]] << 1 | lut[s[2]] << 2 | lut[s[3]] << 3 | lut[s[4]] << 4 |
-                       lut[s[5]] << 5 | lut[s[6]] << 6 | lut[s[7]] << 7;
-        }
-        if (cb == 1) {
-            for (int32_t j = 0; j < bits; j++) {
-                dst[j] = (uint8_t)(words[0] >> (8 * j));
-            }
-            continue;
+            words[k] = planes8(lut, src + 8 * k);
         }
         for (int32_t j = 0; j < bits; j++) {
             for (int32_t k = 0; k < cb; k++) {
