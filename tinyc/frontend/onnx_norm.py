@@ -23,9 +23,8 @@ import math
 
 import numpy as np
 
-from tinyc.frontend.onnx_helpers import _axis
+from tinyc.frontend.onnx_helpers import NO_ACT, _axis
 
-NO_ACT = (-math.inf, math.inf)
 CLIP_EPS_MAX = 1e-6
 
 
@@ -254,7 +253,7 @@ def conv_transpose_1d(fallback):
     def ConvTranspose(ctx, node, X, W, B=None, **attrs):
         if len(ctx.shape(X)) != 3:
             return fallback(ctx, node, X, W, B, **attrs)
-        from tinyc.frontend.onnx_ops import _one_d
+        from tinyc.frontend.onnx_window import _one_d
         if attrs.get("output_padding") is not None:
             attrs["output_padding"] = [0, *attrs["output_padding"]]
         if attrs.get("output_shape") is not None:
