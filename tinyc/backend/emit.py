@@ -46,8 +46,8 @@ def cval_rows(values, ctype: str, per_row: int = 16) -> list[list[str]]:
     if ctype in ("float", "double", "int64_t"):
         lits = [cval(v, ctype) for v in values]
     else:
-        lits = [str(int(v)) for v in values]
-        if ctype == "int32_t":
+        lits = list(map(str, map(int, values)))
+        if ctype == "int32_t" and lits and min(map(int, values)) == -(1 << 31):
             lits = ["INT32_MIN" if v == "-2147483648" else v for v in lits]
     return [lits[i:i + per_row] for i in range(0, len(lits), per_row)]
 

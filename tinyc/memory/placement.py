@@ -77,7 +77,8 @@ def place_in_order(buffers, order, align: int = 4) -> dict[str, int]:
         if not mine:
             offsets[b.name] = 0
             continue
-        forbidden = [iv for p, rp in placed for iv in _forbidden(mine, rp, offsets[p.name])]
+        forbidden = [iv for p, rp in placed if p.first <= b.last and b.first <= p.last
+                     for iv in _forbidden(mine, rp, offsets[p.name])]
         offsets[b.name] = lowest_free(forbidden, align)
         placed.append((b, mine))
     return offsets
