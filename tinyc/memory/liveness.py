@@ -214,27 +214,39 @@ class _Profile:
             for s, h in d.items():
                 delta[s] = delta.get(s, 0) + sign * h
         changed = {s: self.live[s] + dv for s, dv in delta.items() if dv}
-        untouched = max((v for s, v in enumerate(self.live) if s not in changed), default=0)
-        bound = max(untouched, max(changed.values(), default=0))
-        if bound > self.bound:
+        if max(changed.values(), default=0) > self.bound:  # untouched steps are <= the bound already
             return False
         for s, v in changed.items():
             self.live[s] = v
-        self.bound = bound
+        self.bound = max(self.live, default=0)
         return True
 
 
 def live_bytes(buffers, n_steps: int) -> list[int]:
     """Bytes live at each step 0..n_steps-1: per buffer, the largest member live there
     (members share the buffer's offset), summed over buffers."""
-    live = [0] * n_steps
+    diff = [0] * (n_steps + 1)  # live[s] = sum(diff[:s + 1])
+
+    def add(first: int, last: int, size: int) -> None:
+        first, last = max(first, 0), min(last, n_steps - 1)
+        if first <= last:
+            diff[first] += size
+            diff[last + 1] -= size
     for b in buffers:
+        rects = b.rects()
+        if len(rects) == 1:
+            add(*rects[0][2:], rects[0][1])
+            continue
         height: dict[int, int] = {}
-        for _, size, first, last in b.rects():
+        for _, size, first, last in rects:
             for s in range(max(first, 0), min(last, n_steps - 1) + 1):
                 height[s] = max(height.get(s, 0), size)
         for s, h in height.items():
-            live[s] += h
+            add(s, s, h)
+    live, run = [], 0
+    for d in diff[:n_steps]:
+        run += d
+        live.append(run)
     return live
 
 
