@@ -63,8 +63,8 @@ class Stage:
     reductions: tuple[Reduction, ...] = ()  # squeeze-excite means: run first, by tinyc.patching.prepass
     globals: frozenset = frozenset()  # their branch outputs, read whole (like constants) in every patch
     stored: frozenset = frozenset()  # tensors a pre-pass stored whole: each patch reads its window of them
-    # patch_regions' per-axis walks, by (axis, o0, o1): not an init field, so dataclasses.replace
-    # starts a new stage with an empty cache
+    # patch_regions' per-axis walks by (axis, o0, o1) and results by tile: not an init field, so
+    # dataclasses.replace starts a new stage with an empty cache
     walks: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
@@ -215,13 +215,16 @@ def patch_regions(stage: Stage, tile: Region) -> PatchRegions:
     """Regions for the patch whose split-tensor output is `tile`, walking the stage backwards.
     Afterwards every read region lies inside its tensor's region, and a node's pads are
     non-zero only on sides where its region reaches the real border."""
+    if tile in stage.walks:  # readers never modify a PatchRegions: one per tile is shared
+        return stage.walks[tile]
     ys, xs = _axis_walk(stage, 0, tile.y0, tile.y1), _axis_walk(stage, 1, tile.x0, tile.x1)
-    if ys is not None and xs is not None:
-        (ry, py, dy), (rx, px, dx) = ys, xs
-        return PatchRegions(tile, {t: Region(*ry[t], *rx[t]) for t in ry},
-                            {n: (py[n][0], px[n][0], py[n][1], px[n][1]) for n in py},
-                            {k: Region(*dy[k], *dx[k]) for k in dy})
-    return _patch_regions_2d(stage, tile)
+    if ys is None or xs is None:
+        return _patch_regions_2d(stage, tile)
+    (ry, py, dy), (rx, px, dx) = ys, xs
+    pr = stage.walks[tile] = PatchRegions(tile, {t: Region(*ry[t], *rx[t]) for t in ry},
+                                          {n: (py[n][0], px[n][0], py[n][1], px[n][1]) for n in py},
+                                          {k: Region(*dy[k], *dx[k]) for k in dy})
+    return pr
 
 
 def _patch_regions_2d(stage: Stage, tile: Region) -> PatchRegions:
@@ -262,3 +265,14 @@ def stage_tiles(stage: Stage, nh: int, nw: int) -> list[PatchRegions]:
     """patch_regions for every tile of an nh x nw grid over the split tensor."""
     _, h, w, _ = stage.graph.tensors[stage.output].shape
     return [patch_regions(stage, t) for t in grid_tiles(h, w, nh, nw)]
+
+
+def tiles_fit(stage: Stage, nh: int, nw: int) -> bool:
+    """stage_tiles(stage, nh, nw) raises no TinycError: the grid fits the split tensor and every
+    patch reads some real input (no patch lies wholly in padding); by the per-axis walks alone."""
+    _, h, w, _ = stage.graph.tensors[stage.output].shape
+    if not (1 <= nh <= h and 1 <= nw <= w):
+        return False
+    ys, xs = split_points(h, nh), split_points(w, nw)
+    return (all(_axis_walk(stage, 0, ys[i], ys[i + 1]) is not None for i in range(nh))
+            and all(_axis_walk(stage, 1, xs[j], xs[j + 1]) is not None for j in range(nw)))
