@@ -26,3 +26,17 @@ def _axis(ctx, node, axis, rank):
 def _require_weight(ctx, node, name, what):
     if not ctx.is_weight(name):
         raise ctx.error(node, f"{what} must be a constant (or a DequantizeLinear of one)")
+
+
+def _axes(ctx, node, X, axes_in, axes, noop_with_empty_axes=0):
+    """The sorted, non-negative reduction axes from the axes input or attribute; () for a no-op."""
+    rank = len(ctx.shape(X))
+    if axes_in:
+        if ctx.const(axes_in) is None:
+            raise ctx.error(node, "axes must be a constant")
+        axes = ctx.const(axes_in).tolist()
+    if not axes:
+        if noop_with_empty_axes:
+            return ()
+        axes = range(rank)
+    return tuple(sorted(_axis(ctx, node, a, rank) for a in axes))

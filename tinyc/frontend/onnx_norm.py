@@ -23,22 +23,9 @@ import math
 
 import numpy as np
 
-from tinyc.frontend.onnx_helpers import NO_ACT, _axis
+from tinyc.frontend.onnx_helpers import NO_ACT, _axes
 
 CLIP_EPS_MAX = 1e-6
-
-
-def _axes(ctx, node, X, axes_in, axes, noop_with_empty_axes=0):
-    rank = len(ctx.shape(X))
-    if axes_in:
-        if ctx.const(axes_in) is None:
-            raise ctx.error(node, "axes must be a constant")
-        axes = ctx.const(axes_in).tolist()
-    if not axes:
-        if noop_with_empty_axes:
-            return ()
-        axes = range(rank)
-    return tuple(sorted(_axis(ctx, node, a, rank) for a in axes))
 
 
 def _count(ctx, X, axes) -> int:

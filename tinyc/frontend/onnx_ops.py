@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from tinyc.frontend.onnx_helpers import NO_ACT, _axis, _require_weight, ops_of
+from tinyc.frontend.onnx_helpers import NO_ACT, _axes, _axis, _require_weight, ops_of
 from tinyc.ir import QParams
 
 
@@ -75,17 +75,10 @@ def Gemm(ctx, node, A, B, C=None, *, alpha=1.0, beta=1.0, transA=0, transB=0):
 
 # -- reductions -----------------------------------------------------------------
 def ReduceMean(ctx, node, X, axes_in=None, *, axes=None, keepdims=1, noop_with_empty_axes=0):
-    rank = len(ctx.shape(X))
-    if axes_in:
-        if ctx.const(axes_in) is None:
-            raise ctx.error(node, "axes must be a constant")
-        axes = ctx.const(axes_in).tolist()
-    if not axes:
-        if noop_with_empty_axes:
-            ctx.emit(node, "identity", [X], node.output)
-            return
-        axes = range(rank)
-    axes = tuple(sorted(_axis(ctx, node, a, rank) for a in axes))
+    axes = _axes(ctx, node, X, axes_in, axes, noop_with_empty_axes)
+    if not axes and noop_with_empty_axes:
+        ctx.emit(node, "identity", [X], node.output)
+        return
     ctx.emit(node, "mean", [X], node.output, axes=axes, keepdims=bool(keepdims))
 
 

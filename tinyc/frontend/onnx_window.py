@@ -122,16 +122,22 @@ def BatchNormalization(ctx, node, X, scale, B, input_mean, input_var, *, epsilon
 
 
 # -- pooling --------------------------------------------------------------------
+def _pool_window(ctx, node, X, kernel_shape, strides, dilations, pads, auto_pad):
+    """(kernel, strides, pads) of a 2-D pool; dilation is not supported."""
+    k = tuple(kernel_shape)
+    s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
+    if d != (1, 1):
+        raise ctx.error(node, "dilated pooling is not supported")
+    return k, s, p
+
+
 def MaxPool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, dilations=None, kernel_shape=None, pads=None,
             storage_order=0, strides=None):
     _only_first_output(ctx, node)
     if len(ctx.shape(X)) == 3:
         return _one_d(ctx, node, MaxPool, X, auto_pad=auto_pad, ceil_mode=ceil_mode, dilations=dilations,
                       kernel_shape=kernel_shape, pads=pads, storage_order=storage_order, strides=strides)
-    k = tuple(kernel_shape)
-    s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
-    if d != (1, 1):
-        raise ctx.error(node, "dilated pooling is not supported")
+    k, s, p = _pool_window(ctx, node, X, kernel_shape, strides, dilations, pads, auto_pad)
     if ceil_mode:
         p = _ceil_pads(ctx, node, X, k, s, p)
     ctx.emit(node, "max_pool2d", [X], node.output, kernel=k, strides=s, pads=p, act=NO_ACT, layout="NCHW")
@@ -143,10 +149,7 @@ def AveragePool(ctx, node, X, *, auto_pad="NOTSET", ceil_mode=0, count_include_p
         return _one_d(ctx, node, AveragePool, X, auto_pad=auto_pad, ceil_mode=ceil_mode,
                       count_include_pad=count_include_pad, dilations=dilations, kernel_shape=kernel_shape,
                       pads=pads, strides=strides)
-    k = tuple(kernel_shape)
-    s, d, p = _spatial(ctx, node, X, k, strides, dilations, pads, auto_pad)
-    if d != (1, 1):
-        raise ctx.error(node, "dilated pooling is not supported")
+    k, s, p = _pool_window(ctx, node, X, kernel_shape, strides, dilations, pads, auto_pad)
     if ceil_mode:
         p2 = _ceil_pads(ctx, node, X, k, s, p)
         if count_include_pad and p2 != p:
