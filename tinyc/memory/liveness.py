@@ -187,6 +187,7 @@ class _Profile:
 
     def __init__(self, iv, sizes, align, scratch, n_steps: int):
         self.iv, self.sizes, self.align = iv, sizes, align
+        self._groups: dict[str, tuple[int, dict[int, int]]] = {}
         n = max([n_steps] + [iv[t][1] + 1 for t in iv] + [b.last + 1 for b in scratch])
         self.live = [0] * n
         for t in iv:
@@ -206,9 +207,20 @@ class _Profile:
                     out[s] = size
         return out
 
+    def _group_heights(self, group: list[str]) -> dict[int, int]:
+        """heights(group), kept per group (keyed by its first member) as groups grow."""
+        key = group[0]
+        if key not in self._groups or self._groups[key][0] != len(group):
+            self._groups[key] = (len(group), self.heights(group))
+        return self._groups[key][1]
+
     def merge_no_worse(self, group: list[str], y: str) -> bool:
         """Merge y's own buffer into group's if the bound does not grow; True if merged."""
-        old_g, old_y, new = self.heights(group), self.heights([y]), self.heights([*group, y])
+        old_g, old_y = self._group_heights(group), self.heights([y])
+        new = dict(old_g)
+        for s, h in old_y.items():
+            if h > new.get(s, 0):
+                new[s] = h
         delta: dict[int, int] = {}
         for d, sign in ((old_g, -1), (old_y, -1), (new, 1)):
             for s, h in d.items():
@@ -219,6 +231,7 @@ class _Profile:
         for s, v in changed.items():
             self.live[s] = v
         self.bound = max(self.live, default=0)
+        self._groups[group[0]] = (len(group) + 1, new)  # the caller appends y to group
         return True
 
 
