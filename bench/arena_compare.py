@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "models"
+SHARED = next((d / "shared" / "models" for d in (ROOT.parent, ROOT.parent.parent) if (d / "shared").is_dir()),
+              ROOT.parent / "shared" / "models")  # ../shared of /work/main, ../../shared of a worktree
 
 
 def default_models() -> list[Path]:
@@ -87,9 +88,11 @@ def main() -> None:
     a = ap.parse_args()
     if a.table:
         sys.exit(table(*(json.loads(p.read_text()) for p in a.table)))
-    res = {}
+    res = json.loads(Path(a.out).read_text()) if Path(a.out).exists() else {}  # resumes / extends
     for model in a.models or default_models():
         key = f"{model.parent.name}/{model.name}"
+        if key in res:
+            continue
         res[key] = measure(model, a.patch)
         print(key, res[key], flush=True)
         Path(a.out).write_text(json.dumps(res, indent=1))

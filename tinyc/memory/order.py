@@ -26,7 +26,9 @@ def _deps(steps) -> list[int]:
 
 
 class _Cost:
-    """Live bytes per executed set, and bytes during a step, in the liveness cost model."""
+    """Live bytes per executed set, and bytes during a step, in the liveness cost model.
+    Everything a step needs is precomputed once: the bytes it writes, and the sized tensors it
+    touches (with the bitmask of their readers) that can die once it has run."""
 
     def __init__(self, steps, sizes, graph_inputs, graph_outputs):
         self.steps = steps
@@ -41,45 +43,65 @@ class _Cost:
         written = {t for st in steps for t in st.writes}
         self.start = sum(self.size.get(t, 0) for t in set(self.readers) | self.inputs
                          if t in self.size and t not in written)
+        self.outs, self.dying, self.inplace = [], [], []
+        for st in steps:
+            self.outs.append(sum(self.size.get(t, 0) for t in set(st.writes)) + st.scratch)
+            self.dying.append([(t, self.size[t], self.readers.get(t, 0)) for t in set(st.reads) | set(st.writes)
+                               if t in self.size and t not in self.outputs])
+            x, y = st.inplace if st.inplace is not None else (None, None)
+            ok = x is not None and x not in self.inputs and x in self.size and y in self.size
+            self.inplace.append((x, min(self.size[x], self.size[y])) if ok else None)
 
     def _freed(self, done: int, v: int) -> list[str]:
         """Tensors that stop being live once step v has run after set `done`."""
-        st, after = self.steps[v], done | (1 << v)
-        cand = set(st.reads) | set(st.writes)
-        return [t for t in cand if t in self.size and t not in self.outputs
-                and self.readers.get(t, 0) & ~after == 0]
+        after = done | (1 << v)
+        return [t for t, _, r in self.dying[v] if r & ~after == 0]
 
     def step(self, done: int, live: int, v: int) -> tuple[int, int]:
         """(bytes during step v, live bytes after it) given set `done` with `live` bytes."""
-        st = self.steps[v]
-        outs = sum(self.size.get(t, 0) for t in set(st.writes))
-        freed = self._freed(done, v)
-        during = live + outs + st.scratch
-        if st.inplace is not None:
-            x, y = st.inplace
-            if x in freed and x not in self.inputs and x in self.size and y in self.size:
-                during -= min(self.size[x], self.size[y])
-        return during, live + outs - sum(self.size[t] for t in freed)
+        after = done | (1 << v)
+        during, freed, x_freed = live + self.outs[v], 0, False
+        ip = self.inplace[v]
+        for t, size, r in self.dying[v]:
+            if r & ~after == 0:
+                freed += size
+                x_freed |= ip is not None and t == ip[0]
+        if x_freed:
+            during -= ip[1]
+        return during, live + self.outs[v] - self.steps[v].scratch - freed
 
 
 def _dp(steps, cost: _Cost, preds, max_states: int) -> list[int] | None:
-    """Best order as step indices, or None when the search limits were hit."""
+    """Best order as step indices, or None when the search limits were hit. A state carries
+    the bitmask of its ready steps, so expanding it visits only those (in index order)."""
     n = len(steps)
-    level = {0: (0, cost.start, None, -1)}  # set -> (peak, live, parent set, last step)
+    succs = [[] for _ in range(n)]
+    for v in range(n):
+        for u in range(n):
+            if preds[v] >> u & 1:
+                succs[u].append(v)
+    ready0 = sum(1 << v for v in range(n) if preds[v] == 0)
+    level = {0: (0, cost.start, None, -1, ready0)}  # set -> (peak, live, parent set, last step, ready)
     history = [level]
     seen = 1
     for _ in range(n):
         nxt: dict[int, tuple] = {}
-        for done, (peak, live, _, _) in level.items():
+        for done, (peak, live, _, _, ready) in level.items():
             if seen + len(nxt) > max_states:
                 return None
-            for v in range(n):
-                if done >> v & 1 or preds[v] & ~done:
-                    continue
+            rest = ready
+            while rest:
+                low = rest & -rest
+                rest ^= low
+                v = low.bit_length() - 1
                 during, after = cost.step(done, live, v)
-                key, val = done | (1 << v), max(peak, during)
+                key, val = done | low, max(peak, during)
                 if key not in nxt or val < nxt[key][0]:
-                    nxt[key] = (val, after, done, v)
+                    r = ready ^ low
+                    for s in succs[v]:
+                        if preds[s] & ~key == 0:
+                            r |= 1 << s
+                    nxt[key] = (val, after, done, v, r)
         seen += len(nxt)
         if not nxt:  # a cycle: no step is ready
             return None
@@ -87,7 +109,7 @@ def _dp(steps, cost: _Cost, preds, max_states: int) -> list[int] | None:
         history.append(level)
     order, key = [], (1 << n) - 1
     for lvl in reversed(history[1:]):
-        _, _, parent, v = lvl[key]
+        _, _, parent, v, _ = lvl[key]
         order.append(v)
         key = parent
     return order[::-1]
