@@ -3,14 +3,19 @@
 Dynamic programming over "executed sets" (down-sets of the dependence DAG):
 the live tensors after a set S has run depend only on S, so the best peak
 reaching S is min over the last step v of max(best(S - v), peak during v).
-The DP walks the sets level by level (|S| = 0, 1, ...) and gives up, keeping
-the given order, once it has seen more than `max_states` sets (a count, never
-a clock: the same schedule gives the same order on any machine under any load). A candidate order replaces the given one only if its real
-lower bound (liveness.lower_bound after in-place merging) is strictly smaller.
+The DP walks the sets level by level (|S| = 0, 1, ...). When the graph has more
+than `max_states` such sets (counted first, cheaply, without costs), the exact DP
+is replaced by a beam: each level keeps only its max_states // (8 * steps) best
+sets (lowest peak, then fewest live bytes). Both limits are counts, never a clock: the
+same schedule gives the same order on any machine under any load. A candidate
+order replaces the given one only if its real lower bound (liveness.lower_bound
+after in-place merging) is strictly smaller.
 """
 from __future__ import annotations
 
 from tinyc.memory.liveness import lifetimes, lower_bound
+
+BEAM_SHARE = 8  # the beam keeps max_states // (BEAM_SHARE * steps) sets a level: an eighth of the DP's work
 
 
 def _deps(steps) -> list[int]:
@@ -71,15 +76,43 @@ class _Cost:
         return during, live + self.outs[v] - self.steps[v].scratch - freed
 
 
-def _dp(steps, cost: _Cost, preds, max_states: int) -> list[int] | None:
-    """Best order as step indices, or None when the search limits were hit. A state carries
-    the bitmask of its ready steps, so expanding it visits only those (in index order)."""
+def _succs(preds) -> list[list[int]]:
+    n = len(preds)
+    return [[v for v in range(n) if preds[v] >> u & 1] for u in range(n)]
+
+
+def _fits(preds, max_states: int) -> bool:
+    """The exact DP below stays within max_states: the same walk over the sets, without costs."""
+    succs = _succs(preds)
+    level = {0: sum(1 << v for v in range(len(preds)) if preds[v] == 0)}  # set -> ready steps
+    seen = 1
+    for _ in range(len(preds)):
+        nxt: dict[int, int] = {}
+        for done, ready in level.items():
+            if seen + len(nxt) > max_states:
+                return False
+            rest = ready
+            while rest:
+                low = rest & -rest
+                rest ^= low
+                key = done | low
+                if key not in nxt:
+                    r = ready ^ low
+                    for s in succs[low.bit_length() - 1]:
+                        if preds[s] & ~key == 0:
+                            r |= 1 << s
+                    nxt[key] = r
+        seen += len(nxt)
+        level = nxt
+    return True
+
+
+def _dp(steps, cost: _Cost, preds, max_states: int, beam: int | None = None) -> list[int] | None:
+    """Best order as step indices, or None when the search limits were hit (or a cycle leaves
+    no step ready). With beam, no limit: each level keeps its `beam` best sets instead.
+    A state carries the bitmask of its ready steps, so expanding it visits only those."""
     n = len(steps)
-    succs = [[] for _ in range(n)]
-    for v in range(n):
-        for u in range(n):
-            if preds[v] >> u & 1:
-                succs[u].append(v)
+    succs = _succs(preds)
     ready0 = sum(1 << v for v in range(n) if preds[v] == 0)
     level = {0: (0, cost.start, None, -1, ready0)}  # set -> (peak, live, parent set, last step, ready)
     history = [level]
@@ -87,7 +120,7 @@ def _dp(steps, cost: _Cost, preds, max_states: int) -> list[int] | None:
     for _ in range(n):
         nxt: dict[int, tuple] = {}
         for done, (peak, live, _, _, ready) in level.items():
-            if seen + len(nxt) > max_states:
+            if beam is None and seen + len(nxt) > max_states:
                 return None
             rest = ready
             while rest:
@@ -105,6 +138,8 @@ def _dp(steps, cost: _Cost, preds, max_states: int) -> list[int] | None:
         seen += len(nxt)
         if not nxt:  # a cycle: no step is ready
             return None
+        if beam is not None and len(nxt) > beam:  # sorted() is stable: ties keep the walk's order
+            nxt = dict(sorted(nxt.items(), key=lambda kv: (kv[1][0], kv[1][1]))[:beam])
         level = nxt
         history.append(level)
     order, key = [], (1 << n) - 1
@@ -124,7 +159,10 @@ def best_order(steps, sizes, graph_inputs, graph_outputs, max_states: int = 200_
         return steps
     preds = _deps(steps)
     cost = _Cost(steps, sizes, graph_inputs, graph_outputs)
-    found = _dp(steps, cost, preds, max_states)
+    if _fits(preds, max_states):
+        found = _dp(steps, cost, preds, max_states)
+    else:
+        found = _dp(steps, cost, preds, max_states, beam=max(1, max_states // (BEAM_SHARE * len(steps))))
     if found is None or found == list(range(len(steps))):
         return steps
     cand = [steps[i] for i in found]
