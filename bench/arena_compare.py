@@ -85,7 +85,7 @@ def main() -> None:
     ap.add_argument("models", nargs="*", type=Path)
     ap.add_argument("--patch", default="off")
     ap.add_argument("--table", nargs=2, type=Path)
-    a = ap.parse_args()
+    a = ap.parse_intermixed_args()
     if a.table:
         sys.exit(table(*(json.loads(p.read_text()) for p in a.table)))
     res = json.loads(Path(a.out).read_text()) if Path(a.out).exists() else {}  # resumes / extends
