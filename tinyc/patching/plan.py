@@ -116,7 +116,16 @@ def _patch_name(x: str) -> str:
 
 
 def _loop_costs(costs: ModelCosts, stage: Stage, tiles: list[PatchRegions]):
-    """Per-patch tensor bytes (max over patches), per node (scratch, in place ok), total MACs."""
+    """Per-patch tensor bytes (max over patches), per node (scratch, in place ok), total MACs;
+    cached in the stage (the search's arrange and schedule both ask), returned as fresh copies."""
+    key = ("loop", tuple(pr.tile for pr in tiles))
+    if key not in stage.memo:
+        stage.memo[key] = _loop_costs_of(costs, stage, tiles)
+    sizes, per_node, macs = stage.memo[key]
+    return dict(sizes), list(per_node), macs
+
+
+def _loop_costs_of(costs: ModelCosts, stage: Stage, tiles: list[PatchRegions]):
     sizes: dict[str, int] = {}
     per_node = [(0, True)] * len(stage.nodes)
     macs = 0

@@ -63,9 +63,9 @@ class Stage:
     reductions: tuple[Reduction, ...] = ()  # squeeze-excite means: run first, by tinyc.patching.prepass
     globals: frozenset = frozenset()  # their branch outputs, read whole (like constants) in every patch
     stored: frozenset = frozenset()  # tensors a pre-pass stored whole: each patch reads its window of them
-    # patch_regions' per-axis walks by (axis, o0, o1) and results by tile: not an init field, so
-    # dataclasses.replace starts a new stage with an empty cache
-    walks: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # per-stage caches: patch_regions' per-axis walks by (axis, o0, o1) and results by tile,
+    # plan._loop_costs by ("loop", tiles); not an init field, so dataclasses.replace starts empty
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass
@@ -181,8 +181,8 @@ def _axis_walk(stage: Stage, axis: int, o0: int, o1: int):
     Both axes are independent (a window op maps rows to rows, columns to columns; a union of
     regions is their bounding box), so a grid needs nh + nw walks, not nh * nw. Cached."""
     key = (axis, o0, o1)
-    if key in stage.walks:
-        return stage.walks[key]
+    if key in stage.memo:
+        return stage.memo[key]
     g = stage.graph
     regions = {stage.output: (o0, o1)}
     pads, reads = {}, {}
@@ -207,7 +207,7 @@ def _axis_walk(stage: Stage, axis: int, o0: int, o1: int):
             reads[(n.name, i)] = need
             have = regions.get(x)
             regions[x] = need if have is None else (min(have[0], need[0]), max(have[1], need[1]))
-    stage.walks[key] = res
+    stage.memo[key] = res
     return res
 
 
@@ -215,13 +215,13 @@ def patch_regions(stage: Stage, tile: Region) -> PatchRegions:
     """Regions for the patch whose split-tensor output is `tile`, walking the stage backwards.
     Afterwards every read region lies inside its tensor's region, and a node's pads are
     non-zero only on sides where its region reaches the real border."""
-    if tile in stage.walks:  # readers never modify a PatchRegions: one per tile is shared
-        return stage.walks[tile]
+    if tile in stage.memo:  # readers never modify a PatchRegions: one per tile is shared
+        return stage.memo[tile]
     ys, xs = _axis_walk(stage, 0, tile.y0, tile.y1), _axis_walk(stage, 1, tile.x0, tile.x1)
     if ys is None or xs is None:
         return _patch_regions_2d(stage, tile)
     (ry, py, dy), (rx, px, dx) = ys, xs
-    pr = stage.walks[tile] = PatchRegions(tile, {t: Region(*ry[t], *rx[t]) for t in ry},
+    pr = stage.memo[tile] = PatchRegions(tile, {t: Region(*ry[t], *rx[t]) for t in ry},
                                           {n: (py[n][0], px[n][0], py[n][1], px[n][1]) for n in py},
                                           {k: Region(*dy[k], *dx[k]) for k in dy})
     return pr
