@@ -221,9 +221,16 @@ def patch_regions(stage: Stage, tile: Region) -> PatchRegions:
     if ys is None or xs is None:
         return _patch_regions_2d(stage, tile)
     (ry, py, dy), (rx, px, dx) = ys, xs
-    pr = stage.memo[tile] = PatchRegions(tile, {t: Region(*ry[t], *rx[t]) for t in ry},
+    made = stage.memo.setdefault("regions", {})  # Regions are immutable: one per (rows, columns)
+
+    def region(y, x):
+        r = made.get((y, x))
+        if r is None:
+            r = made[(y, x)] = Region(*y, *x)
+        return r
+    pr = stage.memo[tile] = PatchRegions(tile, {t: region(ry[t], rx[t]) for t in ry},
                                           {n: (py[n][0], px[n][0], py[n][1], px[n][1]) for n in py},
-                                          {k: Region(*dy[k], *dx[k]) for k in dy})
+                                          {k: region(dy[k], dx[k]) for k in dy})
     return pr
 
 
