@@ -98,7 +98,7 @@ def _choose_sub(g: Graph, spec, patch: str, budget: int | None, max_mac_overhead
         lower_patched_check(g, spec[0])
     if spec != "auto":
         return choose(g, patch, budget, max_mac_overhead, copy_input=True)
-    cands = _tiles_ok(g, [c for c in candidates(g) if c_patchable(g, c[0])])
+    cands = [c for c in candidates(g) if c_patchable(g, c[0]) and _tiles_ok(g, *c)]
     if not cands:
         print(f"tinyc: note: {g.name} has no stage the C patch loop can run (no split after which only one "
               f"tensor is live and every earlier node is one of {', '.join(C_STAGE_OPS)}, int8, on a split "
@@ -167,16 +167,12 @@ def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: i
     return best if best.work_bytes * best.macs < plan.work_bytes * plan.macs else plan
 
 
-def _tiles_ok(g: Graph, cands) -> list:
-    """The candidates every patch of which reads some real input (no patch lies wholly in padding)."""
-    stages: dict = {}
-    for s, _, _ in cands:
-        if s not in stages:
-            try:
-                stages[s] = stage_of(g, s)
-            except TinycError:
-                stages[s] = None
-    return [(s, nh, nw) for s, nh, nw in cands if stages[s] is not None and tiles_fit(stages[s], nh, nw)]
+def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:
+    """Every patch of the candidate reads some real input (no patch lies wholly in padding)."""
+    try:
+        return tiles_fit(stage_of(g, split), nh, nw)
+    except TinycError:
+        return False
 
 
 def lower_patched_check(g: Graph, split: int) -> None:
