@@ -23,7 +23,7 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.zoo.make_cnns import MBConv, Net, cbr, randomise_bn  # noqa: E402
+from tests.zoo.make_cnns import Bottleneck, DenseLayer, MBConv, Net, cbr, randomise_bn  # noqa: E402
 
 
 def efficientnet_b0():
@@ -36,16 +36,6 @@ def efficientnet_b0():
             cin = c
     blocks.append(cbr(cin, 1280, 1, act=nn.SiLU))
     return Net(cbr(3, 32, 3, 2, act=nn.SiLU), nn.Sequential(*blocks), 1280, classes=1000)
-
-
-class DenseLayer(nn.Module):
-    def __init__(self, cin, grow):
-        super().__init__()
-        self.f = nn.Sequential(nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, 4 * grow, 1, bias=False),
-                               nn.BatchNorm2d(4 * grow), nn.ReLU(), nn.Conv2d(4 * grow, grow, 3, 1, 1, bias=False))
-
-    def forward(self, x):
-        return torch.cat([x, self.f(x)], 1)
 
 
 def densenet121():
@@ -113,17 +103,6 @@ def inception_v3():
     body = nn.Sequential(inc_a(192, 32), inc_a(256, 64), inc_a(288, 64), red_b, inc_c(768, 128), inc_c(768, 160),
                          inc_c(768, 160), inc_c(768, 192), red_d, IncE(1280), IncE(2048))
     return Net(stem, body, 2048, classes=1000)
-
-
-class Bottleneck(nn.Module):
-    def __init__(self, cin, mid, s):
-        super().__init__()
-        self.f = nn.Sequential(cbr(cin, mid, 1, act=nn.ReLU), cbr(mid, mid, 3, s, act=nn.ReLU),
-                               cbr(mid, 4 * mid, 1, act=None))
-        self.down = None if s == 1 and cin == 4 * mid else cbr(cin, 4 * mid, 1, s, act=None)
-
-    def forward(self, x):
-        return torch.relu(self.f(x) + (x if self.down is None else self.down(x)))
 
 
 def resnet50():
