@@ -5,6 +5,7 @@ work_bytes against layer by layer (spatial int8 models; the patched C is built a
 
     python bench/tflite_zoo.py                 # every model
     python bench/tflite_zoo.py resnet8_int8    # some
+    python bench/tflite_zoo.py --zoo 3         # tests/zoo/tflite3 (make_tflite_zoo3.py)
 
 Oracles: LiteRT BUILTIN_REF for the reference; tinyc.ref.run_int for the C, patched or not.
 """
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from batch_c import run_batch_samples  # noqa: E402
-from zoo.tflite_zoo import EXPECTED_ERRORS, compare_with_litert, inputs, models, path  # noqa: E402
+from zoo.tflite_zoo import EXPECTED_ERRORS, ZOO3, compare_with_litert, inputs, models, path  # noqa: E402
 
 from tinyc.backend.build import run_project  # noqa: E402
 from tinyc.backend.emit import write_project  # noqa: E402
@@ -55,7 +56,11 @@ def patched_c_equals_ref(g, c, xs) -> bool:
 
 def measure(name: str) -> dict:
     r = {"name": name}
-    g = load_model(path(name))
+    try:
+        g = load_model(path(name))
+    except TinycError as e:
+        r["error"], r["ref_litert"], r["tensors"] = str(e), False, 0
+        return r
     xs = inputs(name, 2, seed=0)
     bad, r["tensors"], _ = compare_with_litert(g, name, xs)
     r["ref_litert"] = not bad
@@ -125,4 +130,5 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    main(models(ZOO3) if args == ["--zoo", "3"] else args)

@@ -7,7 +7,7 @@ output; SQNR is over every float output of the model together. tinyc's figure
 is from the numpy integer reference (tinyc.ref.run_int), which the generated C
 equals bit for bit (tests/zoo/test_zoo.py checks that on a subset).
 
-    python bench/zoo.py [--zoo 1|2] [--models NAME ...]
+    python bench/zoo.py [--zoo 1|2|3] [--models NAME ...]
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from tinyc.ref import run_int  # noqa: E402
 
 ZOO = ROOT / "tests" / "zoo" / "onnx"
 ZOO2 = ROOT / "tests" / "zoo" / "onnx2"  # tests/zoo/make_zoo2.py: architectures the first zoo lacks
+ZOO3 = ROOT / "tests" / "zoo" / "onnx3"  # tests/zoo/make_zoo3.py: held-out-style architectures neither has
 N_CALIB = N_TEST = 32
 
 
@@ -131,9 +132,10 @@ def ops_of(path: Path) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", nargs="*", default=None)
-    ap.add_argument("--zoo", choices=["1", "2"], default="1", help="1: tests/zoo/onnx, 2: tests/zoo/onnx2")
+    ap.add_argument("--zoo", choices=["1", "2", "3"], default="1",
+                    help="1: tests/zoo/onnx, 2: tests/zoo/onnx2, 3: tests/zoo/onnx3")
     args = ap.parse_args()
-    zoo = ZOO if args.zoo == "1" else ZOO2
+    zoo = {"1": ZOO, "2": ZOO2, "3": ZOO3}[args.zoo]
     names = args.models or models(zoo)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

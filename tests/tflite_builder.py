@@ -65,6 +65,14 @@ OPS: dict[str, tuple[str, str | None]] = {
     "LEAKY_RELU": ("LEAKY_RELU", "LeakyReluOptions"),
     "STRIDED_SLICE": ("STRIDED_SLICE", "StridedSliceOptions"),
     "TRANSPOSE_CONV": ("TRANSPOSE_CONV", "TransposeConvOptions"),
+    "TILE": ("TILE", "TileOptions"),
+    "SQUARED_DIFFERENCE": ("SQUARED_DIFFERENCE", "SquaredDifferenceOptions"),
+    "NEG": ("NEG", "NegOptions"),
+    "PRELU": ("PRELU", None),
+    "MAXIMUM": ("MAXIMUM", "MaximumMinimumOptions"),
+    "MINIMUM": ("MINIMUM", "MaximumMinimumOptions"),
+    "REDUCE_MAX": ("REDUCE_MAX", "ReducerOptions"),
+    "RESIZE_BILINEAR": ("RESIZE_BILINEAR", "ResizeBilinearOptions"),
 }
 
 # option fields whose value is an enum given by name

@@ -19,6 +19,7 @@ from tinyc.datafiles import generated_samples, load_sample_sets, sample_shape
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, verify
 from tinyc.ops import OPS
+from tinyc.passes.fold_output_transpose import fold_output_transpose
 from tinyc.report import build_report
 from tinyc.progress import step
 from tinyc.validate import calibration_range, warn
@@ -140,9 +141,9 @@ def quantize(g: Graph, opts: Options) -> Graph:
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
         with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):
-            return quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget, opts.max_sqnr_drop,
-                                  opts.strict)
-    return q8
+            return fold_output_transpose(quantize_mixed(g, q8, samples, opts.flash_budget, opts.sram_budget,
+                                                        opts.max_sqnr_drop, opts.strict))
+    return fold_output_transpose(q8)
 
 
 def check_supported(g: Graph) -> None:
@@ -160,13 +161,15 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
     from tinyc.boards import get_board
     board = get_board(opts.board)
     check_supported(q)
-    q = q.copy()
+    q = fold_output_transpose(q.copy())  # the NHWC -> NCHW output copy written by the dequantize itself
     if opts.patch != "off":
         from tinyc.backend.patch_choice import choose_plan
+        from tinyc.passes.rows_1d import rows_1d
+        rows = rows_1d(q.copy())  # 1-D maps as rows, so that their time axis can stream (same bytes)
         with step(f"patch plan ({opts.patch})"):
-            plan = choose_plan(q, opts.patch, opts.sram_budget, opts.max_mac_overhead,
+            plan = choose_plan(rows, opts.patch, opts.sram_budget, opts.max_mac_overhead,
                                stream_ok=opts.precision != "mixed")  # QuantMCU runs on grids
-        compiled = _compile_patched(q, opts, board, plan) if plan.split is not None else None
+        compiled = _compile_patched(rows, opts, board, plan) if plan.split is not None else None
         if compiled is not None:
             return compiled
         if opts.precision == "mixed":
@@ -226,6 +229,8 @@ def _compile_patched(q: Graph, opts: Options, board, plan) -> Compiled | None:
         print(f"tinyc: note: --patch auto's plan {plan.label} cannot be lowered to the C patch loop "
               f"({e}); compiling layer by layer", file=sys.stderr)
         return None
+    from tinyc.backend.unrow import unrow_all
+    unrow_all(pl.calls)  # a 1-D model's one-column layers in their one-row geometry (same bytes, faster)
     prog = share_spec_kernels(program_of(q, pl), opts.optimize)
     report = build_patch_report(q, prog, pl, board.name, base_report)
     if qm is not None:

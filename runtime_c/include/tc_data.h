@@ -237,6 +237,20 @@ tc_status tc_requantize_s16_s16(int32_t size, int32_t in_zp, const tc_per_tensor
  */
 tc_status tc_dequantize_s8_f32(int32_t size, float scale, int32_t zp, const int8_t *input, float *output);
 
+/**
+ * @brief int8 -> float32 dequantize written in another axis order: output = transpose(dequantize(input)),
+ *        one pass (a model's NHWC -> NCHW float output straight into the caller's buffer).
+ *
+ * @param[in]  params  input shape and permutation, as tc_transpose_s8
+ * @param[in]  scale   input scale
+ * @param[in]  zp      input zero point
+ * @param[in]  input   int8, Format: [d0, d1, d2, d3]
+ * @param[out] output  float32, Format: [d[perm[0]], d[perm[1]], d[perm[2]], d[perm[3]]]; must not overlap the input
+ * @return TC_OK, or TC_ERR_ARG if perm is not a permutation
+ */
+tc_status tc_dequantize_transpose_s8_f32(const tc_transpose_params *params, float scale, int32_t zp,
+                                         const int8_t *input, float *output);
+
 /** @brief int16 -> float32, as tc_dequantize_s8_f32. */
 tc_status tc_dequantize_s16_f32(int32_t size, float scale, int32_t zp, const int16_t *input, float *output);
 

@@ -81,6 +81,55 @@ tc_status tc_add_s8(const tc_add_params *params,
                     int8_t *output);
 
 /**
+ * @brief int8 elementwise maximum / minimum with broadcast (TFLite MAXIMUM / MINIMUM): the larger (smaller)
+ *        stored value, no rescaling (LiteRT compares the raw int8 data). Walk, strides and aliasing as
+ *        tc_add_s8.
+ * @param[in]  out_dims   output shape, Format: [N, H, W, C]
+ * @param[in]  a_strides  element strides of a over out_dims
+ * @param[in]  a          int8
+ * @param[in]  b_strides  element strides of b over out_dims
+ * @param[in]  b          int8
+ * @param[out] output     int8, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_maximum_s8(const tc_dims *out_dims,
+                        const tc_strides *a_strides,
+                        const int8_t *a,
+                        const tc_strides *b_strides,
+                        const int8_t *b,
+                        int8_t *output);
+
+/** @brief tc_maximum_s8 with the smaller value (TFLite MINIMUM). */
+tc_status tc_minimum_s8(const tc_dims *out_dims,
+                        const tc_strides *a_strides,
+                        const int8_t *a,
+                        const tc_strides *b_strides,
+                        const int8_t *b,
+                        int8_t *output);
+
+/**
+ * @brief int8 squared difference with broadcast (TFLite SQUARED_DIFFERENCE): each (q + o) * 2^ls
+ *        (ls = 7) scaled by s_i / (2 max(s_a, s_b)) as tc_add_s8 scales it, the difference squared
+ *        in int32, then out = clamp(requant(d^2) + o) with a multiplier that may exceed one.
+ *        Walk, strides and aliasing as tc_add_s8.
+ * @param[in]  params     offsets, multipliers, shifts (left_shift 7), activation range
+ * @param[in]  out_dims   output shape, Format: [N, H, W, C]
+ * @param[in]  a_strides  element strides of a over out_dims
+ * @param[in]  a          int8
+ * @param[in]  b_strides  element strides of b over out_dims
+ * @param[in]  b          int8
+ * @param[out] output     int8, Format: [N, H, W, C]
+ * @return TC_OK
+ */
+tc_status tc_squared_difference_s8(const tc_add_params *params,
+                                   const tc_dims *out_dims,
+                                   const tc_strides *a_strides,
+                                   const int8_t *a,
+                                   const tc_strides *b_strides,
+                                   const int8_t *b,
+                                   int8_t *output);
+
+/**
  * @brief tc_add_s8 (or SUB) with each input's term tabulated: out = clamp(requant_out(lut_a[a] + lut_b[b]) + o),
  *        the same bytes as tc_add_s8 for the tables tinyc.ops.add.add_tables computes.
  *

@@ -393,9 +393,8 @@ def test_error_unsupported_op_patched(tmp_path):
 
 
 def test_error_unsupported_op_built(tmp_path):
-    """Oracle: a built model whose ADD is a SQUARED_DIFFERENCE (not in the op table)."""
-    assert_error(write(tmp_path, edge_model(add_op=Op.SQUARED_DIFFERENCE)), "unsupported op SQUARED_DIFFERENCE",
-                 "(SQUARED_DIFFERENCE)")
+    """Oracle: a built model whose ADD is a FLOOR_MOD (not in the op table)."""
+    assert_error(write(tmp_path, edge_model(add_op=Op.FLOOR_MOD)), "unsupported op FLOOR_MOD", "(FLOOR_MOD)")
 
 
 def test_error_float16_weights(tmp_path):

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ZOO = sorted((ROOT / "tests" / "zoo" / "cnn").glob("*.onnx"))
 MBV2 = Path("/work/shared/models/tflm/mobilenet_v2_224_int8.tflite")
 REAL = [ROOT / "models" / "vww_mbv1_int8.tflite", ROOT / "models" / "vww_mbv1_float.onnx", MBV2]
-# auto in the default run (vgg ~15 s, squeezenet ~13 s of CPU: its fire modules read crops through copies,
-# tinyc.patching.crops); the rest are slow (search 10-60 s each)
+# auto in the default run (vgg ~15 s, squeezenet ~13 s of CPU: its fire modules stream, the expand
+# branches reading the squeeze outputs at row offsets); the rest are slow (search 10-60 s each)
 FAST = {"vgg.onnx", "squeezenet.onnx"}
 
 
@@ -56,11 +56,7 @@ def auto_engages(path: Path):
     return g, p, base
 
 
-NO_STAGE = {  # model -> why auto cannot reach 2x (a strict xfail)
-    "inception.onnx": "the peak after the stage is inception 3b's concat at 16x16 (61,440 B live: four "
-                      "branch outputs + the concat output), so the best plan (6:8s, 63,488 B) saves "
-                      "1.82x; a stage through the inception blocks costs +109% MACs and more bytes "
-                      "(tinyc says so on stderr)"}
+NO_STAGE: dict[str, str] = {}  # model -> why auto cannot reach 2x (a strict xfail); none today
 
 
 def _param(p: Path):
@@ -91,7 +87,8 @@ def test_zoo_has_ten_cnns():
                           ("ghostnet", "densenet", "shufflenet_v2", "xception", "resnet50", "inception")])
 def test_zoo_patched_c_host(name):
     """The C patch loop (float NCHW input transposed and quantized per window) == the numpy reference;
-    squeezenet's plan runs convolutions on crop copies (tinyc.patching.crops)."""
+    squeezenet's, inception's, densenet's, resnet50's and xception's plans stream DAG stages (branches
+    read at row offsets, concat and residual adds per band)."""
     g, p = _graph_and_plan(ROOT / "tests" / "zoo" / "cnn" / name)
     xs = [_sample(g, s) for s in (1, 2)]
     got, c, _ = run_c(g, xs, p.label)
@@ -104,8 +101,8 @@ def test_zoo_patched_c_host(name):
 @pytest.mark.qemu
 @pytest.mark.skipif(not MBV2.exists(), reason=f"{MBV2} is not here")
 def test_mobilenet_v2_224_patched_on_mps2_an500(tmp_path):
-    """The real MobileNetV2-224 int8, patched (the auto plan, forced to skip the search) and layer by
-    layer, on mps2-an500 in QEMU: identical to each other and to LiteRT (BUILTIN_REF); patched
+    """The real MobileNetV2-224 int8, patched (the grid plan 13:3x5, forced to skip the search; auto now
+    streams 21:112s, 154,112 B, +0% MACs) and layer by layer, on mps2-an500 in QEMU: identical to each other and to LiteRT (BUILTIN_REF); patched
     instructions at most 1.3x layer by layer's (measured 799.5 M vs 716.1 M, 1.12x, work 175,808 B)."""
     from oracle import litert_run
     from tinyc.runner import run_model
@@ -123,7 +120,7 @@ def test_mobilenet_v2_224_patched_on_mps2_an500(tmp_path):
 
 @pytest.mark.skipif(not MBV2.exists(), reason=f"{MBV2} is not here")
 def test_mobilenet_v2_224_patched_work_bytes():
-    """The real MobileNetV2-224 int8 patched 13:3x5 (auto's plan) needs at most MCUNetV2's 172 kB
+    """The real MobileNetV2-224 int8 patched 13:3x5 (the best grid plan) needs at most MCUNetV2's 172 kB
     (176,128 B) of work memory: the peak after the stage (residual 25,088 + expansion 150,528 B)
     gets each kernel's least scratch there only (one output pixel for the 1x1 convs, a ring of two
     output rows for the in-place depthwise); every other kernel keeps its preferred scratch.

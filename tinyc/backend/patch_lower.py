@@ -31,6 +31,7 @@ import numpy as np
 
 from tinyc.backend.lower import build_program
 from tinyc.backend.schedule import MemoryPlan
+from tinyc.backend.unrow import unrow
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph
 from tinyc.memory import live_bytes, lower_bound, tensor_offsets
@@ -48,8 +49,10 @@ from tinyc.patching.split import split_graph, window_load
 
 # The kernel templates the C patch loop's stage ops lower to (tinyc.backend.patch_choice.C_STAGE_OPS).
 KINDS = ("conv2d_s8", "conv2d_1x1_s8", "depthwise_conv2d_s8", "add_s8", "max_pool2d_s8", "avg_pool2d_s8",
-         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice")
-SIZED = ("clamp_s8", "lut_s8", "quantize")  # elementwise kernels taking an element count per tile
+         "clamp_s8", "lut_s8", "mul_s8", "quantize", "pad_s8", "concat_s8", "strided_slice", "leaky_relu",
+         "conv2d_s16", "depthwise_conv2d_s16", "clamp_s16")  # 16x8: add and pools name their int16 kernel
+SIZED = ("clamp_s8", "lut_s8", "quantize", "clamp_s16", "leaky_relu")  # elementwise kernels taking an element count
+CTYPES = {"int8": "int8_t", "int16": "int16_t"}
 
 
 @dataclass
@@ -193,7 +196,7 @@ def _lowered(i: int, pgs: list[PatchGraph]) -> list[Call]:
     calls = []
     for pg in pgs:
         pn = pg.graph.nodes[i]
-        calls.append(op_module(pn.op).lower(pn, pg.graph))
+        calls.append(unrow(op_module(pn.op).lower(pn, pg.graph)))  # a 1-D model's bands: one-row geometry
     kinds = {c.template for c in calls}
     if kinds == {"conv2d_s8.j2", "conv2d_1x1_s8.j2"}:
         for c in calls:
@@ -219,13 +222,9 @@ def node_entry(g: Graph, stage: Stage, i: int, pgs: list[PatchGraph], offsets: d
         for t, pg in enumerate(pgs):
             tiles[t].update(view_dims(g, n, i, pg))
     macs = sum(op_module(pg.graph.nodes[i].op).macs(pg.graph.nodes[i], pg.graph) for pg in pgs)
-    if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
-        in_dims, out_dims = [], [list(p["dims"]) for p in tiles]
-    elif kind in SIZED + ("pad_s8", "concat_s8", "strided_slice"):
-        in_dims, out_dims = [], []
-    else:
-        in_dims, out_dims = tile_dims(kind, tiles)
+    in_dims, out_dims = entry_dims(kind, tiles)
     entry = dict(kind=kind, name=n.name, index=i, ins=ins, fixed=tiles[0], tiles=tiles,
+                 ctype=CTYPES[g.tensors[n.outputs[0]].dtype],
                  in_dims=in_dims, out_dims=out_dims,
                  out=offsets[f"patch:{n.outputs[0]}"], scratch=scratch,
                  scratch_offset=offsets.get(f"patch.{n.name}.scratch", 0) if scratch else 0,
@@ -261,6 +260,15 @@ def spec_classes(kind: str, calls: list[Call], scratch: int) -> dict | None:
     return dict(cls=[classes.index(k) for k in keys], classes=[dict(zip(SPEC_GEOMETRY, k)) for k in classes])
 
 
+def entry_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
+    """The per-tile dims tables (input, output) the loop passes to stage node `kind` ([]: none)."""
+    if kind == "mul_s8":  # broadcast dims and strides as the per-tile lowering computed them
+        return [], [list(p["dims"]) for p in tiles]
+    if kind in SIZED + ("pad_s8", "concat_s8", "strided_slice"):
+        return [], []
+    return tile_dims(kind, tiles)
+
+
 def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
     """Per tile the kernel's input dims ([] for add) and output dims, NHWC."""
     if kind == "add_s8":
@@ -271,7 +279,7 @@ def tile_dims(kind: str, tiles: list[dict]) -> tuple[list, list]:
 
 
 def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets) -> dict:
-    """Where input j of stage node n lives: a constant, or a per-patch buffer (+ per-tile element
+    """Where input j of stage node n lives: a constant, or a per-patch buffer (+ per-tile byte
     offsets when the node reads a crop of it)."""
     x = n.inputs[j]
     if not x or g.tensors[x].is_const:
@@ -284,7 +292,7 @@ def input_ref(g: Graph, stage: Stage, n, j: int, pgs: list[PatchGraph], offsets)
         if pn_in in pg.crops:
             src, dy, dx = pg.crops[pn_in]
             src_w = pg.graph.tensors[src].shape[2]
-            views.append((dy * src_w + dx) * g.tensors[src].shape[3])
+            views.append((dy * src_w + dx) * g.tensors[src].shape[3] * np.dtype(g.tensors[src].dtype).itemsize)
         else:
             views.append(0)
     cropped = any(pg.graph.nodes[stage.nodes.index(n)].inputs[j] in pg.crops for pg in pgs)

@@ -151,6 +151,16 @@ def RESIZE_NEAREST_NEIGHBOR(cx) -> Node:
                    half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
 
 
+def RESIZE_BILINEAR(cx) -> Node:
+    cx.need_rank(0, 4)
+    size = tuple(int(s) for s in cx.param(1).reshape(-1))
+    if len(size) != 2 or min(size) < 1:
+        cx.fail(f"size {list(size)} is not a positive (height, width)")
+    return cx.node("resize_bilinear", [cx.x(0)], size=size,
+                   align_corners=bool(cx.opts.get("AlignCorners", False)),
+                   half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
+
+
 def GATHER(cx) -> Node:
     if cx.opts.get("BatchDims", 0) != 0:
         cx.fail(f"batch_dims {cx.opts.get('BatchDims')} is not supported (only 0)")
@@ -160,3 +170,30 @@ def GATHER(cx) -> Node:
     ind = cx.param(1)
     return cx.node("gather", [cx.x(0)], axis=axis, indices=tuple(int(i) for i in ind.reshape(-1)),
                    indices_shape=tuple(ind.shape))
+
+
+def TILE(cx) -> list[Node]:
+    """TILE as one constant-index gather per tiled axis (indices 0..d-1 repeated m times): a pure copy, so
+    quantization passes through. Keras' nearest UpSampling2D converts to EXPAND_DIMS, TILE, RESHAPE."""
+    from tinyc.ir import Tensor
+    shape = list(cx.in_shape(0))
+    mult = [int(m) for m in cx.param(1).reshape(-1)]
+    if len(mult) != len(shape) or min(mult, default=1) < 1:
+        cx.fail(f"multiples {mult} are not positive counts for the {len(shape)} axes of {shape}")
+    axes = [i for i, m in enumerate(mult) if m > 1]
+    if not axes:
+        return [cx.node("reshape", [cx.x(0)])]
+    g, src, nodes = cx.b.g, cx.x(0), []
+    for k, axis in enumerate(axes):
+        ind = tuple(int(i) for i in np.tile(np.arange(shape[axis]), mult[axis]))
+        shape[axis] *= mult[axis]
+        attrs = dict(axis=axis, indices=ind, indices_shape=(len(ind),))
+        if k == len(axes) - 1:
+            nodes.append(cx.node("gather", [src], **attrs))
+        else:
+            t = g.tensors[src]
+            mid = g.unique_name(f"{cx.node_name}_axis{axis}")
+            g.add_tensor(Tensor(mid, tuple(shape), t.dtype, None, t.q))
+            nodes.append(Node("gather", f"{cx.node_name}_{k}", [src], [mid], attrs))
+            src = mid
+    return nodes

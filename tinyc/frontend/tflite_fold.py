@@ -64,6 +64,10 @@ def _evaluate(op, args: list[np.ndarray], b, loc: str) -> np.ndarray:
         return np.take(args[0], args[1], axis=int(opts.get("Axis", 0)))
     if name in ("RESHAPE", "SQUEEZE", "EXPAND_DIMS", "CAST"):
         return args[0]
+    if name == "REDUCE_PROD":  # the element count of a shape slice (Keras' Dense on a rank-4 input)
+        axes = tuple(int(a) % max(1, args[0].ndim) for a in args[1].reshape(-1)) if args[0].ndim else ()
+        keep = bool(opts.get("KeepDims", False))
+        return np.prod(args[0], axis=axes, keepdims=keep, dtype=np.int64) if axes else args[0]
     if name in ("ADD", "SUB", "MUL"):
         return {"ADD": np.add, "SUB": np.subtract, "MUL": np.multiply}[name](args[0], args[1])
     # STRIDED_SLICE

@@ -22,6 +22,7 @@ from tflite.utils import BUILTIN_OPCODE2NAME
 from tinyc.errors import TinycError, where
 from tinyc.frontend.tflite_fold import fold
 from tinyc.frontend.tflite_ops import OPS, convert
+from tinyc.frontend.tflite_shapes import resolve
 from tinyc.ir import Graph, IRError, QParams, Tensor, verify
 
 TYPE_NAMES = {v: k for k, v in vars(TensorType).items() if not k.startswith("_")}
@@ -193,14 +194,20 @@ class _GraphBuilder:
         self.model, self.file, self.g = model, file, g
         self.names: dict[int, str] = {}  # TFLite tensor index -> IR tensor name
         self.folded: dict[int, np.ndarray] = {}  # computed shape tensors (tflite_fold.py) -> their value
+        self.shapes: dict[int, tuple[int, ...]] = {}  # batch-1 shapes of dynamic tensors (tflite_shapes.py)
+        self.pending: set[int] = set()  # outputs of the operator being converted (placeholders allowed)
 
     def build(self) -> Graph:
         for i in self.model.inputs:
             self.g.inputs.append(self.ir_tensor(i, where(self.file)))
         for op in self.model.ops:
             if not fold(self, op):
+                self.pending = set(op.outputs)
                 node = convert(self, op)
-                self.g.nodes.extend(node if isinstance(node, list) else [node])
+                nodes = node if isinstance(node, list) else [node]
+                resolve(self, op, nodes, where(self.file, node=f"{op.opname.lower()}_{op.index}", op=op.opname))
+                self.pending = set()
+                self.g.nodes.extend(nodes)
         for i in self.model.outputs:
             self.g.outputs.append(self.ir_tensor(i, where(self.file)))
         if any(t.dtype in ("int8", "int16") for t in self.g.activations()):
@@ -229,12 +236,14 @@ class _GraphBuilder:
             return self.names[index]
         t = self.tensor(index, loc)
         name = self.g.unique_name(t.name or f"tensor_{index}")
-        self.g.add_tensor(make_tensor(t, name, self.data(t, loc), loc))
+        self.g.add_tensor(make_tensor(t, name, self.data(t, loc), loc, self.shape(index, loc)))
         self.names[index] = name
         return name
 
     def shape(self, index: int, loc: str) -> tuple[int, ...]:
-        return fixed_shape(self.tensor(index, loc), loc)
+        if index in self.shapes:
+            return self.shapes[index]
+        return fixed_shape(self.tensor(index, loc), loc, placeholder_ok=index in self.pending)
 
     def is_const(self, index: int, loc: str) -> bool:
         return self.data(self.tensor(index, loc), loc) is not None
@@ -286,15 +295,16 @@ def type_name(code: int) -> str:
     return TYPE_NAMES.get(code, f"type {code}")
 
 
-def fixed_shape(t: TflTensor, loc: str) -> tuple[int, ...]:
-    """The static shape with the batch dim (signature -1 at dim 0) fixed to 1; TinycError if dynamic."""
+def fixed_shape(t: TflTensor, loc: str, placeholder_ok: bool = False) -> tuple[int, ...]:
+    """The static shape with the batch dim (signature -1 at dim 0) fixed to 1; TinycError if dynamic past the
+    batch, unless `placeholder_ok` (an operator output that tflite_shapes.resolve fixes after conversion)."""
     shape = list(t.shape)
     if t.signature and len(t.signature) != len(shape):
         raise TinycError(f"tensor '{t.name}': shape {shape} and signature {list(t.signature)} differ in rank", loc)
     for i, s in enumerate(t.signature):
         if s < 0 and i == 0:
             shape[0] = 1
-        elif s < 0:
+        elif s < 0 and not placeholder_ok:
             raise TinycError(f"tensor '{t.name}' has a dynamic shape {list(t.signature)} (only the batch dim "
                              "may be -1)", loc)
     if any(d < 0 for d in shape):
@@ -333,8 +343,8 @@ def qparams(t: TflTensor, shape: tuple[int, ...], loc: str) -> QParams | None:
     return QParams(t.scales.copy(), zps.copy(), axis=t.qdim)
 
 
-def make_tensor(t: TflTensor, name: str, data: bytes | None, loc: str) -> Tensor:
-    """The IR Tensor for t: checked dtype, fixed shape, QParams, and values for a constant."""
+def make_tensor(t: TflTensor, name: str, data: bytes | None, loc: str, shape: tuple[int, ...] | None = None) -> Tensor:
+    """The IR Tensor for t: checked dtype, fixed shape (or `shape`), QParams, and values for a constant."""
     check_storage(t, loc)
     allowed = _CONST_TYPES if data is not None else _ACT_TYPES
     if t.type not in allowed:
@@ -343,7 +353,7 @@ def make_tensor(t: TflTensor, name: str, data: bytes | None, loc: str) -> Tensor
                                 f"(supported: {', '.join(type_name(k) for k in allowed)})")
         raise TinycError(f"tensor '{t.name}' is {type_name(t.type)}: {why}", loc)
     dtype = allowed[t.type]
-    shape = fixed_shape(t, loc)
+    shape = fixed_shape(t, loc) if shape is None else shape
     q = qparams(t, shape, loc)
     if dtype in ("int8", "int16") and q is None:
         raise TinycError(f"{dtype} tensor '{t.name}' has no quantization parameters", loc)

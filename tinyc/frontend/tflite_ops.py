@@ -17,8 +17,8 @@ import numpy as np
 from tinyc.frontend.tflite_context import (SAME, VALID, OpContext, clamp, fused_act, norm_axis, unary,
                                            window_attrs)
 from tinyc.frontend.tflite_data_ops import (CONCATENATION, EXPAND_DIMS, GATHER, PACK, PAD, PADV2, RESHAPE,
-                                            RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE, STRIDED_SLICE,
-                                            TRANSPOSE, UNPACK)
+                                            RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, SHAPE, SPLIT, SPLIT_V, SQUEEZE,
+                                            STRIDED_SLICE, TILE, TRANSPOSE, UNPACK)
 from tinyc.ir import Node
 
 INF = math.inf
@@ -198,6 +198,31 @@ def BATCH_MATMUL(cx) -> Node:
                    adj_y=bool(cx.opts.get("AdjY", False)))
 
 
+def PRELU(cx) -> Node:
+    if not cx.b.is_const(cx._index(1), cx.loc):
+        cx.fail("input 1 (alpha) is not a constant; tinyc needs constant PReLU slopes")
+    return cx.node("prelu", [cx.x(0), cx.x(1)], act=(-INF, INF))
+
+
+def REDUCE_MAX(cx) -> list[Node]:
+    """Max over H and W of an NHWC tensor (Keras GlobalMaxPooling2D): a max_pool2d over the whole map (on the
+    stored values, as LiteRT's int8 REDUCE_MAX), then a reshape without keep_dims."""
+    from tinyc.ir import Tensor
+    shape = cx.in_shape(0)
+    axes = sorted({norm_axis(cx, int(a), len(shape)) for a in cx.param(1).reshape(-1)})
+    if len(shape) != 4 or axes != [1, 2]:
+        cx.fail(f"REDUCE_MAX over axes {axes} of shape {list(shape)} is not supported (only H and W of NHWC)")
+    attrs = dict(kernel=tuple(shape[1:3]), strides=(1, 1), pads=(0, 0, 0, 0), act=(-INF, INF))
+    if cx.opts.get("KeepDims", False):
+        return [cx.node("max_pool2d", [cx.x(0)], **attrs)]
+    g, x = cx.b.g, cx.x(0)
+    mid = g.unique_name(f"{cx.node_name}_pooled")
+    g.add_tensor(Tensor(mid, (shape[0], 1, 1, shape[3]), g.tensors[x].dtype, None, g.tensors[x].q))
+    return [Node("max_pool2d", f"{cx.node_name}_pool", [x], [mid], attrs), Node("reshape", cx.node_name, [mid],
+                                                                               [cx.b.ir_tensor(cx.op.outputs[0],
+                                                                                               cx.loc)], {})]
+
+
 def GELU(cx) -> Node:
     return cx.node("gelu", [cx.x(0)], approximate=bool(cx.opts.get("Approximate", False)))
 
@@ -216,6 +241,7 @@ OPS = {
     "ADD": (ADD, "AddOptions", (*_FUSED, "PotScaleInt16")),
     "MUL": (MUL, "MulOptions", _FUSED),
     "SUB": (SUB, "SubOptions", (*_FUSED, "PotScaleInt16")),
+    "SQUARED_DIFFERENCE": (lambda cx: cx.node("squared_difference", [cx.x(0), cx.x(1)]), None, ()),
     "UNIDIRECTIONAL_SEQUENCE_LSTM": (UNIDIRECTIONAL_SEQUENCE_LSTM, "UnidirectionalSequenceLSTMOptions",
                                      ("FusedActivationFunction", "CellClip", "ProjClip", "TimeMajor")),
     "LEAKY_RELU": (LEAKY_RELU, "LeakyReluOptions", ("Alpha",)),
@@ -238,6 +264,7 @@ OPS = {
     "SPLIT_V": (SPLIT_V, "SplitVOptions", ("NumSplits",)),
     "CONCATENATION": (CONCATENATION, "ConcatenationOptions", ("Axis", *_FUSED)),
     "TRANSPOSE": (TRANSPOSE, None, ()),
+    "TILE": (TILE, None, ()),
     "RESIZE_NEAREST_NEIGHBOR": (RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions",
                                 ("AlignCorners", "HalfPixelCenters")),
     "SOFTMAX": (SOFTMAX, "SoftmaxOptions", ("Beta",)),
@@ -252,6 +279,12 @@ OPS = {
     "DEQUANTIZE": (unary("dequantize"), None, ()),
     "BATCH_MATMUL": (BATCH_MATMUL, "BatchMatMulOptions", ("AdjX", "AdjY")),
     "RSQRT": (unary("rsqrt"), None, ()),
+    "NEG": (unary("neg"), None, ()),
     "GELU": (GELU, "GeluOptions", ("Approximate",)),
+    "PRELU": (PRELU, None, ()),
+    "MAXIMUM": (lambda cx: cx.node("maximum", [cx.x(0), cx.x(1)]), None, ()),
+    "MINIMUM": (lambda cx: cx.node("minimum", [cx.x(0), cx.x(1)]), None, ()),
+    "REDUCE_MAX": (REDUCE_MAX, "ReducerOptions", ("KeepDims",)),
+    "RESIZE_BILINEAR": (RESIZE_BILINEAR, "ResizeBilinearOptions", ("AlignCorners", "HalfPixelCenters")),
     "GATHER": (GATHER, "GatherOptions", ("Axis", "BatchDims")),
 }

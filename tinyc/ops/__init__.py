@@ -31,6 +31,7 @@ from tinyc.ops import lstm
 from tinyc.ops import elu, mish, selu, softplus, sqrt
 from tinyc.ops import group_norm, l2_norm, layer_norm, pad_edge
 from tinyc.ops import abs, cos, exp, log, neg, reciprocal, sin  # noqa: A004  (op names)
+from tinyc.ops import island_lut, maximum, minimum, squared_difference
 
 OPS: dict[str, ModuleType] = {
     "conv2d": conv2d,
@@ -58,6 +59,10 @@ OPS: dict[str, ModuleType] = {
     "gather": gather,
     "gelu": gelu,
     "rsqrt": rsqrt,
+    "island_lut": island_lut,
+    "squared_difference": squared_difference,
+    "maximum": maximum,
+    "minimum": minimum,
     "token_stage": token_stage,
     "erf": erf,
     "prelu": prelu,

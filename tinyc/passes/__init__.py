@@ -12,14 +12,17 @@ from tinyc.passes.fold_channel_shuffle import fold_channel_shuffle
 from tinyc.passes.fold_slices import fold_slices
 from tinyc.passes.fuse_activations import fuse_activations
 from tinyc.passes.fuse_gelu import fuse_gelu, fuse_silu
+from tinyc.passes.fuse_island_lut import fuse_island_lut
 from tinyc.passes.fuse_lut_chains import fuse_gelu_tanh, fuse_mish
 from tinyc.passes.fold_norm_affine import fold_norm_affine
 from tinyc.passes.fuse_l2_norm import fuse_l2_norm
 from tinyc.passes.fuse_layer_norm import fuse_layer_norm
+from tinyc.passes.lift_1d import lift_1d
 from tinyc.passes.to_nhwc import to_nhwc
 
-# Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs.
-INT_PASSES = [fold_pad]
+# Integer graphs (TFLite) come in canonical already, but for their converter's explicit PADs and the float
+# islands of exact ops (NEG) its LayerNormalization leaves between a DEQUANTIZE and a QUANTIZE.
+INT_PASSES = [fold_pad, fuse_island_lut]
 
 FLOAT_PASSES = [
     fold_qdq,
@@ -32,6 +35,7 @@ FLOAT_PASSES = [
     fuse_l2_norm,
     fold_batchnorm,
     fold_channel_shuffle,
+    lift_1d,
     to_nhwc,
     fuse_layer_norm,
     fuse_activations,

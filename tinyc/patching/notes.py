@@ -17,7 +17,7 @@ from tinyc.patching.search import rest_floor
 def plan_peak(costs: ModelCosts, plan: PatchPlan) -> tuple[int, str]:
     """(live bytes, step name) at the peak of plan's work memory plan (split indexing costs.g)."""
     if plan.stream:
-        from tinyc.patching.stream import stream_schedule
+        from tinyc.patching.stream_search import stream_schedule
         steps, sizes = stream_schedule(costs, plan.split, plan.grid[0])[:2]
     else:
         steps, sizes = patch_schedule(costs, plan.split, *plan.grid, copy_input=True)[:2]

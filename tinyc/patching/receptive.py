@@ -23,7 +23,10 @@ from tinyc.ir import Graph, Node
 from tinyc.patching.reduction import Reduction, split_global
 
 WINDOW_OPS = ("conv2d", "depthwise_conv2d", "max_pool2d", "avg_pool2d")
-ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh", "silu")
+# one-input table ops (int8: tc_lut_s8) and leaky_relu, elementwise like the activations above
+LUT_OPS = ("gelu", "elu", "selu", "softplus", "mish", "erf", "neg", "abs", "island_lut")
+ELEMENTWISE_OPS = ("add", "mul", "clamp", "quantize", "dequantize", "hard_swish", "logistic", "tanh", "silu",
+                   "leaky_relu") + LUT_OPS
 PATCH_OPS = WINDOW_OPS + ELEMENTWISE_OPS + ("pad", "concat", "strided_slice")
 
 

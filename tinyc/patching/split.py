@@ -45,14 +45,18 @@ def _interface_node(g: Graph, n: Node, transposed: bool) -> bool:
 
 def interface_prefix(g: Graph) -> int:
     """How many leading nodes form the input interface (see the module docstring), ending with
-    an int8 rank-4 tensor (the stage input); 0 when there is none."""
+    an int8 rank-4 tensor (the stage input; int16 too when the interface only relabels, a 16x8
+    Conv1D's expand reshape); 0 when there is none."""
     k, cur, transposed, best = 0, g.inputs[0], False, 0
+    relabel = True  # reshapes only so far: an int16 (16x8) stage input is read as it is
     while k < len(g.nodes) and g.nodes[k].inputs[:1] == [cur] and _interface_node(g, g.nodes[k], transposed):
         transposed = transposed or g.nodes[k].op == "transpose"
+        relabel = relabel and g.nodes[k].op == "reshape"
         cur = g.nodes[k].outputs[0]
         k += 1
         t = g.tensors[cur]
-        if t.dtype == "int8" and len(t.shape) == 4 and (t.size == g.tensors[g.inputs[0]].size):
+        if (t.dtype == "int8" or (relabel and t.dtype == "int16")) and len(t.shape) == 4 \
+                and t.size == g.tensors[g.inputs[0]].size:
             best = k
     return best
 
