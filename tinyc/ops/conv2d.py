@@ -82,13 +82,9 @@ def ref(node, g, x, w, b=None):
     xp = padded(x, geo, x_zp)
     wi = w.astype(np.int64)
     cig, cog = cin // groups, cout // groups
-    taps = [(ky, kx) for ky in range(geo["kh"]) for kx in range(geo["kw"])]
-    if groups == 1:  # one product over every tap: the columns in the weights' (ky, kx, c) order
-        cols = np.concatenate([tap(xp, geo, ky, kx) for ky, kx in taps], axis=-1)
-        acc = int_matmul(cols, wi.reshape(cout, -1).T)
-    else:
-        acc = np.zeros((geo["oh"], geo["ow"], cout), dtype=np.int64)
-        for ky, kx in taps:
+    acc = np.zeros((geo["oh"], geo["ow"], cout), dtype=np.int64)
+    for ky in range(geo["kh"]):
+        for kx in range(geo["kw"]):
             t = tap(xp, geo, ky, kx)
             for gi in range(groups):
                 ti = t[:, :, gi * cig:(gi + 1) * cig]
