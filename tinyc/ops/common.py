@@ -8,21 +8,6 @@ import numpy as np
 from tinyc.ir import Graph, Node, Tensor
 from tinyc.quant.fixedpoint import activation_range, quantize_multipliers
 
-EXACT_F64 = 1 << 53  # every integer of magnitude up to 2**53 is a float64
-
-
-def int_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a @ b of integer arrays as int64, exactly. Through float64 (BLAS) when no partial sum
-    can reach 2**53 (then every product and sum is an exact float64 integer): the same
-    int64 values as numpy's integer matmul, many times faster on full-size layers."""
-    if a.size == 0 or b.size == 0:
-        return np.asarray(a, np.int64) @ np.asarray(b, np.int64)
-    amax = int(np.abs(a.astype(np.int64)).max())
-    bmax = int(np.abs(b.astype(np.int64)).max())
-    if amax * bmax * a.shape[-1] < EXACT_F64:
-        return (a.astype(np.float64) @ b.astype(np.float64)).astype(np.int64)
-    return a.astype(np.int64) @ b.astype(np.int64)
-
 
 @dataclass
 class Call:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.errors import TinycError, where
-from tinyc.ops.common import Call, inputs_of, int_matmul, weighted_quant
+from tinyc.ops.common import Call, inputs_of, weighted_quant
 from tinyc.quant.conv_requant import requantize_s8_double
 from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_s16
 
@@ -89,7 +89,7 @@ def ref(node, g, x, w, b=None):
             for gi in range(groups):
                 ti = t[:, :, gi * cig:(gi + 1) * cig]
                 wg = wi[gi * cog:(gi + 1) * cog, ky, kx, :]
-                acc[:, :, gi * cog:(gi + 1) * cog] += int_matmul(ti, wg.T)
+                acc[:, :, gi * cog:(gi + 1) * cog] += ti @ wg.T
     if b is not None:
         acc = acc + b.astype(np.int64)
     if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")

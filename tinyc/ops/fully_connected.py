@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.ops.common import Call, channel_scales, inputs_of, int_matmul, weighted_quant
+from tinyc.ops.common import Call, channel_scales, inputs_of, weighted_quant
 from tinyc.quant.fixedpoint import requantize_s8
 from tinyc.quant.int16 import act_range_s16, is_s16, mixed_call, requantize_fc_s16
 
@@ -37,7 +37,7 @@ def _scales(node, g, cout) -> np.ndarray:
 def ref(node, g, x, w, b=None):
     n, k, cout = _dims(node, g)
     x_zp, y_zp, m0, sh, lo, hi = weighted_quant(node, g, cout)
-    acc = int_matmul(x.reshape(n, k).astype(np.int64) - x_zp, w.T)
+    acc = (x.reshape(n, k).astype(np.int64) - x_zp) @ w.astype(np.int64).T
     if b is not None:
         acc = acc + b.astype(np.int64)
     if is_s16(node, g):  # 16x8: int64 accumulator, int16 output (docs/ops.md "Mixed precision")
