@@ -132,11 +132,12 @@ def quantize(g: Graph, opts: Options) -> Graph:
     from tinyc.quant.quantize import calibrate, quantize_graph
     needs = [t for t in g.activations() if t.q is None]
     samples = calibration_samples(g, opts.calib) if needs or opts.precision == "mixed" else []
-    ranges = calibrate(g, samples, opts.observer) if needs else {}
+    from tinyc.quant.refine import TARGET_VALUES, kept_tensors, refine
+    kept: list = []  # the float outputs refine needs, computed once (by calibrate)
+    ranges = calibrate(g, samples, opts.observer, kept, kept_tensors(g), TARGET_VALUES) if needs else {}
     q8 = verify(quantize_graph(g, ranges))
     if needs:  # biases and activation tables checked against the float model (tinyc/quant/refine.py)
-        from tinyc.quant.refine import refine
-        q8 = verify(refine(g, q8, samples))
+        q8 = verify(refine(g, q8, samples, kept))
     if opts.precision == "mixed" and opts.patch == "off":  # per-layer bits (tinyc/quant/search.py)
         from tinyc.quant.search import quantize_mixed
         with step("mixed-precision search (int8 / int4 weights / int16 activations per layer)"):

@@ -111,3 +111,19 @@ def test_stage_errors(vww):
     g = b.finish(b.add(x, y))
     with pytest.raises(TinycError, match="used after split"):
         stage_of(g, 1)
+
+
+def test_axis_walks_equal_the_2d_walk(vww):
+    """Oracle: the walk over both axes at once (receptive._patch_regions_2d). The cached per-axis
+    walks give the same regions, pads and reads (in the same order) for every tile of every grid
+    on VWW's splits 3 and 7, and tiles_fit agrees with stage_tiles raising."""
+    from tinyc.patching.receptive import _patch_regions_2d, tiles_fit
+    for split in (3, 7):
+        stage = stage_of(vww, split)
+        for nh, nw in ((1, 1), (2, 3), (4, 4), (5, 2)):
+            for pr in stage_tiles(stage, nh, nw):
+                want = _patch_regions_2d(stage, pr.tile)
+                assert pr == want and list(pr.regions) == list(want.regions) and list(pr.reads) == list(want.reads)
+            assert tiles_fit(stage, nh, nw)
+        _, h, w, _ = vww.tensors[stage.output].shape
+        assert not tiles_fit(stage, h + 1, 1)

@@ -40,6 +40,18 @@ def cval(v, ctype: str) -> str:
     return str(int(v))
 
 
+def cval_rows(values, ctype: str, per_row: int = 16) -> list[list[str]]:
+    """The C literals of a constant array, `per_row` to a row: cval of each value, with
+    integers converted in bulk (a full-size CNN has millions of weights)."""
+    if ctype in ("float", "double", "int64_t"):
+        lits = [cval(v, ctype) for v in values]
+    else:
+        lits = list(map(str, map(int, values)))
+        if ctype == "int32_t" and lits and min(map(int, values)) == -(1 << 31):
+            lits = ["INT32_MIN" if v == "-2147483648" else v for v in lits]
+    return [lits[i:i + per_row] for i in range(0, len(lits), per_row)]
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -49,6 +61,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=False,
     )
     env.filters["cval"] = cval
+    env.filters["cval_rows"] = cval_rows
     env.filters["cfloat"] = lambda v: cval(v, "float")
     return env
 

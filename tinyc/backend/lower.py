@@ -167,11 +167,11 @@ def _port(g: Graph, name: str, refs: dict[str, Ref]) -> Port:
 
 def _values(a: np.ndarray) -> list:
     a = np.asarray(a).reshape(-1)
-    if a.dtype == np.float64:
-        return [float(v) for v in a]
-    if a.dtype.kind == "f":
-        return [float(np.float32(v)) for v in a]
-    return [int(v) for v in a]
+    if a.dtype.kind == "f":  # float32 (and narrower) values are exact as Python floats
+        return a.astype(np.float64).tolist()
+    if a.dtype.kind in "iu":
+        return a.tolist()
+    return [int(v) for v in a.tolist()]
 
 
 def _comment(name: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph
 from tinyc.patching.plan import ModelCosts, PatchPlan, evaluate, layer_by_layer
-from tinyc.patching.receptive import LUT_OPS, stage_of, stage_tiles
+from tinyc.patching.receptive import LUT_OPS, stage_of, tiles_fit
 from tinyc.patching.search import GRID_SIZES, candidates, choose, parse_patch, search
 from tinyc.patching.split import split_graph
 
@@ -237,10 +237,9 @@ def prefer_stream(g: Graph, plan: PatchPlan | None, splits: list[int], budget: i
 def _tiles_ok(g: Graph, split: int, nh: int, nw: int) -> bool:
     """Every patch of the candidate reads some real input (no patch lies wholly in padding)."""
     try:
-        stage_tiles(stage_of(g, split), nh, nw)
+        return tiles_fit(stage_of(g, split), nh, nw)
     except TinycError:
         return False
-    return True
 
 
 def lower_patched_check(g: Graph, split: int) -> None:

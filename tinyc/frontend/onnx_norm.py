@@ -23,23 +23,9 @@ import math
 
 import numpy as np
 
-from tinyc.frontend.onnx_helpers import _axis
+from tinyc.frontend.onnx_helpers import NO_ACT, _axes
 
-NO_ACT = (-math.inf, math.inf)
 CLIP_EPS_MAX = 1e-6
-
-
-def _axes(ctx, node, X, axes_in, axes, noop_with_empty_axes=0):
-    rank = len(ctx.shape(X))
-    if axes_in:
-        if ctx.const(axes_in) is None:
-            raise ctx.error(node, "axes must be a constant")
-        axes = ctx.const(axes_in).tolist()
-    if not axes:
-        if noop_with_empty_axes:
-            return ()
-        axes = range(rank)
-    return tuple(sorted(_axis(ctx, node, a, rank) for a in axes))
 
 
 def _count(ctx, X, axes) -> int:
@@ -254,7 +240,7 @@ def conv_transpose_1d(fallback):
     def ConvTranspose(ctx, node, X, W, B=None, **attrs):
         if len(ctx.shape(X)) != 3:
             return fallback(ctx, node, X, W, B, **attrs)
-        from tinyc.frontend.onnx_ops import _one_d
+        from tinyc.frontend.onnx_window import _one_d
         if attrs.get("output_padding") is not None:
             attrs["output_padding"] = [0, *attrs["output_padding"]]
         if attrs.get("output_shape") is not None:

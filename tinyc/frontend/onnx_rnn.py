@@ -98,51 +98,48 @@ def _state_d(ctx, node, name, hid, tag, d, n_dirs):
     raise ctx.error(node, "a run-time initial state of a bidirectional RNN is not supported")
 
 
+def _rnn(ctx, node, X, W, R, B, t_len, n_in, direction, op, gates, n_states, more_inputs, **attrs):
+    """The loop LSTM and GRU share: per direction, the weight rows, then the op's further inputs
+    (more_inputs(d, b, hid, n_dirs): bias and initial states) and the op; then the ONNX outputs."""
+    dirs = _directions(direction)
+    seq = _sequence(ctx, node, X, t_len, n_in)
+    all_ys = []
+    for d, reverse in dirs:
+        w, r = _const(ctx, node, W, "W")[d], _const(ctx, node, R, "R")[d]
+        hid = r.shape[1]
+        b = _const(ctx, node, B, "B")[d] if B else np.zeros(2 * gates * hid, np.float32)
+        outs, ys = _outputs(ctx, node, t_len, hid, n_states, f"_d{d}" if len(dirs) > 1 else "")
+        ins = [seq, ctx.add_const(f"{W}_rows", w), ctx.add_const(f"{R}_rows", r), *more_inputs(d, b, hid, len(dirs))]
+        ctx.emit(node, op, ins, ys, reverse=reverse, **attrs)
+        all_ys.append(ys)
+    if len(dirs) == 1:
+        _finish(ctx, node, outs, all_ys[0])
+    else:
+        _finish_bidirectional(ctx, node, outs, *all_ys, t_len, hid)
+
+
 def LSTM(ctx, node, X, W, R, B=None, sequence_lens=None, initial_h=None, initial_c=None, P=None, *,
          activation_alpha=None, activation_beta=None, activations=None, clip=None, direction="forward",
          hidden_size=None, input_forget=0, layout=0):
     t_len, n_in = _check(ctx, node, X, sequence_lens, activations, clip, direction, layout)
     if P or input_forget:
         raise ctx.error(node, "peepholes and input_forget are not supported")
-    dirs = _directions(direction)
-    seq = _sequence(ctx, node, X, t_len, n_in)
-    all_ys = []
-    for d, reverse in dirs:
-        w, r = _const(ctx, node, W, "W")[d], _const(ctx, node, R, "R")[d]
-        hid = r.shape[1]
-        b = _const(ctx, node, B, "B")[d] if B else np.zeros(8 * hid, np.float32)
-        outs, ys = _outputs(ctx, node, t_len, hid, 2, f"_d{d}" if len(dirs) > 1 else "")
-        ins = [seq, ctx.add_const(f"{W}_rows", w), ctx.add_const(f"{R}_rows", r),
-               ctx.add_const(f"{node.output[0] or 'lstm'}_bias", (b[:4 * hid] + b[4 * hid:]).astype(np.float32)),
-               _state_d(ctx, node, initial_h, hid, "h0", d, len(dirs)),
-               _state_d(ctx, node, initial_c, hid, "c0", d, len(dirs))]
-        ctx.emit(node, "lstm_f32", ins, ys, reverse=reverse)
-        all_ys.append(ys)
-    if len(dirs) == 1:
-        _finish(ctx, node, outs, all_ys[0])
-    else:
-        _finish_bidirectional(ctx, node, outs, *all_ys, t_len, hid)
+
+    def more_inputs(d, b, hid, n_dirs):
+        return [ctx.add_const(f"{node.output[0] or 'lstm'}_bias", (b[:4 * hid] + b[4 * hid:]).astype(np.float32)),
+                _state_d(ctx, node, initial_h, hid, "h0", d, n_dirs),
+                _state_d(ctx, node, initial_c, hid, "c0", d, n_dirs)]
+    _rnn(ctx, node, X, W, R, B, t_len, n_in, direction, "lstm_f32", 4, 2, more_inputs)
 
 
 def GRU(ctx, node, X, W, R, B=None, sequence_lens=None, initial_h=None, *, activation_alpha=None,
         activation_beta=None, activations=None, clip=None, direction="forward", hidden_size=None,
         layout=0, linear_before_reset=0):
     t_len, n_in = _check(ctx, node, X, sequence_lens, activations, clip, direction, layout)
-    dirs = _directions(direction)
-    seq = _sequence(ctx, node, X, t_len, n_in)
-    all_ys = []
-    for d, reverse in dirs:
-        w, r = _const(ctx, node, W, "W")[d], _const(ctx, node, R, "R")[d]
-        hid = r.shape[1]
-        b = _const(ctx, node, B, "B")[d] if B else np.zeros(6 * hid, np.float32)
-        outs, ys = _outputs(ctx, node, t_len, hid, 1, f"_d{d}" if len(dirs) > 1 else "")
-        base = node.output[0] or "gru"
-        ins = [seq, ctx.add_const(f"{W}_rows", w), ctx.add_const(f"{R}_rows", r),
-               ctx.add_const(f"{base}_wb", b[:3 * hid].copy()), ctx.add_const(f"{base}_rb", b[3 * hid:].copy()),
-               _state_d(ctx, node, initial_h, hid, "h0", d, len(dirs))]
-        ctx.emit(node, "gru_f32", ins, ys, reverse=reverse, linear_before_reset=int(linear_before_reset))
-        all_ys.append(ys)
-    if len(dirs) == 1:
-        _finish(ctx, node, outs, all_ys[0])
-    else:
-        _finish_bidirectional(ctx, node, outs, *all_ys, t_len, hid)
+    base = node.output[0] or "gru"
+
+    def more_inputs(d, b, hid, n_dirs):
+        return [ctx.add_const(f"{base}_wb", b[:3 * hid].copy()), ctx.add_const(f"{base}_rb", b[3 * hid:].copy()),
+                _state_d(ctx, node, initial_h, hid, "h0", d, n_dirs)]
+    _rnn(ctx, node, X, W, R, B, t_len, n_in, direction, "gru_f32", 3, 1, more_inputs,
+         linear_before_reset=int(linear_before_reset))

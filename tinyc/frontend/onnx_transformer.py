@@ -6,11 +6,9 @@ LayerNorm has the same arithmetic on both paths and token tiling applies.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-NO_ACT = (-math.inf, math.inf)
+from tinyc.frontend.onnx_helpers import NO_ACT
 
 
 def LayerNormalization(ctx, node, X, Scale, B=None, *, axis=-1, epsilon=1e-5, stash_type=1):

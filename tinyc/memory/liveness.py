@@ -187,6 +187,7 @@ class _Profile:
 
     def __init__(self, iv, sizes, align, scratch, n_steps: int):
         self.iv, self.sizes, self.align = iv, sizes, align
+        self._groups: dict[str, tuple[int, dict[int, int]]] = {}
         n = max([n_steps] + [iv[t][1] + 1 for t in iv] + [b.last + 1 for b in scratch])
         self.live = [0] * n
         for t in iv:
@@ -206,35 +207,59 @@ class _Profile:
                     out[s] = size
         return out
 
+    def _group_heights(self, group: list[str]) -> dict[int, int]:
+        """heights(group), kept per group (keyed by its first member) as groups grow."""
+        key = group[0]
+        if key not in self._groups or self._groups[key][0] != len(group):
+            self._groups[key] = (len(group), self.heights(group))
+        return self._groups[key][1]
+
     def merge_no_worse(self, group: list[str], y: str) -> bool:
         """Merge y's own buffer into group's if the bound does not grow; True if merged."""
-        old_g, old_y, new = self.heights(group), self.heights([y]), self.heights([*group, y])
+        old_g, old_y = self._group_heights(group), self.heights([y])
+        new = dict(old_g)
+        for s, h in old_y.items():
+            if h > new.get(s, 0):
+                new[s] = h
         delta: dict[int, int] = {}
         for d, sign in ((old_g, -1), (old_y, -1), (new, 1)):
             for s, h in d.items():
                 delta[s] = delta.get(s, 0) + sign * h
         changed = {s: self.live[s] + dv for s, dv in delta.items() if dv}
-        untouched = max((v for s, v in enumerate(self.live) if s not in changed), default=0)
-        bound = max(untouched, max(changed.values(), default=0))
-        if bound > self.bound:
+        if max(changed.values(), default=0) > self.bound:  # untouched steps are <= the bound already
             return False
         for s, v in changed.items():
             self.live[s] = v
-        self.bound = bound
+        self.bound = max(self.live, default=0)
+        self._groups[group[0]] = (len(group) + 1, new)  # the caller appends y to group
         return True
 
 
 def live_bytes(buffers, n_steps: int) -> list[int]:
     """Bytes live at each step 0..n_steps-1: per buffer, the largest member live there
     (members share the buffer's offset), summed over buffers."""
-    live = [0] * n_steps
+    diff = [0] * (n_steps + 1)  # live[s] = sum(diff[:s + 1])
+
+    def add(first: int, last: int, size: int) -> None:
+        first, last = max(first, 0), min(last, n_steps - 1)
+        if first <= last:
+            diff[first] += size
+            diff[last + 1] -= size
     for b in buffers:
+        rects = b.rects()
+        if len(rects) == 1:
+            add(*rects[0][2:], rects[0][1])
+            continue
         height: dict[int, int] = {}
-        for _, size, first, last in b.rects():
+        for _, size, first, last in rects:
             for s in range(max(first, 0), min(last, n_steps - 1) + 1):
                 height[s] = max(height.get(s, 0), size)
         for s, h in height.items():
-            live[s] += h
+            add(s, s, h)
+    live, run = [], 0
+    for d in diff[:n_steps]:
+        run += d
+        live.append(run)
     return live
 
 

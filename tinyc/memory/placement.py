@@ -38,10 +38,27 @@ def _rects(b) -> list[tuple[int, int, int]]:
     return [(s, f, l) for _, s, f, l in b.rects() if s > 0]
 
 
-def _overlap_in_time(a, b) -> bool:
-    """Some rectangle of a shares a step with some rectangle of b."""
+def _overlap_in_time(a, b, ra=None, rb=None) -> bool:
+    """Some rectangle of a shares a step with some rectangle of b (ra, rb: their _rects, if known)."""
     return a.first <= b.last and b.first <= a.last and any(
-        fa <= lb and fb <= la for _, fa, la in _rects(a) for _, fb, lb in _rects(b))
+        fa <= lb and fb <= la for _, fa, la in (ra or _rects(a)) for _, fb, lb in (rb or _rects(b)))
+
+
+def _conflicts(buffers) -> list[list[int]]:
+    """For each buffer, the indices of the others it overlaps in time (increasing): a sweep in
+    order of first step, so buffers whose envelopes are disjoint are never compared."""
+    rs = [_rects(b) for b in buffers]
+    by_first = sorted(range(len(buffers)), key=lambda i: buffers[i].first)
+    conf: list[list[int]] = [[] for _ in buffers]
+    for k, i in enumerate(by_first):
+        a = buffers[i]
+        for j in by_first[k + 1:]:
+            if buffers[j].first > a.last:
+                break
+            if _overlap_in_time(a, buffers[j], rs[i], rs[j]):
+                conf[i].append(j)
+                conf[j].append(i)
+    return [sorted(c) for c in conf]
 
 
 def _forbidden(mine, other, other_off: int) -> list[tuple[int, int]]:
@@ -77,7 +94,8 @@ def place_in_order(buffers, order, align: int = 4) -> dict[str, int]:
         if not mine:
             offsets[b.name] = 0
             continue
-        forbidden = [iv for p, rp in placed for iv in _forbidden(mine, rp, offsets[p.name])]
+        forbidden = [iv for p, rp in placed if p.first <= b.last and b.first <= p.last
+                     for iv in _forbidden(mine, rp, offsets[p.name])]
         offsets[b.name] = lowest_free(forbidden, align)
         placed.append((b, mine))
     return offsets
@@ -96,7 +114,7 @@ def greedy_by_size(buffers, align: int = 4) -> dict[str, int]:
 
 def greedy_by_conflicts(buffers, align: int = 4) -> dict[str, int]:
     """Most time-conflicting buffers first, then biggest, then input order."""
-    n_conf = [sum(_overlap_in_time(b, c) for c in buffers if c is not b) for b in buffers]
+    n_conf = [len(c) for c in _conflicts(buffers)]
     order = sorted(range(len(buffers)), key=lambda i: (-n_conf[i], -buffers[i].size))
     return place_in_order(buffers, order, align)
 
@@ -126,8 +144,7 @@ class _Search:
         self.n = len(items)
         self.size = [b.size for b in items]
         self.rects = [_rects(b) for b in items]
-        self.conf = [[j for j in range(self.n) if j != i and _overlap_in_time(items[i], items[j])]
-                     for i in range(self.n)]
+        self.conf = _conflicts(items)
         self.off = [-1] * self.n
         self.fit = [0] * self.n
         self.best_arena, self.best_off = best_arena, None

@@ -71,3 +71,14 @@ def new_node_name(g: ir.Graph, base: str) -> str:
 
 def is_identity_perm(perm) -> bool:
     return tuple(perm) == tuple(range(len(perm)))
+
+
+def drop_dead(g: ir.Graph) -> None:
+    """Remove nodes whose outputs nobody reads."""
+    live = set(g.outputs)
+    keep = []
+    for n in reversed(g.nodes):
+        if any(y in live for y in n.outputs):
+            keep.append(n)
+            live.update(x for x in n.inputs if x)
+    g.nodes = list(reversed(keep))

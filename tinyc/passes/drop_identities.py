@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tinyc import ir
-from tinyc.passes._util import bypass, is_identity_perm
+from tinyc.passes._util import bypass, drop_dead, is_identity_perm
 
 
 def drop_identities(g: ir.Graph) -> ir.Graph:
@@ -28,7 +28,7 @@ def drop_identities(g: ir.Graph) -> ir.Graph:
                     if not g.consumers(prod.outputs[0]) and prod.outputs[0] not in g.outputs:
                         g.nodes.remove(prod)
                     changed = True
-    _drop_dead(g)
+    drop_dead(g)
     g.prune()
     return g
 
@@ -37,14 +37,3 @@ def _whole(n: ir.Node) -> bool:
     """A strided_slice from index 0 with unit strides (the caller checked the shapes are equal)."""
     a = n.attrs
     return all(int(b) == 0 for b in a.get("begin", ())) and all(int(x) == 1 for x in a.get("strides", ()))
-
-
-def _drop_dead(g: ir.Graph) -> None:
-    """Remove nodes whose outputs nobody reads."""
-    live = set(g.outputs)
-    keep = []
-    for n in reversed(g.nodes):
-        if any(y in live for y in n.outputs):
-            keep.append(n)
-            live.update(x for x in n.inputs if x)
-    g.nodes = list(reversed(keep))

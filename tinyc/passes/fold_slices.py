@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc import ir
+from tinyc.passes._util import drop_dead
 
 MAX_ELEMENTS = 1 << 16  # the check enumerates indices: only for small tensors (sequence outputs)
 
@@ -16,13 +17,7 @@ def fold_slices(g: ir.Graph) -> ir.Graph:
     for n in list(g.nodes):
         if n.op == "strided_slice":
             _fold(g, n)
-    live = set(g.outputs)
-    keep = []
-    for n in reversed(g.nodes):
-        if any(y in live for y in n.outputs):
-            keep.append(n)
-            live.update(x for x in n.inputs if x)
-    g.nodes = list(reversed(keep))
+    drop_dead(g)
     g.prune()
     return g
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 
 from tinyc import ir
-from tinyc.passes._util import remove_node, sole_consumer
-from tinyc.passes.drop_identities import _drop_dead
+from tinyc.passes._util import drop_dead, remove_node, sole_consumer
 from tinyc.passes.fuse_gelu import _const_value, _near, _other
 
 NO_ACT = (-math.inf, math.inf)
@@ -23,7 +22,7 @@ def _plain(n, op):
 def fuse_l2_norm(g: ir.Graph) -> ir.Graph:
     """Afterwards no mul(x, rsqrt([add eps](mul(mean(mul(x, x), last axis, keepdims), n)))) with
     single-use intermediates remains; each is l2_norm(x) writing the outer mul's output."""
-    _drop_dead(g)  # the frontend's unused sqrt of a Div(a, Sqrt(b)) must not count as a reader of b
+    drop_dead(g)  # the frontend's unused sqrt of a Div(a, Sqrt(b)) must not count as a reader of b
     for rs in [n for n in g.nodes if n.op == "rsqrt"]:
         _fuse_one(g, rs)
     g.prune()

@@ -14,8 +14,7 @@ import math
 import numpy as np
 
 from tinyc import ir
-from tinyc.passes._util import real_const, remove_node, sole_consumer
-from tinyc.passes.drop_identities import _drop_dead
+from tinyc.passes._util import drop_dead, real_const, remove_node, sole_consumer
 
 NO_ACT = (-math.inf, math.inf)
 
@@ -47,7 +46,7 @@ def _channel_const(g, node, y, c):
 def fuse_layer_norm(g: ir.Graph) -> ir.Graph:
     """Afterwards no mean/sub/mul/mean/add/rsqrt/mul chain over the last axis (single-use intermediates)
     remains: each is a layer_norm node (gamma, beta, epsilon) writing the chain's last output."""
-    _drop_dead(g)
+    drop_dead(g)
     for rs in [n for n in g.nodes if n.op == "rsqrt"]:
         if rs in g.nodes:
             _fuse_one(g, rs)

@@ -79,6 +79,13 @@ class ModelCosts:
         self.node_macs = [op_module(n.op).macs(n, g) for n in g.nodes]
         self.base_macs = sum(self.node_macs)
         self._cache: dict[tuple, tuple[int, int, bool]] = {}
+        self._stages: dict[int, Stage] = {}
+
+    def stage(self, split: int) -> Stage:
+        """stage_of(g, split), once per split (its patch-region caches then serve every grid)."""
+        if split not in self._stages:
+            self._stages[split] = stage_of(self.g, split)
+        return self._stages[split]
 
     def bytes_of(self, name: str) -> int:
         return self.g.tensors[name].nbytes if name in self.in_arena else 0
@@ -109,7 +116,16 @@ def _patch_name(x: str) -> str:
 
 
 def _loop_costs(costs: ModelCosts, stage: Stage, tiles: list[PatchRegions]):
-    """Per-patch tensor bytes (max over patches), per node (scratch, in place ok), total MACs."""
+    """Per-patch tensor bytes (max over patches), per node (scratch, in place ok), total MACs;
+    cached in the stage (the search's arrange and schedule both ask), returned as fresh copies."""
+    key = ("loop", tuple(pr.tile for pr in tiles))
+    if key not in stage.memo:
+        stage.memo[key] = _loop_costs_of(costs, stage, tiles)
+    sizes, per_node, macs = stage.memo[key]
+    return dict(sizes), list(per_node), macs
+
+
+def _loop_costs_of(costs: ModelCosts, stage: Stage, tiles: list[PatchRegions]):
     sizes: dict[str, int] = {}
     per_node = [(0, True)] * len(stage.nodes)
     macs = 0
@@ -260,7 +276,7 @@ def layer_by_layer(costs: ModelCosts) -> PatchPlan:
 def patch_schedule(costs: ModelCosts, split: int, nh: int, nw: int, copy_input: bool = False):
     """(steps, sizes, MACs, stage, tiles' PatchRegions) of the plan: split after node `split`, nh x nw grid."""
     g = costs.g
-    stage = stage_of(g, split)
+    stage = costs.stage(split)
     if stage.reductions:  # squeeze-excite: which pre-passes store their source (tinyc.patching.prepass)
         from tinyc.patching.prepass import arrange
         stage = arrange(costs, stage, nh, nw)

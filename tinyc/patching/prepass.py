@@ -69,7 +69,15 @@ def pass_stage(stage: Stage, p: int) -> Stage:
 def with_stored(stage: Stage, stored: frozenset) -> Stage | None:
     """The main stage when the pre-passes of the reductions with these sources store them whole
     (the main pass and later passes read their windows instead of recomputing them); None when
-    some pass would no longer read the model input (the loop's window loader needs it)."""
+    some pass would no longer read the model input (the loop's window loader needs it).
+    Cached in the stage, so every grid of a split shares the stage and its patch-region caches."""
+    key = ("with_stored", frozenset(stored))
+    if key not in stage.memo:
+        stage.memo[key] = _with_stored(stage, frozenset(stored))
+    return stage.memo[key]
+
+
+def _with_stored(stage: Stage, stored: frozenset) -> Stage | None:
     nodes = ancestors(spatial(stage), stage.output, stage.globals | stored)
     main = Stage(stage.graph, stage.split, nodes, stage.input, stage.output, stage.reductions, stage.globals,
                  stored)

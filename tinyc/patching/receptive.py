@@ -16,7 +16,7 @@ Everything here is plain integers: no numpy data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tinyc.errors import TinycError, where
 from tinyc.ir import Graph, Node
@@ -66,6 +66,9 @@ class Stage:
     reductions: tuple[Reduction, ...] = ()  # squeeze-excite means: run first, by tinyc.patching.prepass
     globals: frozenset = frozenset()  # their branch outputs, read whole (like constants) in every patch
     stored: frozenset = frozenset()  # tensors a pre-pass stored whole: each patch reads its window of them
+    # per-stage caches: patch_regions' per-axis walks by (axis, o0, o1) and results by tile,
+    # plan._loop_costs by ("loop", tiles); not an init field, so dataclasses.replace starts empty
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass
@@ -174,10 +177,68 @@ def back_region(n: Node, g: Graph, out: Region) -> tuple[Region, tuple[int, int,
     return Region(y0, y1, x0, x1), (pt2, pl2, pb2, pr2)
 
 
+def _axis_walk(stage: Stage, axis: int, o0: int, o1: int):
+    """patch_regions along one axis (0: rows, 1: columns) for split-tensor interval [o0, o1):
+    (tensor -> (lo, hi), node -> (pad before, pad after), (node, input) -> (lo, hi)), or None
+    when the 2-D walk must run instead (some node reads nothing, or a node is off the path).
+    Both axes are independent (a window op maps rows to rows, columns to columns; a union of
+    regions is their bounding box), so a grid needs nh + nw walks, not nh * nw. Cached."""
+    key = (axis, o0, o1)
+    if key in stage.memo:
+        return stage.memo[key]
+    g = stage.graph
+    regions = {stage.output: (o0, o1)}
+    pads, reads = {}, {}
+    res = (regions, pads, reads)
+    for n in reversed(stage.nodes):
+        out = regions.get(n.outputs[0])
+        if out is None:
+            res = None
+            break
+        if n.op in WINDOW_OPS or n.op == "pad":
+            k, s, d, p = window(n, g)[axis]
+            lo, hi, before, after = back_axis(out[0], out[1], k, s, d, p, g.tensors[n.inputs[0]].shape[1 + axis])
+            need, pads[n.name] = (lo, hi), (before, after)
+        else:
+            need, pads[n.name] = out, (0, 0)
+        if need[1] - need[0] < 1:
+            res = None
+            break
+        for i, x in enumerate(n.inputs):
+            if not x or g.tensors[x].is_const or x in stage.globals:
+                continue
+            reads[(n.name, i)] = need
+            have = regions.get(x)
+            regions[x] = need if have is None else (min(have[0], need[0]), max(have[1], need[1]))
+    stage.memo[key] = res
+    return res
+
+
 def patch_regions(stage: Stage, tile: Region) -> PatchRegions:
     """Regions for the patch whose split-tensor output is `tile`, walking the stage backwards.
     Afterwards every read region lies inside its tensor's region, and a node's pads are
     non-zero only on sides where its region reaches the real border."""
+    if tile in stage.memo:  # readers never modify a PatchRegions: one per tile is shared
+        return stage.memo[tile]
+    ys, xs = _axis_walk(stage, 0, tile.y0, tile.y1), _axis_walk(stage, 1, tile.x0, tile.x1)
+    if ys is None or xs is None:
+        return _patch_regions_2d(stage, tile)
+    (ry, py, dy), (rx, px, dx) = ys, xs
+    made = stage.memo.setdefault("regions", {})  # Regions are immutable: one per (rows, columns)
+
+    def region(y, x):
+        r = made.get((y, x))
+        if r is None:
+            r = made[(y, x)] = Region(*y, *x)
+        return r
+    pr = stage.memo[tile] = PatchRegions(tile, {t: region(ry[t], rx[t]) for t in ry},
+                                          {n: (py[n][0], px[n][0], py[n][1], px[n][1]) for n in py},
+                                          {k: region(dy[k], dx[k]) for k in dy})
+    return pr
+
+
+def _patch_regions_2d(stage: Stage, tile: Region) -> PatchRegions:
+    """patch_regions walking both axes at once (raises the errors the axis walks only detect)."""
     g = stage.graph
     regions: dict[str, Region] = {stage.output: tile}
     pads: dict[str, tuple[int, int, int, int]] = {}
@@ -214,3 +275,14 @@ def stage_tiles(stage: Stage, nh: int, nw: int) -> list[PatchRegions]:
     """patch_regions for every tile of an nh x nw grid over the split tensor."""
     _, h, w, _ = stage.graph.tensors[stage.output].shape
     return [patch_regions(stage, t) for t in grid_tiles(h, w, nh, nw)]
+
+
+def tiles_fit(stage: Stage, nh: int, nw: int) -> bool:
+    """stage_tiles(stage, nh, nw) raises no TinycError: the grid fits the split tensor and every
+    patch reads some real input (no patch lies wholly in padding); by the per-axis walks alone."""
+    _, h, w, _ = stage.graph.tensors[stage.output].shape
+    if not (1 <= nh <= h and 1 <= nw <= w):
+        return False
+    ys, xs = split_points(h, nh), split_points(w, nw)
+    return (all(_axis_walk(stage, 0, ys[i], ys[i + 1]) is not None for i in range(nh))
+            and all(_axis_walk(stage, 1, xs[j], xs[j + 1]) is not None for j in range(nw)))

@@ -47,10 +47,20 @@ def quantize_multiplier(m: float) -> tuple[int, int]:
 
 
 def quantize_multipliers(ms) -> tuple[np.ndarray, np.ndarray]:
-    """Vector form of quantize_multiplier: (int32 M0[], int32 shift[])."""
-    pairs = [quantize_multiplier(float(m)) for m in np.asarray(ms, dtype=np.float64).reshape(-1)]
-    return (np.array([p[0] for p in pairs], dtype=np.int32),
-            np.array([p[1] for p in pairs], dtype=np.int32))
+    """Vector form of quantize_multiplier: (int32 M0[], int32 shift[]), the same steps on arrays."""
+    a = np.asarray(ms, dtype=np.float64).reshape(-1)
+    if not np.all(np.isfinite(a)):  # quantize_multiplier's own error
+        pairs = [quantize_multiplier(float(m)) for m in a]
+        return (np.array([p[0] for p in pairs], dtype=np.int32),
+                np.array([p[1] for p in pairs], dtype=np.int32))
+    mant, shift = np.frexp(a)  # frexp(0) = (0, 0): M0 0, shift 0 as for m == 0
+    q = round_half_away(mant * float(1 << 31)).astype(np.int64)
+    top = q == (1 << 31)
+    q, shift = np.where(top, q // 2, q), np.where(top, shift + 1, shift)
+    tiny, big = shift < -31, shift > 30
+    q = np.where(tiny, 0, np.where(big, INT32_MAX, q))
+    shift = np.where(tiny, 0, np.where(big, 30, shift))
+    return q.astype(np.int32), shift.astype(np.int32)
 
 
 def _trunc_div(x: np.ndarray, d: int) -> np.ndarray:

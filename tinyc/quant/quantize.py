@@ -31,14 +31,20 @@ FIXED_OUTPUT = {  # TFLite's required output params for int8
 }
 
 
-def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "minmax") -> dict[str, tuple[float, float]]:
-    """Run the float reference on every sample and return each activation's (min, max)."""
+def calibrate(g: Graph, samples: list[dict[str, np.ndarray]], observer: str = "minmax",
+              kept: list | None = None, keep: frozenset = frozenset(), max_kept: int = 0) -> dict[str, tuple[float, float]]:
+    """Run the float reference on every sample and return each activation's (min, max).
+    kept (a list): filled, for the first samples while at most max_kept values in all, with
+    {tensor: float32 copy} of the `keep` tensors (refine reads them instead of running again)."""
     from tinyc.float_ref import run_float
 
     obs: dict[str, object] = {}
+    per_sample = sum(g.tensors[x].size for x in keep)
     from tinyc.progress import track
-    for s in track(samples, f"calibrating on {len(samples)} samples"):
+    for i, s in enumerate(track(samples, f"calibrating on {len(samples)} samples")):
         env = run_float(g, s, return_all=True)
+        if kept is not None and keep and (i + 1) * per_sample <= max_kept:
+            kept.append({x: np.array(env[x], np.float32) for x in keep})
         for t in g.activations():
             if t.name in env:
                 obs.setdefault(t.name, make_observer(observer)).update(env[t.name])

@@ -37,8 +37,14 @@ def _bias_is_ours(g_float: Graph, f) -> bool:
     return w.is_const and w.dtype == "float32" and (b is None or (b.is_const and b.dtype == "float32"))
 
 
-def refine(g_float: Graph, q: Graph, samples: list[dict[str, np.ndarray]]) -> Graph:
-    """q with corrected biases (see the module docstring); q itself is not changed."""
+def kept_tensors(g_float: Graph) -> frozenset:
+    """The float outputs refine may need: those of every weighted node (calibrate keeps them)."""
+    return frozenset(n.outputs[0] for n in g_float.nodes if n.op in WEIGHTED)
+
+
+def refine(g_float: Graph, q: Graph, samples: list[dict[str, np.ndarray]], known: list | None = None) -> Graph:
+    """q with corrected biases (see the module docstring); q itself is not changed.
+    known[i]: the float model's outputs on samples[i] already computed (calibrate's `kept`)."""
     todo = _todo(g_float, q)
     if not todo or not samples:
         return q
@@ -48,8 +54,8 @@ def refine(g_float: Graph, q: Graph, samples: list[dict[str, np.ndarray]]) -> Gr
     per_sample = sum(g_float.tensors[by_name[k].outputs[0]].size for k in todo)
     samples = samples[:max(1, TARGET_VALUES // max(per_sample, 1))]
     targets = []  # per sample: {node name: the float model's output of that node}
-    for s in track(samples, f"refining {len(todo)} layers against the float model"):
-        env = run_float(g_float, s, return_all=True)
+    for i, s in enumerate(track(samples, f"refining {len(todo)} layers against the float model")):
+        env = known[i] if known is not None and i < len(known) else run_float(g_float, s, return_all=True)
         targets.append({k: np.asarray(env[by_name[k].outputs[0]], np.float32) for k in todo})
     q = q.copy()
     envs = [_int_inputs(q, s) for s in samples]
