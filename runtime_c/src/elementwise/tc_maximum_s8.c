@@ -1,4 +1,4 @@
-#include "tc_elementwise.h"
+#include "tc_minmax_s8.h"
 
 tc_status tc_maximum_s8(const tc_dims *out_dims,
                         const tc_strides *a_strides,
@@ -7,17 +7,5 @@ tc_status tc_maximum_s8(const tc_dims *out_dims,
                         const int8_t *b,
                         int8_t *output)
 {
-    for (int32_t n = 0; n < out_dims->n; n++) {
-        for (int32_t h = 0; h < out_dims->h; h++) {
-            for (int32_t w = 0; w < out_dims->w; w++) {
-                const int8_t *pa = a + n * a_strides->n + h * a_strides->h + w * a_strides->w;
-                const int8_t *pb = b + n * b_strides->n + h * b_strides->h + w * b_strides->w;
-                for (int32_t c = 0; c < out_dims->c; c++) {
-                    const int8_t x = pa[c * a_strides->c], y = pb[c * b_strides->c];
-                    *output++ = x > y ? x : y;
-                }
-            }
-        }
-    }
-    return TC_OK;
+    return tc_minmax_s8(out_dims, a_strides, a, b_strides, b, output, 1);
 }
