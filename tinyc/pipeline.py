@@ -174,13 +174,19 @@ def compile_graph(q: Graph, opts: Options) -> Compiled:
         if opts.precision == "mixed":
             raise TinycError("--precision mixed with --patch is QuantMCU, which needs a patch stage: this model "
                              "compiles layer by layer", q.source)
+    tiled = False
     if opts.token_tiling != "off":
         from tinyc.passes.token_tiling import tile_tokens
         q = tile_tokens(q)
+        tiled = any(n.op == "token_stage" for n in q.nodes)
     calls = reorder(q, lower_calls(q))
     mem = plan_memory(q, calls)
     prog = share_spec_kernels(build_program(q, calls, mem.offsets, mem.arena_bytes, mem), opts.optimize)
     report = build_report(q, prog, mem, board.name, work_plan(q, calls))
+    if tiled and opts.patch != "off":  # the --patch note's layer-by-layer figure was before token tiling
+        print(f"tinyc: note: with token tiling (token_stage nodes, passes/token_tiling.py) layer by layer needs "
+              f"{report['work_bytes']} B of work memory (the --patch note's layer-by-layer figure is without it)",
+              file=sys.stderr)
     if opts.sram_budget is not None and opts.precision == "int8" and report["work_bytes"] > opts.sram_budget:
         raise TinycError(f"layer by layer needs {report['work_bytes']:,} bytes of work memory (work_bytes), over "
                          f"--sram-budget {opts.sram_budget:,}: try --patch auto", q.source)

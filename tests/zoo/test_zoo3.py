@@ -295,3 +295,18 @@ def test_dequantize_transpose_on_cortex_m4(tmp_path):
     from harness import assert_bitexact
     q, samples = _spatial_output(tmp_path)
     assert_bitexact(q, samples, board="mps2-an386")
+
+
+def test_patch_note_names_the_token_tiled_layer_by_layer_figure(capsys):
+    """convnext_small_int8 under --patch auto stays layer by layer; the patch note's layer-by-layer
+    figure is before token tiling, so a second note gives the figure the compile reports (oracle: the
+    report's work_bytes, and the same compile with --token-tiling off)."""
+    from tinyc.pipeline import compile_graph
+    g = load_model(path("convnext_small_int8"))
+    on = compile_graph(quantize(g, Options(patch="auto")), Options(patch="auto"))
+    err = capsys.readouterr().err
+    off = compile_graph(quantize(g, Options()), Options(token_tiling="off"))
+    assert on.report["work_bytes"] < off.report["work_bytes"]
+    assert f"layer by layer needs {off.report['work_bytes']} B" in err
+    assert f"with token tiling (token_stage nodes, passes/token_tiling.py) layer by layer needs " \
+           f"{on.report['work_bytes']} B" in err
