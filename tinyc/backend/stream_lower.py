@@ -65,7 +65,7 @@ def lower_streamed(g: Graph, plan: PatchPlan, extra=None):
     steps, sizes, _, stage, windows, bands = stream_schedule(costs, plan.split, plan.grid[0], copy_input=True)
     if extra is not None:
         steps, sizes = extra.schedule_stream(costs, stage, bands, steps, sizes)
-    row_bytes = (lambda g, x: extra.row_bytes(g, x)) if extra is not None else _row_bytes
+    row_bytes = extra.row_bytes if extra is not None else _row_bytes
     steps, (bufs, p, policy) = fit_scratch(costs, steps, sizes)
     set_scratch(costs.calls[plan.split + 1:], steps)
     offsets = tensor_offsets(bufs, p)

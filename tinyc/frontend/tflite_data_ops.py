@@ -141,24 +141,23 @@ def TRANSPOSE(cx) -> Node:
     return cx.node("transpose", [cx.x(0)], perm=perm)
 
 
-def RESIZE_NEAREST_NEIGHBOR(cx) -> Node:
+def _resize(cx, op: str) -> Node:
+    """RESIZE_NEAREST_NEIGHBOR / RESIZE_BILINEAR: a constant (height, width) and the two flags."""
     cx.need_rank(0, 4)
     size = tuple(int(s) for s in cx.param(1).reshape(-1))
     if len(size) != 2 or min(size) < 1:
         cx.fail(f"size {list(size)} is not a positive (height, width)")
-    return cx.node("resize_nearest", [cx.x(0)], size=size,
+    return cx.node(op, [cx.x(0)], size=size,
                    align_corners=bool(cx.opts.get("AlignCorners", False)),
                    half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
+
+
+def RESIZE_NEAREST_NEIGHBOR(cx) -> Node:
+    return _resize(cx, "resize_nearest")
 
 
 def RESIZE_BILINEAR(cx) -> Node:
-    cx.need_rank(0, 4)
-    size = tuple(int(s) for s in cx.param(1).reshape(-1))
-    if len(size) != 2 or min(size) < 1:
-        cx.fail(f"size {list(size)} is not a positive (height, width)")
-    return cx.node("resize_bilinear", [cx.x(0)], size=size,
-                   align_corners=bool(cx.opts.get("AlignCorners", False)),
-                   half_pixel_centers=bool(cx.opts.get("HalfPixelCenters", False)))
+    return _resize(cx, "resize_bilinear")
 
 
 def GATHER(cx) -> Node:
